@@ -1,0 +1,73 @@
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.gis.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from realestate.core.models import TimeStampedModel
+
+
+class User(AbstractUser):
+    """Staff log in to the admin; owners, tenants and field agents use the API."""
+
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Branch(TimeStampedModel):
+    """An office of the company."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    city = models.CharField(_("city"), max_length=80)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+
+    def __str__(self):
+        return self.name
+
+
+class Agent(TimeStampedModel):
+    """The sales profile of a staff user: branch, licence, commission and territory."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="agent_profile", verbose_name=_("user")
+    )
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="agents", verbose_name=_("branch")
+    )
+    licence_number = models.CharField(_("licence number"), max_length=40, blank=True)
+    licence_expiry = models.DateField(_("licence expiry"), null=True, blank=True)
+    commission_rate = models.DecimalField(
+        _("default commission rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    territory = models.PolygonField(_("territory"), srid=4326, null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+
+    def __str__(self):
+        return str(self.user)

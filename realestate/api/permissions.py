@@ -1,0 +1,14 @@
+"""API scoping: every view's queryset goes through ``restrict(user, action)``."""
+
+ACTION_BY_METHOD = {
+    "GET": "view", "HEAD": "view", "OPTIONS": "view",
+    "PUT": "change", "PATCH": "change", "DELETE": "delete",
+}
+
+
+class ScopedViewSetMixin:
+    """Lists and details show only what the caller may see; others' records are 404."""
+
+    def get_queryset(self):
+        action = ACTION_BY_METHOD.get(self.request.method, "view")
+        return super().get_queryset().restrict(self.request.user, action)

@@ -1,0 +1,208 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import (
+    AutocompleteSelectFilter,
+    ChoicesDropdownFilter,
+    RangeDateFilter,
+)
+from unfold.decorators import action
+
+from realestate.clients import services
+from realestate.clients.choices import (
+    LEAD_STATUS_FLOW,
+    LeadStatus,
+    LostReason,
+    ViewingStatus,
+)
+from realestate.clients.models import Client, Lead, Viewing
+from realestate.core.admin import DANGER, GOOD, INFO, NEUTRAL, WARNING, BaseAdmin, status_badge
+
+LEAD_STATUS_COLOURS = {
+    LeadStatus.NEW: INFO,
+    LeadStatus.CONTACTED: INFO,
+    LeadStatus.QUALIFIED: WARNING,
+    LeadStatus.VIEWING: WARNING,
+    LeadStatus.NEGOTIATION: WARNING,
+    LeadStatus.WON: GOOD,
+    LeadStatus.LOST: DANGER,
+}
+VIEWING_STATUS_COLOURS = {
+    ViewingStatus.SCHEDULED: INFO,
+    ViewingStatus.DONE: GOOD,
+    ViewingStatus.CANCELLED: NEUTRAL,
+    ViewingStatus.NO_SHOW: DANGER,
+}
+
+
+class LeadInline(TabularInline):
+    model = Lead
+    fields = ["status", "unit", "project", "agent", "next_follow_up"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["unit", "project", "agent"]
+    extra = 0
+    show_change_link = True
+    tab = True
+
+
+@admin.register(Client)
+class ClientAdmin(SimpleHistoryAdmin, BaseAdmin):
+    list_display = ["name", "kind", "email", "phone", "source", "agent", "id_expiry"]
+    list_select_related = ["agent"]
+    list_filter = [("kind", ChoicesDropdownFilter), ("source", ChoicesDropdownFilter),
+                   ("agent", AutocompleteSelectFilter), ("id_expiry", RangeDateFilter)]
+    search_fields = ["name", "email", "phone", "id_number"]
+    autocomplete_fields = ["agent", "portal_user"]
+    inlines = [LeadInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "email", "phone", "address", "nationality"]}),
+        (_("Identity"), {"fields": ["id_type", "id_number", "id_expiry"]}),
+        (_("Relationship"), {"fields": ["agent", "source", "portal_user", "notes"]}),
+    ]
+
+
+class LeadForm(forms.ModelForm):
+    """The change form offers the pipeline's next stages; saving moves the lead via the service."""
+
+    move_to = forms.ChoiceField(label=_("Move to"), required=False)
+    lost_reason_choice = forms.ChoiceField(
+        label=_("Reason, if lost"), choices=[("", "—"), *LostReason.choices], required=False
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["client", "agent", "source", "next_follow_up", "unit", "project", "unit_type",
+                  "bedrooms", "budget_min", "budget_max", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status if self.instance.pk else LeadStatus.NEW
+        labels = dict(LeadStatus.choices)
+        allowed = sorted(LEAD_STATUS_FLOW.allowed(current), key=LeadStatus.values.index)
+        self.fields["move_to"].choices = [("", _("(stay %(s)s)") % {"s": labels[current]})] + [
+            (value, labels[value]) for value in allowed
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("move_to") == LeadStatus.LOST and not cleaned.get("lost_reason_choice"):
+            self.add_error("lost_reason_choice", _("Say why the lead was lost."))
+        return cleaned
+
+
+@admin.register(Lead)
+class LeadAdmin(SimpleHistoryAdmin, BaseAdmin):
+    list_display = ["client", "interest_display", "lead_status", "agent", "next_follow_up",
+                    "created_at"]
+    list_select_related = ["client", "unit", "project", "agent"]
+    list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
+                   ("project", AutocompleteSelectFilter), ("next_follow_up", RangeDateFilter)]
+    search_fields = ["client__name", "client__email", "client__phone", "unit__code",
+                     "project__name"]
+    autocomplete_fields = ["client", "unit", "project", "agent"]
+    readonly_fields = ["status", "lost_reason"]
+    fieldsets = [
+        (None, {"fields": ["client", "status", "lost_reason", "agent", "source",
+                           "next_follow_up"]}),
+        (_("Interest"), {"fields": ["unit", "project", "unit_type", "bedrooms", "budget_min",
+                                    "budget_max"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+    form = LeadForm
+    lead_status = status_badge("status", LEAD_STATUS_COLOURS)
+    actions_detail = ["advance"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        return [*fieldsets, (_("Pipeline"), {"fields": ["move_to", "lost_reason_choice"]})]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        target = form.cleaned_data.get("move_to")
+        if target:
+            services.lead_status_change(
+                lead=obj, status=target, by=request.user,
+                lost_reason=form.cleaned_data.get("lost_reason_choice", ""),
+            )
+
+    @admin.display(description=_("Interest"))
+    def interest_display(self, obj):
+        return obj.interest
+
+    NEXT_STEP = {
+        LeadStatus.NEW: LeadStatus.CONTACTED,
+        LeadStatus.CONTACTED: LeadStatus.QUALIFIED,
+        LeadStatus.QUALIFIED: LeadStatus.VIEWING,
+        LeadStatus.VIEWING: LeadStatus.NEGOTIATION,
+        LeadStatus.NEGOTIATION: LeadStatus.WON,
+        LeadStatus.LOST: LeadStatus.CONTACTED,
+    }
+
+    def _run(self, request, object_id, **change):
+        lead = self.get_object(request, object_id)
+        if not self.has_change_permission(request, lead):
+            self.message_user(request, _("You may not change this lead."), messages.ERROR)
+        else:
+            try:
+                services.lead_status_change(lead=lead, by=request.user, **change)
+                self.message_user(request, _("Lead is now %(status)s.")
+                                  % {"status": lead.get_status_display()}, messages.SUCCESS)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        return redirect(reverse("admin:clients_lead_change", args=[lead.pk]))
+
+    @action(description=_("Advance to next stage"), url_path="advance", icon="arrow_forward")
+    def advance(self, request, object_id):
+        lead = self.get_object(request, object_id)
+        target = self.NEXT_STEP.get(lead.status)
+        if target is None:
+            self.message_user(request, _("A won lead has no next stage."), messages.WARNING)
+            return redirect(reverse("admin:clients_lead_change", args=[lead.pk]))
+        return self._run(request, object_id, status=target)
+
+
+@admin.register(Viewing)
+class ViewingAdmin(BaseAdmin):
+    list_display = ["scheduled_at", "unit", "client", "agent", "viewing_status"]
+    list_select_related = ["unit", "client", "agent"]
+    list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
+                   ("scheduled_at", RangeDateFilter)]
+    search_fields = ["unit__code", "client__name"]
+    autocomplete_fields = ["client", "unit", "lead", "agent"]
+    readonly_fields = ["status"]
+    fields = ["client", "unit", "lead", "agent", "scheduled_at", "status", "feedback"]
+    date_hierarchy = "scheduled_at"
+    viewing_status = status_badge("status", VIEWING_STATUS_COLOURS)
+    actions = ["mark_done", "mark_no_show", "mark_cancelled"]
+
+    def _mark(self, request, queryset, status):
+        done = 0
+        for viewing in queryset.restrict(request.user, "change"):
+            try:
+                services.viewing_status_change(viewing=viewing, status=status, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{viewing}: {' '.join(error.messages)}",
+                                  messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)s viewing(s) updated.") % {"n": done},
+                              messages.SUCCESS)
+
+    @action(description=_("Mark done"), permissions=["change"])
+    def mark_done(self, request, queryset):
+        self._mark(request, queryset, ViewingStatus.DONE)
+
+    @action(description=_("Mark no-show"), permissions=["change"])
+    def mark_no_show(self, request, queryset):
+        self._mark(request, queryset, ViewingStatus.NO_SHOW)
+
+    @action(description=_("Cancel"), permissions=["change"])
+    def mark_cancelled(self, request, queryset):
+        self._mark(request, queryset, ViewingStatus.CANCELLED)

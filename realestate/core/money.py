@@ -1,0 +1,17 @@
+"""Money helpers. Amounts are ``Decimal`` everywhere; never floats."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def to_money(value) -> Decimal:
+    """Round to the cent, half up, as an accountant would."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount, currency: str = "") -> str:
+    """``format_money(Decimal("1234567.5"), "AED")`` -> ``"AED 1,234,567.50"``."""
+    if amount in (None, ""):
+        return "—"
+    return f"{currency} {to_money(amount):,.2f}".strip()

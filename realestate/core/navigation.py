@@ -1,0 +1,71 @@
+"""The admin sidebar: sections by domain, each link shown only to those who may use it."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def can_view(model_label: str):
+    """Permission callback: the model's admin would let this user see its list."""
+
+    def check(request) -> bool:
+        model = apps.get_model(model_label)
+        model_admin = admin.site._registry.get(model)
+        return bool(model_admin and model_admin.has_module_permission(request))
+
+    return check
+
+
+def superuser_only(request) -> bool:
+    return request.user.is_superuser
+
+
+def model_link(title, model_label, icon):
+    app_label, model_name = model_label.lower().split(".")
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy(f"admin:{app_label}_{model_name}_changelist"),
+        "permission": can_view(model_label),
+    }
+
+
+def section(title, items):
+    return {"title": title, "separator": True, "collapsible": True, "items": items}
+
+
+SIDEBAR_NAVIGATION = [
+    {
+        "title": _("Overview"),
+        "separator": False,
+        "items": [{"title": _("Dashboard"), "icon": "dashboard",
+                   "link": reverse_lazy("admin:index")}],
+    },
+    section(_("Inventory"), [
+        model_link(_("Projects"), "properties.Project", "domain"),
+        model_link(_("Buildings"), "properties.Building", "apartment"),
+        model_link(_("Units"), "properties.Unit", "door_front"),
+        model_link(_("Amenities"), "properties.Amenity", "pool"),
+    ]),
+    section(_("Clients"), [
+        model_link(_("Clients"), "clients.Client", "group"),
+        model_link(_("Leads"), "clients.Lead", "filter_alt"),
+        model_link(_("Viewings"), "clients.Viewing", "event"),
+    ]),
+    section(_("Organisation"), [
+        model_link(_("Branches"), "accounts.Branch", "store"),
+        model_link(_("Agents"), "accounts.Agent", "badge"),
+        model_link(_("Users"), "accounts.User", "person"),
+        model_link(_("Roles"), "auth.Group", "admin_panel_settings"),
+    ]),
+    section(_("Jobs and reports"), [
+        model_link(_("Inventory snapshots"), "properties.InventorySnapshot", "insights"),
+        model_link(_("Schedules"), "django_q.Schedule", "schedule"),
+        model_link(_("Successful jobs"), "django_q.Success", "task_alt"),
+        model_link(_("Failed jobs"), "django_q.Failure", "error"),
+        model_link(_("Queued jobs"), "django_q.OrmQ", "pending"),
+    ]),
+]

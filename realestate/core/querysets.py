@@ -1,0 +1,42 @@
+"""One place decides what a user may see or change: ``queryset.restrict(user, action)``.
+
+Rules, in order:
+- an inactive or anonymous user sees nothing;
+- a superuser, or a user whose roles grant the model permission globally
+  (``properties.view_unit``), sees every row;
+- everybody else sees the rows granted to them or to one of their groups as object
+  permissions (django-guardian), plus rows whose *scope parent* is granted (a model lists
+  ``scope_parents = ("building", "project")`` to inherit its parents' grants).
+
+Filtering is done with id subqueries over guardian's tables (the direct foreign-key tables
+where a model has them), never by loading the granted ids into Python, so the cost does not
+grow with the number of grants.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+ACTIONS = ("view", "change", "delete")
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
+        from realestate.core.permissions import scope_filter
+
+        condition = scope_filter(user, self.model, action)
+        if condition is None:
+            return self
+        if condition is False:
+            return self.none()
+        return self.filter(condition)
+
+
+def q_or(conditions: list[Q]) -> Q | bool:
+    if not conditions:
+        return False
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined

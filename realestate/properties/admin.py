@@ -1,0 +1,224 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import (
+    AutocompleteSelectFilter,
+    ChoicesDropdownFilter,
+    RangeNumericFilter,
+)
+from unfold.decorators import action, display
+
+from realestate.core.admin import (
+    DANGER,
+    GOOD,
+    INFO,
+    WARNING,
+    BaseAdmin,
+    ImportExportAdmin,
+    MapAdminMixin,
+    status_badge,
+)
+from realestate.core.money import format_money
+from realestate.properties import services
+from realestate.properties.choices import ProjectStatus, UnitStatus
+from realestate.properties.models import (
+    Amenity,
+    Building,
+    InventorySnapshot,
+    Project,
+    Unit,
+    UnitPhoto,
+)
+from realestate.properties.pdf import unit_fact_sheet_pdf
+from realestate.properties.resources import UnitResource
+
+UNIT_STATUS_COLOURS = {
+    UnitStatus.AVAILABLE: GOOD,
+    UnitStatus.RESERVED: WARNING,
+    UnitStatus.SOLD: INFO,
+    UnitStatus.LEASED: INFO,
+    UnitStatus.OFF_MARKET: DANGER,
+}
+PROJECT_STATUS_COLOURS = {
+    ProjectStatus.PLANNING: "",
+    ProjectStatus.UNDER_CONSTRUCTION: WARNING,
+    ProjectStatus.COMPLETED: GOOD,
+}
+
+
+class BuildingInline(TabularInline):
+    model = Building
+    fields = ["code", "name", "floors"]
+    extra = 0
+    show_change_link = True
+    tab = True
+
+
+@admin.register(Project)
+class ProjectAdmin(MapAdminMixin, BaseAdmin):
+    list_display = ["name", "code", "city", "project_status", "unit_count", "launch_date",
+                    "handover_date"]
+    list_filter = [("status", ChoicesDropdownFilter), "city"]
+    search_fields = ["name", "code", "city"]
+    prepopulated_fields = {"code": ["name"]}
+    inlines = [BuildingInline]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "status", "city", "address", "description"]}),
+        (_("Dates"), {"fields": ["launch_date", "handover_date"]}),
+        (_("Location"), {"fields": ["location", "boundary"]}),
+    ]
+    project_status = status_badge("status", PROJECT_STATUS_COLOURS)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(unit_total=Count("units", distinct=True))
+
+    @display(description=_("Units"), ordering="unit_total")
+    def unit_count(self, obj):
+        return obj.unit_total
+
+
+@admin.register(Building)
+class BuildingAdmin(MapAdminMixin, BaseAdmin):
+    list_display = ["name", "code", "project", "floors", "unit_count"]
+    list_select_related = ["project"]
+    list_filter = [("project", AutocompleteSelectFilter)]
+    search_fields = ["name", "code", "project__name", "project__code"]
+    autocomplete_fields = ["project"]
+    fields = ["project", "code", "name", "floors", "location"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(unit_total=Count("units"))
+
+    @display(description=_("Units"), ordering="unit_total")
+    def unit_count(self, obj):
+        return obj.unit_total
+
+
+@admin.register(Amenity)
+class AmenityAdmin(BaseAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class UnitPhotoInline(TabularInline):
+    model = UnitPhoto
+    fields = ["image", "caption", "position"]
+    extra = 0
+    tab = True
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin, MapAdminMixin, ImportExportAdmin):
+    resource_classes = [UnitResource]
+    list_display = ["code", "project", "building", "unit_type", "bedrooms", "area_sqm",
+                    "price", "unit_status", "agent"]
+    list_select_related = ["project", "building", "agent"]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("unit_type", ChoicesDropdownFilter),
+        ("purpose", ChoicesDropdownFilter),
+        ("project", AutocompleteSelectFilter),
+        ("agent", AutocompleteSelectFilter),
+        ("list_price", RangeNumericFilter),
+        ("bedrooms", RangeNumericFilter),
+    ]
+    search_fields = ["code", "project__name", "project__code", "building__code"]
+    autocomplete_fields = ["project", "building", "owner", "agent"]
+    filter_horizontal = ["amenities"]
+    readonly_fields = ["status", "created_at", "updated_at"]
+    inlines = [UnitPhotoInline]
+    fieldsets = [
+        (None, {"fields": ["code", "status", "unit_type", "purpose", "project", "building",
+                           "floor"]}),
+        (_("Specifications"), {"fields": ["bedrooms", "bathrooms", "area_sqm", "amenities",
+                                          "description"]}),
+        (_("Price"), {"fields": ["list_price", "monthly_rent", "currency"]}),
+        (_("People"), {"fields": ["owner", "agent"]}),
+        (_("Location"), {"fields": ["location"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    actions = ["take_off_market", "return_to_market"]
+    actions_detail = ["fact_sheet", "detail_take_off_market", "detail_return_to_market"]
+    unit_status = status_badge("status", UNIT_STATUS_COLOURS)
+
+    @display(description=_("Price"), ordering="list_price")
+    def price(self, obj):
+        if obj.list_price is not None:
+            return format_money(obj.list_price, obj.currency)
+        if obj.monthly_rent is not None:
+            return f"{format_money(obj.monthly_rent, obj.currency)} / mo"
+        return "—"
+
+    # --- status actions: thin wrappers over the services --------------------------------
+    def _change_status(self, request, units, service, done_message):
+        changed, refused = 0, []
+        for unit in units:
+            try:
+                service(unit=unit, by=request.user)
+                changed += 1
+            except ValidationError as error:
+                refused.append(f"{unit.code}: {' '.join(error.messages)}")
+        if changed:
+            self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @action(description=_("Take off market"), permissions=["change"])
+    def take_off_market(self, request, queryset):
+        self._change_status(request, queryset.restrict(request.user, "change"),
+                            services.unit_take_off_market, _("%(count)s unit(s) taken off market."))
+
+    @action(description=_("Return to market"), permissions=["change"])
+    def return_to_market(self, request, queryset):
+        self._change_status(request, queryset.restrict(request.user, "change"),
+                            services.unit_return_to_market, _("%(count)s unit(s) back on market."))
+
+    def _detail_status(self, request, object_id, service, done_message):
+        unit = self.get_object(request, object_id)
+        if not self.has_change_permission(request, unit):
+            self.message_user(request, _("You may not change this unit."), messages.ERROR)
+        else:
+            self._change_status(request, [unit], service, done_message)
+        return redirect(reverse("admin:properties_unit_change", args=[unit.pk]))
+
+    @action(description=_("Take off market"), url_path="take-off-market", icon="block")
+    def detail_take_off_market(self, request, object_id):
+        return self._detail_status(request, object_id, services.unit_take_off_market,
+                                   _("%(count)s unit(s) taken off market."))
+
+    @action(description=_("Return to market"), url_path="return-to-market", icon="storefront")
+    def detail_return_to_market(self, request, object_id):
+        return self._detail_status(request, object_id, services.unit_return_to_market,
+                                   _("%(count)s unit(s) back on market."))
+
+    # --- fact sheet ----------------------------------------------------------------------
+    @action(description=_("Fact sheet (PDF)"), url_path="fact-sheet", icon="picture_as_pdf")
+    def fact_sheet(self, request, object_id):
+        queryset = self.get_queryset(request).select_related("project", "building", "agent")
+        unit = get_object_or_404(queryset, pk=object_id)
+        response = HttpResponse(unit_fact_sheet_pdf(unit=unit), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="unit-{unit.code}.pdf"'
+        return response
+
+
+@admin.register(InventorySnapshot)
+class InventorySnapshotAdmin(BaseAdmin):
+    list_display = ["taken_on", "total", "status_counts", "taken_at"]
+    readonly_fields = ["taken_on", "total", "by_status", "taken_at"]
+
+    @display(description=_("By status"))
+    def status_counts(self, obj):
+        labels = dict(UnitStatus.choices)
+        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in obj.by_status.items())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

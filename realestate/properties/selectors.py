@@ -1,0 +1,47 @@
+"""Read queries over the inventory."""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.db.models import Count, QuerySet
+
+from realestate.properties.choices import UnitStatus
+from realestate.properties.models import Unit
+
+KM_PER_DEGREE_LATITUDE = 111.32
+
+
+def unit_counts_by_status(queryset: QuerySet[Unit] | None = None) -> dict[str, int]:
+    queryset = Unit.objects.all() if queryset is None else queryset
+    counts = dict.fromkeys(UnitStatus.values, 0)
+    for row in queryset.order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def bbox_around(point: Point, radius_km: float) -> Polygon:
+    """A lon/lat box that contains the circle: lets the spatial index pre-filter rows."""
+    dlat = radius_km / KM_PER_DEGREE_LATITUDE
+    cos_lat = max(math.cos(math.radians(point.y)), 1e-6)
+    dlng = min(radius_km / (KM_PER_DEGREE_LATITUDE * cos_lat), 180.0)
+    return Polygon.from_bbox(
+        (point.x - dlng, max(point.y - dlat, -90), point.x + dlng, min(point.y + dlat, 90))
+    )
+
+
+def units_near(queryset: QuerySet[Unit], *, point: Point, radius_km: float) -> QuerySet[Unit]:
+    """Units within ``radius_km`` of ``point``, nearest first, with ``distance`` annotated."""
+    return (
+        queryset.filter(location__intersects=bbox_around(point, radius_km))
+        .filter(location__distance_lte=(point, D(km=radius_km)))
+        .annotate(distance=Distance("location", point))
+        .order_by("distance", "pk")
+    )
+
+
+def units_in_bbox(queryset: QuerySet[Unit], *, bbox: tuple[float, float, float, float]):
+    return queryset.filter(location__intersects=Polygon.from_bbox(bbox))

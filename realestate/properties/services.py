@@ -1,0 +1,60 @@
+"""Inventory services: every change of a unit's status goes through here."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from realestate.core.signals import status_changed
+from realestate.properties.choices import UNIT_STATUS_FLOW, WORKFLOW_STATUSES, UnitStatus
+from realestate.properties.models import InventorySnapshot, Unit
+
+
+@transaction.atomic
+def unit_status_change(*, unit: Unit, status: str, by=None, workflow: bool = False) -> Unit:
+    """Move a unit to ``status`` if its flow allows it.
+
+    The row is locked first, so two workflows racing for one unit see each other's change:
+    the second finds the unit no longer available and is refused. Reserved, sold and leased
+    are set only by the sales and leasing services (``workflow=True``), never by hand.
+    """
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    if status in WORKFLOW_STATUSES and not workflow:
+        raise ValidationError(
+            _("A unit becomes %(status)s only through its reservation, contract or lease."),
+            code="workflow_only",
+            params={"status": UnitStatus(status).label.lower()},
+        )
+    if locked.status == status:
+        return locked
+    UNIT_STATUS_FLOW.check(locked.status, status)
+    source = locked.status
+    locked.status = status
+    if by is not None:
+        locked._history_user = by
+    locked.save(update_fields=["status", "updated_at"])
+    status_changed.send(sender=Unit, instance=locked, source=source, target=status, by=by)
+    unit.status = locked.status
+    return locked
+
+
+def unit_take_off_market(*, unit: Unit, by=None) -> Unit:
+    return unit_status_change(unit=unit, status=UnitStatus.OFF_MARKET, by=by)
+
+
+def unit_return_to_market(*, unit: Unit, by=None) -> Unit:
+    return unit_status_change(unit=unit, status=UnitStatus.AVAILABLE, by=by)
+
+
+def inventory_snapshot_take(*, on=None) -> InventorySnapshot:
+    """Record today's counts of units by status; a second run the same day updates the row."""
+    from realestate.properties.selectors import unit_counts_by_status
+
+    on = on or timezone.localdate()
+    counts = unit_counts_by_status()
+    snapshot, _created = InventorySnapshot.objects.update_or_create(
+        taken_on=on, defaults={"total": sum(counts.values()), "by_status": counts}
+    )
+    return snapshot
