@@ -20,7 +20,7 @@ if (BASE_DIR / ".env").exists():
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG and not env.bool("ALLOW_INSECURE_SECRET", default=False):
+    if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-local-development-key-never-used-in-production"  # noqa: S105
 
@@ -210,6 +210,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True  # `make run` serves static files without collectstatic
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 # --- Security (production) ----------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
