@@ -98,9 +98,10 @@ class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
     import_form_class = ImportForm
     export_form_class = ExportForm
 
-    def get_export_queryset(self, request):
-        # The changelist's queryset is already scoped; never export beyond it.
-        return super().get_export_queryset(request)
+    def has_export_permission(self, request):
+        # Whoever may see rows may export them; the export is built from the changelist's
+        # queryset, which is already scoped, so it never reaches beyond what they see.
+        return self.has_view_permission(request)
 
 
 class MapAdminMixin(LeafletGeoAdminMixin):

@@ -1,5 +1,6 @@
 """Cross-app signals and the post-migrate hooks of the core app."""
 
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.dispatch import Signal, receiver
 
@@ -16,6 +17,22 @@ def schedules_register_after_migrate(sender, app_config=None, **kwargs):
     from realestate.core.schedules import schedules_register
 
     schedules_register(using=kwargs.get("using", "default"))
+
+
+@receiver(connection_created)
+def spatialite_settings_reapply(sender, connection, **kwargs):
+    # Django runs OPTIONS' init_command before it loads mod_spatialite, and loading the
+    # extension resets SQLite's busy timeout to 5 s: without this, writers fail with "database
+    # is locked" after 5 s instead of waiting the 30 s the settings ask for.
+    if not getattr(connection.ops, "spatialite", False):
+        return
+    options = connection.settings_dict.get("OPTIONS", {})
+    if options.get("timeout") is not None:
+        milliseconds = int(float(options["timeout"]) * 1000)
+        connection.connection.execute(f"PRAGMA busy_timeout = {milliseconds}")
+    for command in options.get("init_command", "").split(";"):
+        if command.strip():
+            connection.connection.execute(command)
 
 
 def _connect():

@@ -118,7 +118,8 @@ class UnitAdmin(SimpleHistoryAdmin, MapAdminMixin, ImportExportAdmin):
     resource_classes = [UnitResource]
     list_display = ["code", "project", "building", "unit_type", "bedrooms", "area_sqm",
                     "price", "unit_status", "agent"]
-    list_select_related = ["project", "building", "agent"]
+    # A building's label names its project: select that too, or each row costs a query.
+    list_select_related = ["project", "building__project", "agent"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
         ("unit_type", ChoicesDropdownFilter),

@@ -18,7 +18,8 @@ def unit_status_change(*, unit: Unit, status: str, by=None, workflow: bool = Fal
 
     The row is locked first, so two workflows racing for one unit see each other's change:
     the second finds the unit no longer available and is refused. Reserved, sold and leased
-    are set only by the sales and leasing services (``workflow=True``), never by hand.
+    are set, and left, only by the sales and leasing services (``workflow=True``), never by
+    hand.
     """
     locked = Unit.objects.select_for_update().get(pk=unit.pk)
     if status in WORKFLOW_STATUSES and not workflow:
@@ -29,6 +30,15 @@ def unit_status_change(*, unit: Unit, status: str, by=None, workflow: bool = Fal
         )
     if locked.status == status:
         return locked
+    if locked.status in WORKFLOW_STATUSES and not workflow:
+        # Putting a reserved, sold or let unit back by hand would leave its reservation,
+        # contract or lease standing while the unit is offered again: it could be taken twice.
+        raise ValidationError(
+            _("A %(status)s unit is released only by cancelling its reservation or contract, "
+              "or by ending its lease."),
+            code="workflow_only",
+            params={"status": UnitStatus(locked.status).label.lower()},
+        )
     UNIT_STATUS_FLOW.check(locked.status, status)
     source = locked.status
     locked.status = status

@@ -1,0 +1,77 @@
+"""Shared fixtures. Tests run on the database named by DATABASE_URL (SpatiaLite by default,
+PostGIS in CI's second pass)."""
+
+import pytest
+from django.db import connection
+
+from realestate.accounts.roles import SALES_AGENT, roles_sync
+from tests.factories import AgentFactory, SuperUserFactory, UnitFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (runs in CI's PostGIS pass)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def roles(db):
+    roles_sync()
+
+
+@pytest.fixture
+def superuser(db):
+    return SuperUserFactory(username="root")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def make_agent(roles):
+    """A sales agent (staff user in the Sales Agent role, with an agent profile)."""
+
+    def make(username):
+        user = UserFactory(username=username, roles=[SALES_AGENT])
+        AgentFactory(user=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def agent1(make_agent):
+    return make_agent("agent1")
+
+
+@pytest.fixture
+def agent2(make_agent):
+    return make_agent("agent2")
+
+
+@pytest.fixture
+def two_agents_with_units(agent1, agent2):
+    """agent1 and agent2, each assigned one unit: the grants follow the assignment."""
+    unit1 = UnitFactory(code="A1-UNIT", agent=agent1)
+    unit2 = UnitFactory(code="A2-UNIT", agent=agent2)
+    return unit1, unit2
+
+
+@pytest.fixture
+def jwt_client():
+    """``jwt_client(user)``: a DRF client that sends ``Authorization: Bearer <access>``."""
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    def make(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+        return client
+
+    return make
