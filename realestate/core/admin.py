@@ -134,3 +134,6 @@ __all__ = [
     "ScopedAdminMixin",
     "status_badge",
 ]
+
+
+from realestate.core import jobs_admin  # noqa: E402,F401  (re-registers django-q2's pages)

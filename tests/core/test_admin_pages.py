@@ -94,3 +94,28 @@ def test_unit_changelist_query_count_does_not_grow_with_rows(admin_client):
     UnitFactory._meta.model.objects.all().delete()
     with_15 = unit_changelist_queries(admin_client, 15)
     assert len(with_15) == len(with_3), "\n".join(with_15)
+
+
+def changelist_queries(client, model) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_no_list_page_queries_per_row(admin_client, superuser, model):
+    """Every changelist costs the same number of queries for 2 rows as for 6 (no N+1)."""
+    is_user_model = model is type(superuser)
+
+    def make():
+        return UserFactory() if is_user_model else make_instance(model, superuser)
+
+    for _ in range(2):
+        make()
+    few = changelist_queries(admin_client, model)
+    for _ in range(4):
+        make()
+    many = changelist_queries(admin_client, model)
+    assert many == few, f"{model._meta.label}: {few} queries for few rows, {many} for more"
