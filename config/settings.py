@@ -4,6 +4,7 @@ Every variable read here is listed in the README's configuration table.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "realestate.accounts",
     "realestate.properties",
     "realestate.clients",
+    "realestate.sales",
+    "realestate.leasing",
+    "realestate.finance",
     "realestate.api",
 ]
 
@@ -181,6 +185,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Dubai")
 USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="AED")
+#: Default management fee on rent collected for owners, when the owner has no rate of their own.
+MANAGEMENT_FEE_PERCENT = Decimal(env.str("MANAGEMENT_FEE_PERCENT", default="5.00"))
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -46,6 +46,10 @@ class Client(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="client_profile", verbose_name=_("mobile app login"),
     )
+    management_fee_percent = models.DecimalField(
+        _("management fee %"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("For owners: the fee on rent collected. Empty: the company default."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()

@@ -13,3 +13,19 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class NumberSequence(models.Model):
+    """The last number issued for one prefix in one year (see ``core.numbering``)."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="number_sequence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_value}"

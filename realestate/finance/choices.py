@@ -1,0 +1,53 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReceivableKind(models.TextChoices):
+    INSTALMENT = "instalment", _("Instalment")
+    RENT = "rent", _("Rent")
+    DEPOSIT = "deposit", _("Deposit")
+    FEE = "fee", _("Fee")
+    LATE_FEE = "late_fee", _("Late fee")
+
+
+class ReceivableStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+    VOID = "void", _("Void")
+
+
+#: Statuses of receivables that still expect money.
+UNSETTLED = (ReceivableStatus.OPEN, ReceivableStatus.PARTIALLY_PAID, ReceivableStatus.OVERDUE)
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    TRANSFER = "transfer", _("Bank transfer")
+    CARD = "card", _("Card")
+    CHEQUE = "cheque", _("Cheque")
+    ONLINE = "online", _("Online")
+
+
+class PaymentStatus(models.TextChoices):
+    POSTED = "posted", _("Posted")
+    REVERSED = "reversed", _("Reversed")
+
+
+class LateFeeMethod(models.TextChoices):
+    FIXED = "fixed", _("Fixed amount")
+    PERCENT = "percent", _("Percent of the overdue amount")
+
+
+class LateFeeRecurrence(models.TextChoices):
+    ONCE = "once", _("Once per overdue charge")
+    PER_PERIOD = "per_period", _("Every month it stays overdue")
+
+
+class ExpenseCategory(models.TextChoices):
+    MAINTENANCE = "maintenance", _("Maintenance")
+    SERVICE_CHARGE = "service_charge", _("Service charge")
+    UTILITIES = "utilities", _("Utilities")
+    INSURANCE = "insurance", _("Insurance")
+    OTHER = "other", _("Other")

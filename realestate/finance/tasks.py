@@ -1,0 +1,40 @@
+"""Scheduled jobs of the money app. Each is safe to run twice, late, or concurrently."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from realestate.core.dates import month_start
+from realestate.core.schedules import JobSchedule
+from realestate.finance import services
+
+SCHEDULES = [
+    JobSchedule(
+        name="late-fees-daily",
+        func="realestate.finance.tasks.late_fees_apply",
+        cron="30 1 * * *",
+        description="Flags overdue charges and charges the late fees they owe.",
+    ),
+    JobSchedule(
+        name="owner-statements-monthly",
+        func="realestate.finance.tasks.owner_statements_generate",
+        cron="0 3 1 * *",
+        description="Owner statements for the month just ended.",
+    ),
+]
+
+
+def late_fees_apply() -> str:
+    return f"{services.late_fees_apply()} late fee(s) charged"
+
+
+def owner_statements_generate() -> str:
+    from realestate.clients.models import Client
+
+    last_month = month_start(month_start(timezone.localdate()) - timedelta(days=1))
+    owners = Client.objects.filter(owned_units__isnull=False).distinct()
+    count = 0
+    for owner in owners:
+        services.owner_statement_generate(owner=owner, month=last_month)
+        count += 1
+    return f"{count} owner statement(s) for {last_month:%B %Y}"

@@ -1,0 +1,386 @@
+"""Leasing services: leases and their rent schedule, deposits, maintenance.
+
+Two draft/active leases of one unit may not overlap in time: the services check it while
+holding the unit's row lock, and on PostgreSQL an exclusion constraint refuses it as well.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from realestate.core.dates import add_months, month_end, month_start
+from realestate.core.money import to_money
+from realestate.core.numbering import number_take, numbers_lock, numbers_take
+from realestate.core.signals import status_changed
+from realestate.finance import services as finance
+from realestate.finance.choices import ExpenseCategory, ReceivableKind
+from realestate.finance.models import Expense, Receivable
+from realestate.leasing.choices import (
+    HOLDING_STATUSES,
+    LEASE_FLOW,
+    MAINTENANCE_FLOW,
+    DepositMovement,
+    LeaseStatus,
+    MaintenanceStatus,
+    TermType,
+)
+from realestate.leasing.models import DepositTransaction, Lease, MaintenanceRequest, RentCharge
+from realestate.leasing.schedules import rent_periods
+from realestate.properties.choices import UnitStatus
+from realestate.properties.models import Unit
+from realestate.properties.services import unit_status_change
+
+#: How far ahead the schedule of an open-ended (periodic) lease is laid out.
+SCHEDULE_HORIZON_MONTHS = 12
+LEASE_TERM_FIELDS = ("start_date", "end_date", "term_type", "monthly_rent", "billing_frequency",
+                     "billing_day", "deposit_amount", "escalation_percent", "currency")
+
+
+def _set_status(instance, flow, status, by, **fields):
+    flow.check(instance.status, status)
+    source, instance.status = instance.status, status
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    if by is not None:
+        instance._history_user = by
+    instance.save(update_fields=["status", "updated_at", *fields])
+    status_changed.send(sender=type(instance), instance=instance, source=source, target=status,
+                        by=by)
+
+
+def _overlap_check(lease: Lease) -> None:
+    end = lease.end_date or date.max
+    clash = (Lease.objects.filter(unit_id=lease.unit_id, status__in=HOLDING_STATUSES,
+                                  start_date__lte=end)
+             .filter(Q(end_date__isnull=True) | Q(end_date__gte=lease.start_date))
+             .exclude(pk=lease.pk).first())
+    if clash is not None:
+        raise ValidationError(
+            _("Unit %(unit)s is already let from %(start)s to %(end)s under %(number)s.")
+            % {"unit": lease.unit.code, "start": clash.start_date,
+               "end": clash.end_date or _("open end"), "number": clash.number},
+            code="lease_overlap",
+        )
+
+
+def lease_create(*, unit: Unit, tenant, start_date: date, monthly_rent: Decimal, by=None,
+                 end_date: date | None = None, agent=None, renewed_from: Lease | None = None,
+                 notes: str = "", **terms) -> Lease:
+    """A draft lease. It holds the unit for its dates: another lease cannot overlap it."""
+    try:
+        with transaction.atomic():
+            locked_unit = Unit.objects.select_for_update().get(pk=unit.pk)
+            lease = Lease(unit=locked_unit, tenant=tenant, start_date=start_date,
+                          end_date=end_date, monthly_rent=to_money(monthly_rent),
+                          agent=agent or locked_unit.agent, renewed_from=renewed_from,
+                          currency=locked_unit.currency, notes=notes, **terms)
+            lease.full_clean(exclude=["number", "unit", "tenant", "renewed_from"])
+            _overlap_check(lease)
+            lease.number = number_take("LS")
+            if by is not None:
+                lease._history_user = by
+            lease.save()
+    except IntegrityError as error:
+        raise ValidationError(_("Unit %(unit)s is already let for these dates.")
+                              % {"unit": unit.code}, code="lease_overlap") from error
+    return lease
+
+
+def lease_update(*, lease: Lease, by=None, **changes) -> Lease:
+    """Change a lease's terms. Periods already invoiced stay as they were; the unbilled
+    rest of the schedule is laid out again from the new terms."""
+    try:
+        with transaction.atomic():
+            Unit.objects.select_for_update().get(pk=lease.unit_id)
+            locked = Lease.objects.select_for_update().get(pk=lease.pk)
+            if locked.status not in HOLDING_STATUSES:
+                raise ValidationError(_("An ended or terminated lease cannot change."))
+            for field, value in changes.items():
+                setattr(locked, field, value)
+            locked.full_clean(exclude=["number", "unit", "tenant", "renewed_from"])
+            _overlap_check(locked)
+            if by is not None:
+                locked._history_user = by
+            locked.save()
+            if locked.status == LeaseStatus.ACTIVE:
+                rent_schedule_generate(lease=locked)
+    except IntegrityError as error:
+        raise ValidationError(_("Unit %(unit)s is already let for these dates.")
+                              % {"unit": lease.unit.code}, code="lease_overlap") from error
+    return locked
+
+
+def lease_activate(*, lease: Lease, by=None) -> Lease:
+    """Start a lease: the unit becomes leased (or stays leased for a renewal), the rent
+    schedule is laid out and the deposit is charged."""
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=lease.unit_id)
+        locked = Lease.objects.select_for_update().get(pk=lease.pk)
+        LEASE_FLOW.check(locked.status, LeaseStatus.ACTIVE)
+        _overlap_check(locked)
+        renewing = (locked.renewed_from_id and unit.status == UnitStatus.LEASED
+                    and locked.renewed_from.status == LeaseStatus.ACTIVE)
+        if not renewing:
+            if unit.status != UnitStatus.AVAILABLE:
+                raise ValidationError(_("Unit %(code)s is %(status)s: the lease cannot start.")
+                                      % {"code": unit.code,
+                                         "status": unit.get_status_display().lower()},
+                                      code="unit_unavailable")
+            unit_status_change(unit=unit, status=UnitStatus.LEASED, by=by, workflow=True)
+        _set_status(locked, LEASE_FLOW, LeaseStatus.ACTIVE, by)
+        rent_schedule_generate(lease=locked)
+        if locked.deposit_amount > 0:
+            finance.receivable_create(
+                client=locked.tenant, kind=ReceivableKind.DEPOSIT, amount=locked.deposit_amount,
+                due_date=locked.start_date, currency=locked.currency, unit=unit, lease=locked,
+                description=f"Security deposit {locked.number} – {unit.code}",
+            )
+    lease.status = locked.status
+    return locked
+
+
+def _schedule_window_end(lease: Lease, today: date) -> date:
+    if lease.end_date:
+        return lease.end_date
+    return month_end(add_months(max(today, lease.start_date), SCHEDULE_HORIZON_MONTHS))
+
+
+def rent_schedule_generate(*, lease: Lease, today: date | None = None) -> int:
+    """Lay out the lease's rent periods. Invoiced periods never change: only the unbilled
+    ones are removed and written again from the current terms."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        charges = RentCharge.objects.filter(lease=lease)
+        invoiced = set(charges.filter(receivable__isnull=False)
+                       .values_list("period_start", flat=True))
+        last_invoiced = max(invoiced) if invoiced else None
+        charges.filter(receivable__isnull=True).delete()
+        window_end = _schedule_window_end(lease, today)
+        new = [
+            RentCharge(lease=lease, period_start=p.start, period_end=p.end, due_date=p.due_date,
+                       amount=p.amount, currency=lease.currency)
+            for p in rent_periods(
+                start_date=lease.start_date, end_date=lease.end_date,
+                monthly_rent=lease.monthly_rent, billing_frequency=lease.billing_frequency,
+                billing_day=lease.billing_day, escalation_percent=lease.escalation_percent,
+                window_start=lease.start_date, window_end=window_end,
+            )
+            if p.start not in invoiced and (last_invoiced is None or p.start > last_invoiced)
+        ]
+        RentCharge.objects.bulk_create(new)
+    return len(new)
+
+
+def rent_invoices_issue(*, month: date | None = None, batch_size: int = 5000) -> int:
+    """Invoice the rent falling due in ``month`` for every active lease, set-based.
+
+    Missing schedule rows for the month are computed from one query over the leases and
+    inserted in bulk; then every uninvoiced charge due in the month gets its receivable in
+    bulk. The invoice counter is locked first, so a second run, or one running beside it,
+    waits and then finds nothing left to invoice.
+    """
+    first = month_start(month or timezone.localdate())
+    last = month_end(first)
+    with transaction.atomic():
+        numbers_lock(finance.INVOICE_PREFIX, year=first.year)
+        leases = (Lease.objects.filter(status=LeaseStatus.ACTIVE, start_date__lte=last)
+                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+                  .values_list("pk", "start_date", "end_date", "monthly_rent", "currency",
+                               "billing_frequency", "billing_day", "escalation_percent"))
+        have = set(RentCharge.objects.filter(period_start__range=(first, last))
+                   .values_list("lease_id", "period_start"))
+        missing = []
+        for (pk, start, end, rent, currency, frequency, day, escalation) in leases.iterator(
+            chunk_size=batch_size
+        ):
+            for period in rent_periods(start_date=start, end_date=end, monthly_rent=rent,
+                                       billing_frequency=frequency, billing_day=day,
+                                       escalation_percent=escalation, window_start=first,
+                                       window_end=last):
+                if (pk, period.start) not in have:
+                    missing.append(RentCharge(
+                        lease_id=pk, period_start=period.start, period_end=period.end,
+                        due_date=period.due_date, amount=period.amount, currency=currency))
+        RentCharge.objects.bulk_create(missing, batch_size=batch_size, ignore_conflicts=True)
+
+        due = (RentCharge.objects.filter(period_start__range=(first, last),
+                                         receivable__isnull=True,
+                                         lease__status=LeaseStatus.ACTIVE)
+               .order_by("pk")
+               .values_list("pk", "lease_id", "lease__tenant_id", "lease__unit_id",
+                            "lease__number", "period_start", "period_end", "due_date",
+                            "amount", "currency"))
+        rows = list(due)
+        numbers = numbers_take(finance.INVOICE_PREFIX, count=len(rows), year=first.year)
+        today = timezone.localdate()
+        receivables = [
+            Receivable(
+                number=number, client_id=tenant_id, unit_id=unit_id, kind=ReceivableKind.RENT,
+                lease_id=lease_id, rent_charge_id=charge_id, currency=currency,
+                description=f"Rent {lease_number} {start:%d %b %Y}–{end:%d %b %Y}",
+                issue_date=today, due_date=due_date, amount=amount,
+            )
+            for number, (charge_id, lease_id, tenant_id, unit_id, lease_number, start, end,
+                         due_date, amount, currency) in zip(numbers, rows, strict=True)
+        ]
+        Receivable.objects.bulk_create(receivables, batch_size=batch_size)
+    return len(receivables)
+
+
+def _lease_close(lease: Lease, status: str, by, on: date, reason: str = "") -> Lease:
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=lease.unit_id)
+        locked = Lease.objects.select_for_update().get(pk=lease.pk)
+        if on < locked.start_date:
+            raise ValidationError(_("A lease cannot end before it starts."))
+        _set_status(locked, LEASE_FLOW, status, by, ended_on=on, termination_reason=reason)
+        # Nothing is billed for time after the lease ended: unbilled periods go, and unpaid
+        # invoices for periods that start after the end are voided.
+        RentCharge.objects.filter(lease=locked, period_start__gt=on,
+                                  receivable__isnull=True).delete()
+        finance.receivables_void(
+            Receivable.objects.filter(lease=locked, kind=ReceivableKind.RENT,
+                                      rent_charge__period_start__gt=on, amount_paid=0),
+            reason=f"Lease {locked.number} {status} on {on}",
+        )
+        still_let = Lease.objects.filter(unit=unit, status=LeaseStatus.ACTIVE).exists()
+        if unit.status == UnitStatus.LEASED and not still_let:
+            unit_status_change(unit=unit, status=UnitStatus.AVAILABLE, by=by, workflow=True)
+    lease.status = locked.status
+    return locked
+
+
+def lease_end(*, lease: Lease, by=None, on: date | None = None) -> Lease:
+    return _lease_close(lease, LeaseStatus.ENDED, by, on or lease.end_date or timezone.localdate())
+
+
+def lease_terminate(*, lease: Lease, by=None, reason: str, on: date | None = None) -> Lease:
+    if not reason.strip():
+        raise ValidationError({"termination_reason": _("Say why the lease is terminated.")})
+    if lease.status == LeaseStatus.DRAFT:
+        with transaction.atomic():
+            locked = Lease.objects.select_for_update().get(pk=lease.pk)
+            _set_status(locked, LEASE_FLOW, LeaseStatus.TERMINATED, by,
+                        ended_on=on or timezone.localdate(), termination_reason=reason)
+        lease.status = locked.status
+        return locked
+    return _lease_close(lease, LeaseStatus.TERMINATED, by, on or timezone.localdate(), reason)
+
+
+def lease_renew(*, lease: Lease, by=None, start_date: date | None = None,
+                end_date: date | None = None, monthly_rent: Decimal | None = None) -> Lease:
+    """A draft renewal linked to ``lease``: same terms, starting the day after it ends, for
+    the same length, with the yearly escalation applied to the rent."""
+    if lease.renewal_exists():
+        raise ValidationError(_("Lease %(number)s has already been renewed.")
+                              % {"number": lease.number})
+    if lease.status not in (LeaseStatus.ACTIVE, LeaseStatus.ENDED):
+        raise ValidationError(_("Only an active or ended lease can be renewed."))
+    if start_date is None:
+        if lease.end_date is None:
+            raise ValidationError({"start_date": _("Give the renewal's start date.")})
+        start_date = lease.end_date + timedelta(days=1)
+    if end_date is None and lease.end_date is not None:
+        months = (lease.end_date.year - lease.start_date.year) * 12 + (
+            lease.end_date.month - lease.start_date.month) or 12
+        end_date = add_months(start_date, months) - timedelta(days=1)
+    if monthly_rent is None:
+        monthly_rent = to_money(lease.monthly_rent * (1 + lease.escalation_percent / 100))
+    terms = {field: getattr(lease, field) for field in
+             ("term_type", "billing_frequency", "billing_day", "deposit_amount",
+              "escalation_percent")}
+    return lease_create(unit=lease.unit, tenant=lease.tenant, start_date=start_date,
+                        end_date=end_date, monthly_rent=monthly_rent, by=by, agent=lease.agent,
+                        renewed_from=lease, notes=f"Renewal of {lease.number}", **terms)
+
+
+def leases_expire(today: date | None = None) -> dict:
+    """Nightly: fixed leases past their end are ended (a renewal takes over the unit);
+    rolling leases continue month to month. Running twice changes nothing more."""
+    today = today or timezone.localdate()
+    result = {"ended": 0, "rolled_over": 0}
+    due = Lease.objects.filter(status=LeaseStatus.ACTIVE, end_date__lt=today)
+    for lease in due.select_related("unit"):
+        if lease.term_type == TermType.ROLLOVER and not lease.renewal_exists():
+            lease_update(lease=lease, end_date=None, term_type=TermType.PERIODIC)
+            result["rolled_over"] += 1
+            continue
+        _lease_close(lease, LeaseStatus.ENDED, None, lease.end_date)
+        renewal = Lease.objects.filter(renewed_from=lease, status=LeaseStatus.DRAFT).first()
+        if renewal and renewal.start_date <= today:
+            lease_activate(lease=renewal)
+        result["ended"] += 1
+    return result
+
+
+def deposit_held(lease: Lease) -> Decimal:
+    totals = {movement: to_money(total) for movement, total in
+              lease.deposit_movements.values_list("movement").annotate(t=Sum("amount"))}
+    received = totals.get(DepositMovement.RECEIVED, Decimal("0"))
+    out = sum((v for k, v in totals.items() if k != DepositMovement.RECEIVED), Decimal("0"))
+    return received - out
+
+
+def deposit_record(*, lease: Lease, movement: str, amount: Decimal, by=None,
+                   on: date | None = None, note: str = "") -> DepositTransaction:
+    """Record the deposit received, returned or kept; never more out than is held."""
+    amount = to_money(amount)
+    with transaction.atomic():
+        locked = Lease.objects.select_for_update().get(pk=lease.pk)
+        if movement != DepositMovement.RECEIVED and amount > deposit_held(locked):
+            raise ValidationError(
+                _("Only %(held)s of the deposit is held on %(number)s.")
+                % {"held": deposit_held(locked), "number": locked.number})
+        if movement in (DepositMovement.KEPT_REPAIRS, DepositMovement.KEPT_RENT) and not note:
+            raise ValidationError({"note": _("Say what the deposit was kept for.")})
+        return DepositTransaction.objects.create(lease=locked, movement=movement, amount=amount,
+                                                 occurred_on=on or timezone.localdate(),
+                                                 note=note, recorded_by=by)
+
+
+# --- maintenance ----------------------------------------------------------------------------
+def maintenance_request_create(*, unit: Unit, title: str, category: str, by=None,
+                               reported_by_client=None, **fields) -> MaintenanceRequest:
+    with transaction.atomic():
+        lease = Lease.objects.filter(unit=unit, status=LeaseStatus.ACTIVE).first()
+        request = MaintenanceRequest(number=number_take("MR"), unit=unit, title=title,
+                                     category=category, reported_by_user=by, lease=lease,
+                                     reported_by_client=reported_by_client, **fields)
+        request.full_clean(exclude=["number"])
+        request.save()
+    return request
+
+
+def maintenance_status_change(*, request: MaintenanceRequest, status: str, by=None,
+                              cost: Decimal | None = None, vendor=None) -> MaintenanceRequest:
+    """Move a work order along; completing it with a cost books that cost as an expense of
+    the unit (once, however often it is completed)."""
+    with transaction.atomic():
+        locked = MaintenanceRequest.objects.select_for_update().get(pk=request.pk)
+        fields = {}
+        if vendor is not None:
+            fields["vendor"] = vendor
+        if cost is not None:
+            fields["cost"] = to_money(cost)
+        if status == MaintenanceStatus.COMPLETED:
+            fields["completed_on"] = timezone.localdate()
+        _set_status(locked, MAINTENANCE_FLOW, status, by, **fields)
+        if status == MaintenanceStatus.COMPLETED and locked.cost:
+            Expense.objects.update_or_create(
+                maintenance_request=locked,
+                defaults={"unit_id": locked.unit_id, "category": ExpenseCategory.MAINTENANCE,
+                          "amount": locked.cost, "currency": locked.currency,
+                          "incurred_on": locked.completed_on, "vendor": locked.vendor,
+                          "description": f"{locked.number} {locked.title}"},
+            )
+    request.status = locked.status
+    return locked
+
+
