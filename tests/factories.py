@@ -221,3 +221,191 @@ def _signed_task_package(n: int) -> str:
         {"id": f"{n:032x}", "name": f"queued-{n}", "func": "math.floor", "args": (1.5,),
          "kwargs": {}, "group": None}
     )
+
+
+# --- sales, leasing and money ------------------------------------------------------------------
+# Records in a workflow state are made through the services (as staff would); these
+# factories make the plain rows, in their initial state.
+def _number(prefix):
+    return factory.Sequence(lambda n: f"{prefix}-T-{n:05d}")
+
+
+class PaymentPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sales.PaymentPlan"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    down_payment_percent = Decimal("10")
+    instalment_count = 12
+    frequency = "monthly"
+    handover_percent = Decimal("20")
+    grace_months = 1
+
+
+class ReservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sales.Reservation"
+
+    number = _number("RS")
+    unit = factory.SubFactory(UnitFactory)
+    client = factory.SubFactory(ClientFactory)
+    deposit = Decimal("25000.00")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+class SaleContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sales.SaleContract"
+
+    number = _number("SC")
+    unit = factory.SubFactory(UnitFactory)
+    buyer = factory.SubFactory(ClientFactory)
+    price = Decimal("1850000.00")
+    discount = Decimal("0.00")
+    net_price = Decimal("1850000.00")
+
+
+class CommissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sales.Commission"
+
+    contract = factory.SubFactory(SaleContractFactory)
+    agent = factory.SubFactory(UserFactory)
+    rate = Decimal("2.00")
+    amount = Decimal("37000.00")
+
+
+class LeaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leasing.Lease"
+
+    number = _number("LS")
+    unit = factory.SubFactory(UnitFactory, purpose="rent", list_price=None,
+                              monthly_rent=Decimal("8000.00"))
+    tenant = factory.SubFactory(ClientFactory)
+    start_date = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    end_date = factory.LazyAttribute(lambda o: o.start_date.replace(year=o.start_date.year + 1)
+                                     - timezone.timedelta(days=1))
+    monthly_rent = Decimal("8000.00")
+    deposit_amount = Decimal("8000.00")
+
+
+class RentChargeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leasing.RentCharge"
+
+    lease = factory.SubFactory(LeaseFactory)
+    period_start = factory.LazyAttribute(lambda o: o.lease.start_date)
+    period_end = factory.LazyAttribute(lambda o: o.lease.start_date + timezone.timedelta(days=29))
+    due_date = factory.LazyAttribute(lambda o: o.period_start)
+    amount = Decimal("8000.00")
+
+
+class DepositTransactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leasing.DepositTransaction"
+
+    lease = factory.SubFactory(LeaseFactory)
+    movement = "received"
+    amount = Decimal("8000.00")
+    occurred_on = factory.LazyFunction(timezone.localdate)
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leasing.Vendor"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Vendor {n} LLC")
+    trade = "plumbing"
+
+
+class MaintenanceRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "leasing.MaintenanceRequest"
+
+    number = _number("MR")
+    unit = factory.SubFactory(UnitFactory)
+    category = "plumbing"
+    title = "Leaking kitchen tap"
+
+
+class ReceivableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "finance.Receivable"
+
+    number = _number("INV")
+    client = factory.SubFactory(ClientFactory)
+    kind = "fee"
+    description = "Admin fee"
+    issue_date = factory.LazyFunction(timezone.localdate)
+    due_date = factory.LazyFunction(timezone.localdate)
+    amount = Decimal("1000.00")
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "finance.Payment"
+
+    number = _number("RC")
+    client = factory.SubFactory(ClientFactory)
+    method = "transfer"
+    amount = Decimal("1000.00")
+    received_on = factory.LazyFunction(timezone.localdate)
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "finance.Allocation"
+
+    payment = factory.SubFactory(PaymentFactory)
+    receivable = factory.SubFactory(ReceivableFactory,
+                                    client=factory.SelfAttribute("..payment.client"))
+    amount = Decimal("500.00")
+
+
+class PaymentReversalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "finance.PaymentReversal"
+
+    payment = factory.SubFactory(PaymentFactory, status="reversed")
+    reason = "Cheque bounced"
+
+
+class LateFeePolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "finance.LateFeePolicy"
+
+    name = factory.Sequence(lambda n: f"Policy {n}")
+    project = factory.SubFactory(ProjectFactory)
+    grace_days = 5
+    method = "percent"
+    percent = Decimal("2.00")
+
+
+class ExpenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "finance.Expense"
+
+    unit = factory.SubFactory(UnitFactory)
+    category = "maintenance"
+    amount = Decimal("750.00")
+    incurred_on = factory.LazyFunction(timezone.localdate)
+    description = "AC service"
+
+
+class OwnerStatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "finance.OwnerStatement"
+
+    owner = factory.SubFactory(ClientFactory)
+    period_start = factory.Sequence(
+        lambda n: timezone.localdate().replace(day=1) - timezone.timedelta(days=31 * n))
+    period_end = factory.LazyAttribute(lambda o: o.period_start + timezone.timedelta(days=27))
+    rent_collected = Decimal("10000.00")
+    management_fee_base = Decimal("10000.00")
+    management_fee_rate = Decimal("5.00")
+    management_fee = Decimal("500.00")
+    expenses = Decimal("750.00")
+    net_payable = Decimal("8750.00")
