@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test setup setup-test migrate demo lint format clean-db
+.PHONY: run test setup setup-test migrate demo lint format clean-db bench-rent
 
 setup:
 	@bash scripts/setup.sh
@@ -33,3 +33,13 @@ format: setup
 # Start again with an empty SpatiaLite database (the demo data is loaded by the next `make run`).
 clean-db:
 	rm -f var/realestate.sqlite3 var/realestate.sqlite3-wal var/realestate.sqlite3-shm
+
+# Time the monthly rent job over 100,000 active leases (prints rent_first_run_s=…). It expects
+# PostGIS, as in CI, and a database of its own, named by DATABASE_URL from the environment:
+#   psql -h 127.0.0.1 -U postgres -c 'create database realestate_bench'
+#   DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_bench make bench-rent
+# It refuses a database holding other data; BENCH_ARGS passes options (e.g. --leases 20000).
+bench-rent: setup
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_bench make bench-rent" >&2; exit 2; }
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py bench_rent $(BENCH_ARGS)

@@ -10,6 +10,6 @@ cluster=$!
 stop() { kill "$cluster" 2>/dev/null || true; wait "$cluster" 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
-printf '\n  Admin: http://127.0.0.1:%s/admin/   (admin/admin, manager/manager, agent1/agent1, agent2/agent2)\n' "$PORT"
+printf '\n  Admin: http://127.0.0.1:%s/admin/   (admin/admin, manager, agent1, agent2, leasing, accountant, auditor: password = login)\n' "$PORT"
 printf '  API docs: http://127.0.0.1:%s/api/docs/\n\n' "$PORT"
 "$PY" manage.py runserver "127.0.0.1:$PORT"

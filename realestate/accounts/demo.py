@@ -18,6 +18,8 @@ STAFF = [
     ("manager", "Omar", "Farouk", roles.SALES_MANAGER, "downtown", False),
     ("agent1", "Layla", "Nasser", roles.SALES_AGENT, "marina", False),
     ("agent2", "Daniel", "Reyes", roles.SALES_AGENT, "downtown", False),
+    ("leasing", "Karim", "Aziz", roles.LEASING_MANAGER, "marina", False),
+    ("accountant", "Mina", "Tanaka", roles.ACCOUNTANT, None, False),
     ("auditor", "Grace", "Okafor", roles.AUDITOR, None, False),
 ]
 

@@ -17,23 +17,32 @@ INVENTORY = ["properties.project", "properties.building", "properties.unit",
              "properties.amenity", "properties.unitphoto"]
 CRM = ["clients.client", "clients.lead", "clients.viewing"]
 ORGANISATION = ["accounts.branch", "accounts.agent"]
+SALES = ["sales.paymentplan", "sales.reservation", "sales.salecontract", "sales.commission"]
+LEASING = ["leasing.lease", "leasing.rentcharge", "leasing.deposittransaction",
+           "leasing.vendor", "leasing.maintenancerequest", "leasing.maintenancephoto"]
+MONEY = ["finance.receivable", "finance.payment", "finance.allocation",
+         "finance.paymentreversal", "finance.latefeepolicy", "finance.expense",
+         "finance.ownerstatement"]
 
 ADMINISTRATOR = "Administrator"
 SALES_MANAGER = "Sales Manager"
 SALES_AGENT = "Sales Agent"
+LEASING_MANAGER = "Leasing Manager"
+ACCOUNTANT = "Accountant"
 AUDITOR = "Auditor"
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     ADMINISTRATOR: {
-        **dict.fromkeys(INVENTORY + CRM + ORGANISATION + ["accounts.user", "auth.group"], ALL),
+        **dict.fromkeys(INVENTORY + CRM + ORGANISATION + SALES + LEASING + MONEY
+                        + ["accounts.user", "auth.group"], ALL),
         "properties.inventorysnapshot": READ,
         "django_q.schedule": ALL,
         "django_q.success": READ,
         "django_q.failure": READ,
     },
     SALES_MANAGER: {
-        **dict.fromkeys(INVENTORY + CRM, ("view", "add", "change")),
-        **dict.fromkeys(ORGANISATION, READ),
+        **dict.fromkeys(INVENTORY + CRM + SALES, ("view", "add", "change")),
+        **dict.fromkeys(ORGANISATION + MONEY, READ),
         "properties.inventorysnapshot": READ,
     },
     # Sees and edits only what is assigned to them (object grants); may create CRM records.
@@ -41,12 +50,30 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "clients.client": ("add",),
         "clients.lead": ("add",),
         "clients.viewing": ("add",),
+        "sales.reservation": ("add",),
+        "sales.salecontract": ("add",),
+        "sales.paymentplan": READ,
         "properties.project": READ,
         "properties.building": READ,
         "properties.amenity": READ,
     },
+    LEASING_MANAGER: {
+        **dict.fromkeys(LEASING, ("view", "add", "change")),
+        **dict.fromkeys(INVENTORY + CRM, ("view", "change")),
+        "clients.client": ("view", "add", "change"),
+        "finance.receivable": READ,
+        "finance.payment": READ,
+        "finance.expense": ("view", "add", "change"),
+        "finance.latefeepolicy": READ,
+    },
+    ACCOUNTANT: {
+        **dict.fromkeys(MONEY, ("view", "add", "change")),
+        **dict.fromkeys(SALES + LEASING + ["clients.client", "properties.unit",
+                                           "properties.project"], READ),
+        "sales.commission": ("view", "change"),
+    },
     AUDITOR: {
-        **dict.fromkeys(INVENTORY + CRM + ORGANISATION, READ),
+        **dict.fromkeys(INVENTORY + CRM + ORGANISATION + SALES + LEASING + MONEY, READ),
         "properties.inventorysnapshot": READ,
     },
 }

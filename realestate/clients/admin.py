@@ -1,8 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
@@ -21,7 +23,21 @@ from realestate.clients.choices import (
     ViewingStatus,
 )
 from realestate.clients.models import Client, Lead, Viewing
-from realestate.core.admin import DANGER, GOOD, INFO, NEUTRAL, WARNING, BaseAdmin, status_badge
+from realestate.core.admin import (
+    DANGER,
+    GOOD,
+    INFO,
+    NEUTRAL,
+    WARNING,
+    BaseAdmin,
+    ViewOnlyHistoryAdmin,
+    link,
+    money,
+    small_table,
+    status_badge,
+)
+from realestate.finance import services as finance
+from realestate.finance.models import Payment, Receivable
 
 LEAD_STATUS_COLOURS = {
     LeadStatus.NEW: INFO,
@@ -64,6 +80,52 @@ class ClientAdmin(SimpleHistoryAdmin, BaseAdmin):
         (_("Identity"), {"fields": ["id_type", "id_number", "id_expiry"]}),
         (_("Relationship"), {"fields": ["agent", "source", "portal_user", "notes"]}),
     ]
+    readonly_fields = ["account_balance", "account_records"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self._may_see_money(request):
+            return fieldsets
+        obj._viewer = request.user  # the account panel counts only what this user may see
+        return [*fieldsets, (_("Account"), {"fields": ["account_balance", "account_records"]})]
+
+    def _may_see_money(self, request) -> bool:
+        receivables = admin.site._registry.get(Receivable)
+        return bool(receivables and receivables.has_view_permission(request))
+
+    @admin.display(description=_("Balance and ageing"))
+    def account_balance(self, obj):
+        if obj.pk is None:
+            return "—"
+        balance = finance.client_balance(obj)
+        currency = settings.DEFAULT_CURRENCY
+        ageing = balance["ageing"]
+        totals = small_table(
+            [_("Charged"), _("Received"), _("Credit"), _("Due"), _("Overdue")],
+            [[money(balance[key], currency)
+              for key in ("charged", "received", "credit", "due", "overdue")]],
+        )
+        buckets = small_table(
+            [_("Not yet late"), _("1–30 days"), _("31–60 days"), _("61–90 days"),
+             _("Over 90 days")],
+            [[money(ageing[key], currency)
+              for key in ("current", "1_30", "31_60", "61_90", "over_90")]],
+        )
+        return format_html('<div class="flex flex-col gap-3 w-full">{}{}</div>', totals, buckets)
+
+    @admin.display(description=_("Records"))
+    def account_records(self, obj):
+        if obj.pk is None:
+            return "—"
+        user = getattr(obj, "_viewer", None)
+        lines = []
+        for model, label in ((Receivable, _("%(n)s receivable(s)")),
+                             (Payment, _("%(n)s payment(s)"))):
+            rows = model.objects.restrict(user, "view").filter(client=obj)
+            url = (reverse(f"admin:finance_{model._meta.model_name}_changelist")
+                   + f"?client__id__exact={obj.pk}")
+            lines.append(link(url, label % {"n": rows.count()}))
+        return format_html("{} · {}", *lines)
 
 
 class LeadForm(forms.ModelForm):
@@ -96,7 +158,7 @@ class LeadForm(forms.ModelForm):
 
 
 @admin.register(Lead)
-class LeadAdmin(SimpleHistoryAdmin, BaseAdmin):
+class LeadAdmin(ViewOnlyHistoryAdmin, BaseAdmin):
     list_display = ["client", "interest_display", "lead_status", "agent", "next_follow_up",
                     "created_at"]
     list_select_related = ["client", "unit", "project", "agent"]

@@ -5,19 +5,39 @@
 - ``BaseAdmin`` is unfold's ``ModelAdmin`` with that scoping and the house defaults.
 - ``ImportExportAdmin`` adds CSV/XLSX import and export with unfold's forms.
 - ``MapAdminMixin`` edits point and polygon fields on a Leaflet map.
-- ``status_badge`` renders a status as a coloured label in lists.
+- ``status_badge`` renders a status as a coloured label in lists; ``label_html`` the same
+  label anywhere else (read-only fields, inlines, small tables).
+- ``ServiceForm`` and ``WorkflowAdmin`` put a record's saving and its status moves through the
+  app's services: a service's refusal shows as a form error or an error message, never as a
+  half-written record.
+- ``ViewOnlyHistoryAdmin`` shows a record's history without offering to revert it (a revert
+  would write past the services).
 """
 
 from __future__ import annotations
 
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from leaflet.admin import LeafletGeoAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import display
+from unfold.forms import BaseDialogForm
+from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
+from realestate.core.money import format_money
 from realestate.core.permissions import has_any_grant, scope_filter
 
 
@@ -127,12 +147,276 @@ def status_badge(field: str, colours: dict[str, str], description=None):
 GOOD, INFO, WARNING, DANGER, NEUTRAL = "success", "info", "warning", "danger", ""
 
 
+def label_html(text, colour: str = NEUTRAL):
+    """The coloured label of ``status_badge``, as HTML for read-only fields and inlines."""
+    return render_to_string("unfold/helpers/label.html", {"text": text, "type": colour})
+
+
+def status_label(obj, colours: dict[str, str], field: str = "status"):
+    """``obj``'s status (or ``field``) as a coloured label."""
+    return label_html(getattr(obj, f"get_{field}_display")(), colours.get(getattr(obj, field), ""))
+
+
+def money(amount, currency: str = ""):
+    """``format_money`` that never wraps between the currency and the amount."""
+    return format_html('<span class="whitespace-nowrap">{}</span>',
+                       format_money(amount, currency))
+
+
+def link(url: str, text):
+    return format_html('<a href="{}" class="text-primary-600 dark:text-primary-500 '
+                       'hover:underline">{}</a>', url, text)
+
+
+def small_table(headers, rows, empty=None, nowrap=True):
+    """A compact table (unfold's table component) for read-only panels of a change form.
+    Cells do not wrap (numbers, dates, money) unless ``nowrap`` is off."""
+    if not rows:
+        return format_html('<p class="text-base-500">{}</p>', empty or _("None yet."))
+    if nowrap:
+        rows = [[format_html('<span class="whitespace-nowrap">{}</span>', cell) for cell in row]
+                for row in rows]
+    return render_to_string("unfold/components/table.html",
+                            {"table": {"headers": headers, "rows": rows}})
+
+
+class NativeDateInput(UnfoldAdminTextInputWidget):
+    """The browser's own date picker: works inside dialogs loaded after the page."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+# --- forms that save through a service ----------------------------------------------------
+class ServiceForm(forms.ModelForm):
+    """A model form whose saving is a service call.
+
+    ``save_through_service(by)`` runs once the form is otherwise valid (at the end of
+    validation), so a service's refusal (a ``ValidationError``) shows on the form like any other
+    error. It returns the saved record, or ``None`` for a plain edit, which the admin saves
+    with ``save_edited_fields`` (only the form's own fields, never a status). The admin
+    (``WorkflowAdmin``) runs the whole POST in one transaction and rolls it back unless the
+    record was saved, so a later failure (an invalid inline) leaves nothing behind.
+    """
+
+    #: The current request; ``WorkflowAdmin.get_form`` sets it on the form class it builds.
+    request = None
+    saved_by_service = False
+
+    def save_through_service(self, by):
+        return None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        try:
+            saved = self.save_through_service(getattr(self.request, "user", None))
+        except ValidationError as error:
+            self.add_service_error(error)
+            return
+        if saved is not None:
+            self.instance = saved
+            self.saved_by_service = True
+
+    #: Fields the model's ``save()`` computes from the edited ones (a net price).
+    computed_fields: tuple[str, ...] = ()
+
+    def save_edited_fields(self, instance=None):
+        """Save only the fields this form edits (and what ``save()`` derives from them), so
+        a plain edit never writes back a status or an amount a service changed meanwhile."""
+        instance = instance or self.instance
+        concrete = {field.name for field in instance._meta.concrete_fields}
+        fields = [name for name in self.fields if name in concrete]
+        fields += [name for name in (*self.computed_fields, "updated_at") if name in concrete]
+        if self.request is not None:
+            instance._history_user = self.request.user
+        instance.save(update_fields=fields)
+        return instance
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class ReasonForm(BaseDialogForm):
+    reason = forms.CharField(label=_("Reason"), max_length=255,
+                             widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}))
+
+
+class ConfirmForm(BaseDialogForm):
+    """A dialog that only confirms: the action runs on POST, with the CSRF check."""
+
+
+def confirm(title, description, submit=None, form_class=ConfirmForm):
+    """The ``dialog`` of an ``@action``: a confirmation with an optional form."""
+    return {"title": title, "description": description, "form_class": form_class,
+            "form_submit_text": submit or title}
+
+
+class WorkflowAdmin(BaseAdmin):
+    """An admin whose records move only through their services.
+
+    - Forms that subclass ``ServiceForm`` save through the service; a POST that does not end
+      with the record saved is rolled back as a whole.
+    - Detail actions are shown only where they apply: ``workflow_actions`` maps an action's
+      name to the statuses it applies in (or to a predicate on the record), and every one of
+      them needs the change grant on the record.
+    - ``perform`` runs a service call and reports its refusal as an error message.
+    """
+
+    workflow_actions: dict = {}
+    status_field = "status"
+
+    # --- saving through services ---------------------------------------------------------
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request  # a class built for this request alone
+        return form
+
+    def save_model(self, request, obj, form, change):
+        request._workflow_saved = True
+        if getattr(form, "saved_by_service", False):
+            return
+        if change and isinstance(form, ServiceForm):
+            form.save_edited_fields(obj)
+            return
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A record made by a workflow is worked on next: open it, where its actions are.
+        if any(key in request.POST for key in (IS_POPUP_VAR, "_addanother", "_continue",
+                                                "_saveasnew")):
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, _("%(name)s “%(obj)s” was added.")
+                          % {"name": capfirst(obj._meta.verbose_name), "obj": obj},
+                          messages.SUCCESS)
+        return redirect(self.change_url(obj))
+
+    def save_related(self, request, form, formsets, change):
+        # The inlines were built around the form's unsaved instance; a service saves (and
+        # returns) its own: the inline rows belong to that one.
+        for formset in formsets:
+            formset.instance = form.instance
+        super().save_related(request, form, formsets, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if request.method == "POST" and not getattr(request, "_workflow_saved", False):
+                transaction.set_rollback(True)
+        return response
+
+    # --- detail actions ------------------------------------------------------------------
+    def may_act(self, request, obj) -> bool:
+        """The change grant on this record (editing its fields may still be closed)."""
+        return self._may(request, "change", obj)
+
+    def action_applies(self, obj, name: str) -> bool:
+        rule = self.workflow_actions.get(name)
+        if rule is None:
+            return True
+        if callable(rule):
+            return bool(rule(obj))
+        return getattr(obj, self.status_field) in rule
+
+    def _cached_object(self, request, object_id):
+        cache = getattr(request, "_workflow_objects", None)
+        if cache is None:
+            cache = request._workflow_objects = {}
+        key = (self.model, str(object_id))
+        if key not in cache:
+            cache[key] = self.get_object(request, object_id)
+        return cache[key]
+
+    def get_actions_detail(self, request, object_id):
+        actions = super().get_actions_detail(request, object_id)
+        obj = self._cached_object(request, object_id)
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
+        names = self.workflow_actions.keys()
+        return [
+            action for action in actions
+            if (name := action.action_name.removeprefix(prefix)) not in names
+            or (self.may_act(request, obj) and self.action_applies(obj, name))
+        ]
+
+    def perform(self, request, obj, name: str, call, success: str):
+        """Run ``call()`` (a service call) if ``name`` applies to ``obj``; report the outcome.
+        Returns what the service returned, or None when it refused."""
+        if not self.may_act(request, obj):
+            raise PermissionDenied
+        if not self.action_applies(obj, name):
+            self.message_user(request, _("That cannot be done to %(obj)s now.") % {"obj": obj},
+                              messages.WARNING)
+            return None
+        try:
+            result = call()
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        self.message_user(request, success, messages.SUCCESS)
+        return result
+
+    def bulk(self, request, queryset, call, success: str):
+        """Run ``call(record)`` for each record the user may change; report each refusal."""
+        done = 0
+        for obj in queryset.restrict(request.user, "change"):
+            try:
+                with transaction.atomic():
+                    call(obj)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+        if done:
+            self.message_user(request, success % {"count": done}, messages.SUCCESS)
+
+    @staticmethod
+    def go(request, url):
+        """Where a (dialog) action ends: htmx follows ``HX-Redirect``, a plain POST a 302."""
+        if request.headers.get("HX-Request"):
+            return HttpResponse(headers={"HX-Redirect": str(url)})
+        return redirect(url)
+
+    def change_url(self, obj):
+        opts = obj._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+class ViewOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: a revert saves an old row past the services."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 __all__ = [
     "BaseAdmin",
+    "ConfirmForm",
     "ImportExportAdmin",
     "MapAdminMixin",
+    "NativeDateInput",
+    "ReasonForm",
     "ScopedAdminMixin",
+    "ServiceForm",
+    "ViewOnlyHistoryAdmin",
+    "WorkflowAdmin",
+    "confirm",
+    "label_html",
+    "link",
+    "money",
+    "small_table",
     "status_badge",
+    "status_label",
 ]
 
 

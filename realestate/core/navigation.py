@@ -55,6 +55,25 @@ SIDEBAR_NAVIGATION = [
         model_link(_("Leads"), "clients.Lead", "filter_alt"),
         model_link(_("Viewings"), "clients.Viewing", "event"),
     ]),
+    section(_("Sales"), [
+        model_link(_("Reservations"), "sales.Reservation", "bookmark_added"),
+        model_link(_("Sale contracts"), "sales.SaleContract", "contract"),
+        model_link(_("Payment plans"), "sales.PaymentPlan", "calendar_month"),
+        model_link(_("Commissions"), "sales.Commission", "percent"),
+    ]),
+    section(_("Leasing"), [
+        model_link(_("Leases"), "leasing.Lease", "key"),
+        model_link(_("Maintenance"), "leasing.MaintenanceRequest", "build"),
+        model_link(_("Vendors"), "leasing.Vendor", "engineering"),
+    ]),
+    section(_("Money"), [
+        model_link(_("Receivables"), "finance.Receivable", "receipt_long"),
+        model_link(_("Payments"), "finance.Payment", "payments"),
+        model_link(_("Reversals"), "finance.PaymentReversal", "undo"),
+        model_link(_("Late-fee policies"), "finance.LateFeePolicy", "gavel"),
+        model_link(_("Expenses"), "finance.Expense", "request_quote"),
+        model_link(_("Owner statements"), "finance.OwnerStatement", "account_balance"),
+    ]),
     section(_("Organisation"), [
         model_link(_("Branches"), "accounts.Branch", "store"),
         model_link(_("Agents"), "accounts.Agent", "badge"),

@@ -171,10 +171,12 @@ def payment_allocate(*, payment: Payment, allocations: list | None = None, by=No
             ids = sorted({request.receivable.pk for request in allocations})
             locked = {r.pk: r for r in Receivable.objects.select_for_update()
                       .filter(pk__in=ids).order_by("pk")}
-            plan = []
+            plan, planned = [], {}
             for request in allocations:
                 receivable, wanted = locked[request.receivable.pk], to_money(request.amount)
-                _check_allocation(payment, receivable, wanted)
+                # The same receivable may be named twice: check against what is left of it.
+                _check_allocation(payment, receivable, wanted, planned.get(receivable.pk, ZERO))
+                planned[receivable.pk] = planned.get(receivable.pk, ZERO) + wanted
                 plan.append((receivable, wanted))
             total = sum((wanted for _, wanted in plan), ZERO)
             if total > available:
@@ -212,7 +214,8 @@ def payment_allocate(*, payment: Payment, allocations: list | None = None, by=No
     return made
 
 
-def _check_allocation(payment: Payment, receivable: Receivable, amount: Decimal) -> None:
+def _check_allocation(payment: Payment, receivable: Receivable, amount: Decimal,
+                      already: Decimal = ZERO) -> None:
     if receivable.client_id != payment.client_id:
         raise ValidationError(_("%(number)s belongs to another client.")
                               % {"number": receivable.number})
@@ -223,7 +226,7 @@ def _check_allocation(payment: Payment, receivable: Receivable, amount: Decimal)
     if amount <= 0:
         raise ValidationError(_("Allocate a positive amount to %(number)s.")
                               % {"number": receivable.number})
-    balance = receivable.amount - receivable.amount_paid
+    balance = receivable.amount - receivable.amount_paid - already
     if amount > balance:
         raise ValidationError(_("%(amount)s is more than the %(balance)s due on %(number)s.")
                               % {"amount": amount, "balance": balance,

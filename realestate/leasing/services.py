@@ -10,17 +10,40 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db import IntegrityError, connections, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import (
+    Cast,
+    Concat,
+    ExtractDay,
+    ExtractYear,
+    Greatest,
+    Length,
+    LPad,
+    RowNumber,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from realestate.core.dates import add_months, month_end, month_start
 from realestate.core.money import to_money
-from realestate.core.numbering import number_take, numbers_lock, numbers_take
+from realestate.core.numbering import WIDTH as NUMBER_WIDTH
+from realestate.core.numbering import number_take, numbers_lock
 from realestate.core.signals import status_changed
 from realestate.finance import services as finance
-from realestate.finance.choices import ExpenseCategory, ReceivableKind
+from realestate.finance.choices import ExpenseCategory, ReceivableKind, ReceivableStatus
 from realestate.finance.models import Expense, Receivable
 from realestate.leasing.choices import (
     HOLDING_STATUSES,
@@ -182,8 +205,8 @@ def rent_invoices_issue(*, month: date | None = None, batch_size: int = 5000) ->
     """Invoice the rent falling due in ``month`` for every active lease, set-based.
 
     Missing schedule rows for the month are computed from one query over the leases and
-    inserted in bulk; then every uninvoiced charge due in the month gets its receivable in
-    bulk. The invoice counter is locked first, so a second run, or one running beside it,
+    inserted in bulk; then every uninvoiced charge of the month gets its receivable in one
+    INSERT … SELECT. The invoice counter is locked first, so a second run, or one running beside it,
     waits and then finds nothing left to invoice.
     """
     first = month_start(month or timezone.localdate())
@@ -210,28 +233,78 @@ def rent_invoices_issue(*, month: date | None = None, batch_size: int = 5000) ->
                         due_date=period.due_date, amount=period.amount, currency=currency))
         RentCharge.objects.bulk_create(missing, batch_size=batch_size, ignore_conflicts=True)
 
-        due = (RentCharge.objects.filter(period_start__range=(first, last),
-                                         receivable__isnull=True,
-                                         lease__status=LeaseStatus.ACTIVE)
-               .order_by("pk")
-               .values_list("pk", "lease_id", "lease__tenant_id", "lease__unit_id",
-                            "lease__number", "period_start", "period_end", "due_date",
-                            "amount", "currency"))
-        rows = list(due)
-        numbers = numbers_take(finance.INVOICE_PREFIX, count=len(rows), year=first.year)
-        today = timezone.localdate()
-        receivables = [
-            Receivable(
-                number=number, client_id=tenant_id, unit_id=unit_id, kind=ReceivableKind.RENT,
-                lease_id=lease_id, rent_charge_id=charge_id, currency=currency,
-                description=f"Rent {lease_number} {start:%d %b %Y}–{end:%d %b %Y}",
-                issue_date=today, due_date=due_date, amount=amount,
-            )
-            for number, (charge_id, lease_id, tenant_id, unit_id, lease_number, start, end,
-                         due_date, amount, currency) in zip(numbers, rows, strict=True)
-        ]
-        Receivable.objects.bulk_create(receivables, batch_size=batch_size)
-    return len(receivables)
+        due = RentCharge.objects.filter(period_start__range=(first, last),
+                                        receivable__isnull=True,
+                                        lease__status=LeaseStatus.ACTIVE)
+        return rent_charges_invoice(due, year=first.year)
+
+
+def rent_charges_invoice(charges, *, year: int) -> int:
+    """Invoice ``charges`` (uninvoiced rent charges) in one INSERT … SELECT, numbered from
+    the invoice counter, which stays locked until the caller's transaction ends."""
+    counter = numbers_lock(finance.INVOICE_PREFIX, year=year)
+    created = _rent_receivables_insert(charges, first_number=counter.last_value + 1,
+                                       year=year, today=timezone.localdate())
+    counter.last_value += created
+    counter.save(update_fields=["last_value"])
+    return created
+
+
+def _date_text(field: str):
+    """``field`` as ``f"{day:%d %b %Y}"`` (``05 Mar 2026``), computed by the database."""
+    def text(expression):
+        return Cast(expression, CharField())
+
+    months = [When(**{f"{field}__month": month},
+                   then=Value(date(2000, month, 1).strftime("%b"))) for month in range(1, 13)]
+    return Concat(LPad(text(ExtractDay(field)), 2, Value("0")), Value(" "),
+                  Case(*months, output_field=CharField()), Value(" "),
+                  text(ExtractYear(field)), output_field=CharField())
+
+
+def _rent_receivables_insert(charges, *, first_number: int, year: int, today: date) -> int:
+    """One receivable per rent charge in ``charges``, written by a single INSERT … SELECT:
+    numbered ``INV-<year>-…`` from ``first_number`` in charge order, described
+    ``Rent <lease> 01 Mar 2026–31 Mar 2026``, issued ``today`` and open. The rows never
+    travel through Python, so 100,000 of them take seconds. Returns how many were written."""
+    position = Cast(Window(RowNumber(), order_by=F("pk").asc()) + Value(first_number - 1),
+                    CharField())
+    now = timezone.now()
+    columns = {  # receivable column: what the charge gives it
+        "number": Concat(Value(f"{finance.INVOICE_PREFIX}-{year}-"),
+                         LPad(position, Greatest(Value(NUMBER_WIDTH), Length(position)),
+                              Value("0")), output_field=CharField()),
+        "client": F("lease__tenant_id"),
+        "unit": F("lease__unit_id"),
+        "kind": Value(ReceivableKind.RENT, output_field=CharField()),
+        "lease": F("lease_id"),
+        "rent_charge": F("pk"),
+        "currency": F("currency"),
+        "description": Concat(Value("Rent "), F("lease__number"), Value(" "),
+                              _date_text("period_start"), Value("–"),
+                              _date_text("period_end"), output_field=CharField()),
+        "issue_date": Value(today, output_field=DateField()),
+        "due_date": F("due_date"),
+        "amount": F("amount"),
+        "amount_paid": Value(Decimal("0.00"), output_field=DecimalField(max_digits=14,
+                                                                        decimal_places=2)),
+        "status": Value(ReceivableStatus.OPEN, output_field=CharField()),
+        "created_at": Value(now, output_field=DateTimeField()),
+        "updated_at": Value(now, output_field=DateTimeField()),
+    }
+    aliases = {name: f"new_{name}" for name in columns}
+    select = (charges.order_by()
+              .annotate(**{aliases[name]: value for name, value in columns.items()})
+              .values(*aliases.values()))
+    connection = connections[Receivable.objects.db]
+    quote = connection.ops.quote_name
+    sql, params = select.query.sql_with_params()
+    targets = ", ".join(quote(Receivable._meta.get_field(name).column) for name in columns)
+    picked = ", ".join(f"q.{quote(alias)}" for alias in aliases.values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(Receivable._meta.db_table)} ({targets}) "
+                       f"SELECT {picked} FROM ({sql}) q", params)
+        return cursor.rowcount
 
 
 def _lease_close(lease: Lease, status: str, by, on: date, reason: str = "") -> Lease:
@@ -288,14 +361,18 @@ def lease_renew(*, lease: Lease, by=None, start_date: date | None = None,
             raise ValidationError({"start_date": _("Give the renewal's start date.")})
         start_date = lease.end_date + timedelta(days=1)
     if end_date is None and lease.end_date is not None:
-        months = (lease.end_date.year - lease.start_date.year) * 12 + (
-            lease.end_date.month - lease.start_date.month) or 12
+        # The lease's length in months, counted to the day after it ends (1 Jan–31 Dec is 12).
+        after = lease.end_date + timedelta(days=1)
+        months = (after.year - lease.start_date.year) * 12 + (
+            after.month - lease.start_date.month) or 12
         end_date = add_months(start_date, months) - timedelta(days=1)
     if monthly_rent is None:
         monthly_rent = to_money(lease.monthly_rent * (1 + lease.escalation_percent / 100))
     terms = {field: getattr(lease, field) for field in
-             ("term_type", "billing_frequency", "billing_day", "deposit_amount",
-              "escalation_percent")}
+             ("term_type", "billing_frequency", "billing_day", "escalation_percent")}
+    # The security deposit stays held on the original lease: a renewal does not charge it
+    # again (staff can still set one on the draft).
+    terms["deposit_amount"] = Decimal("0")
     return lease_create(unit=lease.unit, tenant=lease.tenant, start_date=start_date,
                         end_date=end_date, monthly_rent=monthly_rent, by=by, agent=lease.agent,
                         renewed_from=lease, notes=f"Renewal of {lease.number}", **terms)

@@ -4,8 +4,8 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -22,9 +22,15 @@ from realestate.core.admin import (
     BaseAdmin,
     ImportExportAdmin,
     MapAdminMixin,
+    ViewOnlyHistoryAdmin,
+    label_html,
+    link,
+    small_table,
     status_badge,
 )
 from realestate.core.money import format_money
+from realestate.leasing.admin import LEASE_STATUS_COLOURS
+from realestate.leasing.models import Lease
 from realestate.properties import services
 from realestate.properties.choices import ProjectStatus, UnitStatus
 from realestate.properties.models import (
@@ -37,6 +43,8 @@ from realestate.properties.models import (
 )
 from realestate.properties.pdf import unit_fact_sheet_pdf
 from realestate.properties.resources import UnitResource
+from realestate.sales.admin import CONTRACT_STATUS_COLOURS, RESERVATION_STATUS_COLOURS
+from realestate.sales.models import Reservation, SaleContract
 
 UNIT_STATUS_COLOURS = {
     UnitStatus.AVAILABLE: GOOD,
@@ -113,8 +121,12 @@ class UnitPhotoInline(TabularInline):
     tab = True
 
 
+#: How many of each kind of deal the unit page lists (newest first); the lists link to all.
+DEAL_HISTORY_LIMIT = 10
+
+
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin, MapAdminMixin, ImportExportAdmin):
+class UnitAdmin(ViewOnlyHistoryAdmin, MapAdminMixin, ImportExportAdmin):
     resource_classes = [UnitResource]
     list_display = ["code", "project", "building", "unit_type", "bedrooms", "area_sqm",
                     "price", "unit_status", "agent"]
@@ -132,7 +144,7 @@ class UnitAdmin(SimpleHistoryAdmin, MapAdminMixin, ImportExportAdmin):
     search_fields = ["code", "project__name", "project__code", "building__code"]
     autocomplete_fields = ["project", "building", "owner", "agent"]
     filter_horizontal = ["amenities"]
-    readonly_fields = ["status", "created_at", "updated_at"]
+    readonly_fields = ["status", "created_at", "updated_at", "deal_history"]
     inlines = [UnitPhotoInline]
     fieldsets = [
         (None, {"fields": ["code", "status", "unit_type", "purpose", "project", "building",
@@ -147,6 +159,55 @@ class UnitAdmin(SimpleHistoryAdmin, MapAdminMixin, ImportExportAdmin):
     actions = ["take_off_market", "return_to_market"]
     actions_detail = ["fact_sheet", "detail_take_off_market", "detail_return_to_market"]
     unit_status = status_badge("status", UNIT_STATUS_COLOURS)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        obj._viewer = request.user  # the deal history lists only what this user may see
+        deals = (_("Sales and leasing"), {"fields": ["deal_history"]})
+        return [*fieldsets[:-1], deals, fieldsets[-1]]
+
+    @display(description=_("History"))
+    def deal_history(self, obj):
+        """Reservations, sale contracts and leases of the unit: three bounded queries."""
+        if obj.pk is None:
+            return "—"
+        user = getattr(obj, "_viewer", None)
+        sources = [
+            (Reservation, _("Reservation"), "client", "created_at", RESERVATION_STATUS_COLOURS,
+             lambda r: f"{r.created_at:%d %b %Y} → {r.expires_at:%d %b %Y}"),
+            (SaleContract, _("Sale contract"), "buyer", "created_at", CONTRACT_STATUS_COLOURS,
+             lambda c: (f"{_('signed')} {c.signing_date:%d %b %Y}" if c.signing_date
+                        else f"{_('drafted')} {c.created_at:%d %b %Y}")),
+            (Lease, _("Lease"), "tenant", "start_date", LEASE_STATUS_COLOURS,
+             lambda lease: f"{lease.start_date:%d %b %Y} → "
+                           + (f"{lease.end_date:%d %b %Y}" if lease.end_date else str(_("open")))),
+        ]
+        rows, more = [], []
+        for model, kind, party, newest, colours, dates in sources:
+            queryset = (model.objects.restrict(user, "view").filter(unit=obj)
+                        .select_related(party).order_by(f"-{newest}", "-pk"))
+            records = list(queryset[:DEAL_HISTORY_LIMIT + 1])
+            list_url = (reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}"
+                                "_changelist") + f"?unit__id__exact={obj.pk}")
+            if len(records) > DEAL_HISTORY_LIMIT:
+                more.append(link(list_url, _("All %(kind)s records") % {"kind": kind}))
+            for record in records[:DEAL_HISTORY_LIMIT]:
+                when = getattr(record, newest)
+                rows.append((when if not hasattr(when, "date") else when.date(), [
+                    kind, link(record.get_absolute_url(), record.number),
+                    getattr(record, party), dates(record),
+                    label_html(record.get_status_display(), colours.get(record.status, "")),
+                ]))
+        rows.sort(key=lambda row: row[0], reverse=True)
+        table = small_table([_("Kind"), _("Number"), _("Party"), _("Dates"), _("Status")],
+                            [cells for _when, cells in rows],
+                            empty=_("No reservation, sale contract or lease yet."))
+        if not more:
+            return table
+        return format_html("{}<p class=\"mt-2\">{}</p>", table,
+                           format_html_join(" · ", "{}", ((m,) for m in more)))
 
     @display(description=_("Price"), ordering="list_price")
     def price(self, obj):

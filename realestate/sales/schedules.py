@@ -28,13 +28,14 @@ def instalments_plan(*, net_price: Decimal, down_payment_percent: Decimal,
 
     The amounts add up to ``net_price`` to the cent: percentages are rounded to the cent, the
     rest is split evenly in whole cents and the cents left over go one each to the first
-    instalments (1,000,000.01 over 7 gives 142,857.15 once and 142,857.14 six times).
+    instalments (1,000,000.01 over 7 gives 142,857.15 three times and 142,857.14 four times).
     """
     net_price = to_money(net_price)
     down = to_money(net_price * down_payment_percent / 100)
     handover = to_money(net_price * handover_percent / 100)
-    if instalment_count == 0:
-        # Everything falls on signing and handover: the handover share takes the rounding.
+    if instalment_count == 0 or down + handover > net_price:
+        # Everything falls on signing and handover (or the two shares, each rounded up, make
+        # more than the price): the handover share takes the rounding.
         handover = net_price - down
     middle = net_price - down - handover
     step = FREQUENCY_MONTHS[frequency]

@@ -95,6 +95,10 @@ def reservation_create(*, unit: Unit, client, deposit: Decimal, expires_at: date
 
 def _reservation_close(reservation: Reservation, status: str, by, reason: str = ""):
     with transaction.atomic():
+        # The unit is locked before the reservation, in the order contract_sign takes them:
+        # a cancellation racing a signing then queues behind it instead of deadlocking.
+        unit = _lock_unit(Unit(pk=Reservation.objects.values_list("unit_id", flat=True)
+                               .get(pk=reservation.pk)))
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != ReservationStatus.ACTIVE:
             raise ValidationError(_("Reservation %(number)s is already %(status)s.")
@@ -102,7 +106,6 @@ def _reservation_close(reservation: Reservation, status: str, by, reason: str = 
                                      "status": locked.get_status_display().lower()})
         _set_status(locked, RESERVATION_FLOW, status, by, closed_at=timezone.now(),
                     cancel_reason=reason)
-        unit = _lock_unit(locked.unit)
         if unit.status == UnitStatus.RESERVED:
             unit_status_change(unit=unit, status=UnitStatus.AVAILABLE, by=by, workflow=True)
         finance.receivables_void(

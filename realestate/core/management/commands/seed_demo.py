@@ -1,4 +1,6 @@
-"""Demo data: staff logins, branches, projects, buildings, units, clients and leads.
+"""Demo data: staff logins, branches, projects, buildings, units, clients and leads, then
+sales (plans, reservations, contracts), leasing (owners, leases, rent, maintenance) and money
+(payments, a reversal, late fees, owner statements), all through the services.
 
 The first run fills an empty database; later runs see the demo users and do nothing, so
 ``make run`` can call it every time. ``--units N`` sets how many units to create (large
@@ -14,7 +16,10 @@ from django.db import transaction
 from realestate.accounts import demo as accounts_demo
 from realestate.accounts.models import User
 from realestate.clients import demo as clients_demo
+from realestate.finance import demo as finance_demo
+from realestate.leasing import demo as leasing_demo
 from realestate.properties import demo as properties_demo
+from realestate.sales import demo as sales_demo
 
 
 class Command(BaseCommand):
@@ -39,8 +44,31 @@ class Command(BaseCommand):
             users = accounts_demo.seed(rng)
             properties_demo.seed(rng, users=users, units=units)
             clients_demo.seed(rng, users=users, clients=clients)
+            sales_demo.seed(rng, users=users)
+            leasing = leasing_demo.seed(rng, users=users)
+            finance_demo.seed(rng, users=users, leasing=leasing)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded in {time.perf_counter() - started:.1f}s: {units} units, "
-            f"{clients} clients. Logins: admin/admin, manager/manager, agent1/agent1, "
-            "agent2/agent2, auditor/auditor."
+            f"{clients} clients, {_counts()}. Logins: admin/admin, manager/manager, "
+            "agent1/agent1, agent2/agent2, leasing/leasing, accountant/accountant, auditor/auditor."
         ))
+
+
+def _counts() -> str:
+    from realestate.finance.choices import ReceivableKind
+    from realestate.finance.models import LateFeePolicy, OwnerStatement, Payment, Receivable
+    from realestate.leasing.models import Lease, MaintenanceRequest
+    from realestate.sales.models import Reservation, SaleContract
+
+    counts = [
+        (Reservation.objects.count(), "reservations"),
+        (SaleContract.objects.count(), "sale contracts"),
+        (Lease.objects.count(), "leases"),
+        (Receivable.objects.count(), "receivables"),
+        (Receivable.objects.filter(kind=ReceivableKind.LATE_FEE).count(), "late fees"),
+        (Payment.objects.count(), "payments"),
+        (LateFeePolicy.objects.count(), "late-fee policies"),
+        (MaintenanceRequest.objects.count(), "maintenance requests"),
+        (OwnerStatement.objects.count(), "owner statements"),
+    ]
+    return ", ".join(f"{n} {label}" for n, label in counts)

@@ -1,0 +1,598 @@
+"""Leasing in the admin: leases with their rent schedule and deposit, vendors, maintenance.
+
+Leases are created through ``lease_create`` and edited through ``lease_update`` (which lays
+out only the unbilled periods again); activating, renewing, ending and terminating are detail
+actions calling their services. Work orders are created through
+``maintenance_request_create`` and moved with the "Move to" field, which calls
+``maintenance_status_change``.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import (
+    AutocompleteSelectFilter,
+    ChoicesDropdownFilter,
+    RangeDateFilter,
+)
+from unfold.decorators import action, display
+from unfold.forms import BaseDialogForm
+from unfold.widgets import (
+    UnfoldAdminDecimalFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextInputWidget,
+)
+
+from realestate.core.admin import (
+    DANGER,
+    GOOD,
+    INFO,
+    NEUTRAL,
+    WARNING,
+    BaseAdmin,
+    NativeDateInput,
+    ServiceForm,
+    ViewOnlyHistoryAdmin,
+    WorkflowAdmin,
+    confirm,
+    label_html,
+    link,
+    money,
+    small_table,
+    status_badge,
+    status_label,
+)
+from realestate.core.money import format_money, to_money
+from realestate.finance.choices import UNSETTLED, ReceivableStatus
+from realestate.leasing import services
+from realestate.leasing.choices import (
+    HOLDING_STATUSES,
+    MAINTENANCE_FLOW,
+    DepositMovement,
+    LeaseStatus,
+    MaintenanceStatus,
+    Priority,
+)
+from realestate.leasing.models import (
+    DepositTransaction,
+    Lease,
+    MaintenancePhoto,
+    MaintenanceRequest,
+    RentCharge,
+    Vendor,
+)
+
+LEASE_STATUS_COLOURS = {
+    LeaseStatus.DRAFT: WARNING,
+    LeaseStatus.ACTIVE: GOOD,
+    LeaseStatus.ENDED: NEUTRAL,
+    LeaseStatus.TERMINATED: DANGER,
+}
+MAINTENANCE_STATUS_COLOURS = {
+    MaintenanceStatus.OPEN: INFO,
+    MaintenanceStatus.IN_PROGRESS: WARNING,
+    MaintenanceStatus.COMPLETED: GOOD,
+    MaintenanceStatus.CLOSED: NEUTRAL,
+    MaintenanceStatus.DEFERRED: NEUTRAL,
+    MaintenanceStatus.DECLINED: DANGER,
+}
+PRIORITY_COLOURS = {
+    Priority.LOW: NEUTRAL,
+    Priority.NORMAL: INFO,
+    Priority.HIGH: WARNING,
+    Priority.URGENT: DANGER,
+}
+RECEIVABLE_STATUS_COLOURS = {
+    ReceivableStatus.OPEN: INFO,
+    ReceivableStatus.PARTIALLY_PAID: WARNING,
+    ReceivableStatus.PAID: GOOD,
+    ReceivableStatus.OVERDUE: DANGER,
+    ReceivableStatus.VOID: NEUTRAL,
+}
+
+
+# --- leases -------------------------------------------------------------------------------
+class LeaseForm(ServiceForm):
+    """Adding calls ``lease_create``; changing a draft or active lease calls ``lease_update``
+    with the fields that changed."""
+
+    TERMS = ("term_type", "billing_frequency", "billing_day", "deposit_amount",
+             "escalation_percent")
+    EDITABLE = ("agent", "start_date", "end_date", "monthly_rent", "notes", *TERMS)
+
+    class Meta:
+        model = Lease
+        fields = ["unit", "tenant", "agent", "start_date", "end_date", "term_type",
+                  "monthly_rent", "billing_frequency", "billing_day", "deposit_amount",
+                  "escalation_percent", "notes"]
+
+    def save_through_service(self, by):
+        data = self.cleaned_data
+        if not self.instance.pk:
+            return services.lease_create(
+                unit=data["unit"], tenant=data["tenant"], start_date=data["start_date"],
+                end_date=data.get("end_date"), monthly_rent=data["monthly_rent"],
+                agent=data.get("agent"), notes=data.get("notes", ""), by=by,
+                **{field: data[field] for field in self.TERMS if field in data},
+            )
+        changes = {field: data[field] for field in self.changed_data if field in self.EDITABLE}
+        if not changes:
+            return Lease.objects.get(pk=self.instance.pk)
+        return services.lease_update(lease=self.instance, by=by, **changes)
+
+
+class RentChargeInline(TabularInline):
+    model = RentCharge
+    verbose_name = _("rent period")
+    verbose_name_plural = _("rent schedule")
+    fields = ["period_start", "period_end", "due_date", "amount_display", "invoice"]
+    readonly_fields = fields
+    ordering = ["period_start"]
+    extra = 0
+    can_delete = False
+    hide_title = True  # each row's own columns say what it is
+    per_page = 12
+    tab = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("receivable")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Amount"))
+    def amount_display(self, obj):
+        return money(obj.amount, obj.currency)
+
+    @display(description=_("Invoiced"))
+    def invoice(self, obj):
+        receivable = getattr(obj, "receivable", None)  # reverse one-to-one, selected
+        if receivable is None:
+            return label_html(_("Not invoiced"))
+        return format_html("{} {}", link(receivable.get_absolute_url(), receivable.number),
+                           status_label(receivable, RECEIVABLE_STATUS_COLOURS))
+
+
+class DepositMovementInline(TabularInline):
+    model = DepositTransaction
+    verbose_name_plural = _("deposit movements")
+    fields = ["occurred_on", "movement", "amount_display", "note", "recorded_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    hide_title = True  # each row's own columns say what it is
+    tab = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by", "lease")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Amount"))
+    def amount_display(self, obj):
+        return money(obj.amount, obj.lease.currency if obj.lease_id else "")
+
+
+class LeaseDialogForm(BaseDialogForm):
+    """A dialog about one lease: ``self.lease`` is the lease, scoped to the user."""
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        self.lease = (Lease.objects.restrict(request.user, "view").filter(pk=object_id).first()
+                      if object_id else None)
+
+
+class RenewForm(LeaseDialogForm):
+    start_date = forms.DateField(label=_("Start"), required=False, widget=NativeDateInput,
+                                 help_text=_("Empty: the day after this lease ends."))
+    end_date = forms.DateField(label=_("End"), required=False, widget=NativeDateInput,
+                               help_text=_("Empty: the same length as this lease."))
+    monthly_rent = forms.DecimalField(label=_("Monthly rent"), required=False, min_value=0,
+                                      max_digits=14, decimal_places=2,
+                                      widget=UnfoldAdminDecimalFieldWidget,
+                                      help_text=_("Empty: this lease's rent plus its yearly "
+                                                  "escalation."))
+
+
+class EndForm(LeaseDialogForm):
+    on = forms.DateField(label=_("Ended on"), widget=NativeDateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.lease is not None:
+            self.fields["on"].initial = self.lease.end_date or timezone.localdate()
+
+
+class TerminateForm(LeaseDialogForm):
+    reason = forms.CharField(label=_("Reason"), max_length=255,
+                             widget=UnfoldAdminTextInputWidget)
+    on = forms.DateField(label=_("Terminated on"), initial=timezone.localdate,
+                         widget=NativeDateInput)
+
+
+class DepositForm(LeaseDialogForm):
+    movement = forms.ChoiceField(label=_("Movement"), choices=DepositMovement.choices,
+                                 widget=UnfoldAdminSelectWidget)
+    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), max_digits=14,
+                                decimal_places=2, widget=UnfoldAdminDecimalFieldWidget)
+    on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=NativeDateInput)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False,
+                           widget=UnfoldAdminTextInputWidget,
+                           help_text=_("Required when the deposit is kept: say what for."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.lease is not None:
+            held = services.deposit_held(self.lease)
+            self.fields["amount"].help_text = _("%(held)s of %(agreed)s is held now.") % {
+                "held": format_money(held, self.lease.currency),
+                "agreed": format_money(self.lease.deposit_amount, self.lease.currency)}
+            if not held:
+                self.fields["amount"].initial = self.lease.deposit_amount
+
+
+@admin.register(Lease)
+class LeaseAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+    form = LeaseForm
+    list_display = ["number", "unit", "tenant", "start_date", "end_date", "rent_display",
+                    "lease_status"]
+    list_select_related = ["unit", "tenant"]
+    list_filter = [("status", ChoicesDropdownFilter), ("term_type", ChoicesDropdownFilter),
+                   ("unit", AutocompleteSelectFilter), ("tenant", AutocompleteSelectFilter),
+                   ("start_date", RangeDateFilter), ("end_date", RangeDateFilter)]
+    search_fields = ["number", "unit__code", "tenant__name"]
+    autocomplete_fields = ["unit", "tenant", "agent"]
+    actions_detail = [
+        "activate", "renew", "record_deposit",
+        {"title": _("End lease"), "icon": "event_busy", "items": ["end", "terminate"]},
+    ]
+    workflow_actions = {
+        "activate": {LeaseStatus.DRAFT},
+        "renew": lambda lease: lease.status in (LeaseStatus.ACTIVE, LeaseStatus.ENDED)
+        and not lease.renewal_exists(),
+        "end": {LeaseStatus.ACTIVE},
+        "terminate": {LeaseStatus.DRAFT, LeaseStatus.ACTIVE},
+        "record_deposit": {LeaseStatus.ACTIVE, LeaseStatus.ENDED, LeaseStatus.TERMINATED},
+    }
+    lease_status = status_badge("status", LEASE_STATUS_COLOURS)
+
+    terms = (_("Rent and terms"), {
+        "fields": ["term_type", "start_date", "end_date", "monthly_rent", "billing_frequency",
+                   "billing_day", "escalation_percent", "deposit_amount"],
+        "description": _("Changing the terms of an active lease lays out its rent schedule "
+                         "again from the first period not yet invoiced; invoiced periods never "
+                         "change."),
+    })
+    add_fieldsets = [
+        (None, {"fields": ["unit", "tenant", "agent"]}),
+        terms,
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+    change_fieldsets = [
+        (None, {"fields": ["number", "status_display", "unit", "tenant", "agent",
+                           "renewal_links"]}),
+        terms,
+        (_("Billing"), {"fields": ["billing_summary"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+    closed_fieldset = (_("Closed"), {"fields": ["ended_on", "termination_reason"]})
+    computed = ["number", "status_display", "renewal_links", "billing_summary", "ended_on",
+                "termination_reason", "deposit_display"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        # Money that can no longer be edited is shown formatted: the deposit once the lease
+        # is active (it was invoiced then), every amount once the lease is closed.
+        shown = {"deposit_amount": "deposit_display"} if obj.status != LeaseStatus.DRAFT else {}
+        if not self.has_change_permission(request, obj):
+            shown["monthly_rent"] = "rent_display"
+        fieldsets = [*self.change_fieldsets]
+        if obj.status not in HOLDING_STATUSES:
+            fieldsets.append(self.closed_fieldset)
+        return [(title, {**options, "fields": [shown.get(f, f) for f in options["fields"]]})
+                for title, options in fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [*self.computed, "unit", "tenant", "rent_display"]
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else [RentChargeInline, DepositMovementInline]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status not in HOLDING_STATUSES:
+            return False  # ended or terminated: read-only
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # terminated, never deleted
+
+    @display(description=_("Rent"), ordering="monthly_rent")
+    def rent_display(self, obj):
+        return format_html("{} / mo", money(obj.monthly_rent, obj.currency))
+
+    @display(description=_("Status"))
+    def status_display(self, obj):
+        return status_label(obj, LEASE_STATUS_COLOURS)
+
+    @display(description=_("Deposit"))
+    def deposit_display(self, obj):
+        return money(obj.deposit_amount, obj.currency)
+
+    @display(description=_("Renewals"))
+    def renewal_links(self, obj):
+        parts = []
+        if obj.renewed_from_id:
+            previous = obj.renewed_from
+            parts.append(link(previous.get_absolute_url(),
+                              _("Renews %(number)s") % {"number": previous.number}))
+        renewal = Lease.objects.filter(renewed_from=obj).first()
+        if renewal is not None:
+            parts.append(link(renewal.get_absolute_url(),
+                              _("Renewed by %(number)s (%(status)s)")
+                              % {"number": renewal.number,
+                                 "status": renewal.get_status_display().lower()}))
+        if not parts:
+            return "—"
+        return format_html_join(" · ", "{}", ((part,) for part in parts))
+
+    @display(description=_("Invoices and deposit"))
+    def billing_summary(self, obj):
+        receivables = obj.receivables.exclude(status=ReceivableStatus.VOID)
+        totals = receivables.aggregate(charged=Sum("amount"), paid=Sum("amount_paid"))
+        due = receivables.filter(status__in=UNSETTLED).aggregate(
+            due=Sum("amount"), paid=Sum("amount_paid"))
+        outstanding = to_money(due["due"] or 0) - to_money(due["paid"] or 0)
+        url = reverse("admin:finance_receivable_changelist") + f"?lease__id__exact={obj.pk}"
+        return small_table(
+            [_("Invoiced"), _("Paid"), _("Outstanding"), _("Deposit held"), _("Receivables")],
+            [[money(totals["charged"] or 0, obj.currency), money(totals["paid"] or 0, obj.currency),
+              money(outstanding, obj.currency),
+              money(services.deposit_held(obj), obj.currency), link(url, _("Open the list"))]],
+        )
+
+    # --- workflow ------------------------------------------------------------------------
+    @action(description=_("Activate"), url_path="activate", icon="play_arrow",
+            dialog=confirm(_("Activate lease"),
+                           _("The unit becomes leased, the rent schedule is laid out and the "
+                             "deposit is invoiced."), _("Activate")))
+    def activate(self, request, form, object_id):
+        lease = self.get_object(request, object_id)
+        self.perform(request, lease, "activate",
+                     lambda: services.lease_activate(lease=lease, by=request.user),
+                     _("Lease %(number)s is active.") % {"number": lease.number})
+        return self.go(request, self.change_url(lease))
+
+    @action(description=_("Renew"), url_path="renew", icon="autorenew",
+            dialog=confirm(_("Renew lease"),
+                           _("A draft renewal is made for the same unit and tenant, on the same "
+                             "terms. Activate it when it starts."), _("Make renewal"),
+                           RenewForm))
+    def renew(self, request, form, object_id):
+        lease = self.get_object(request, object_id)
+        data = form.cleaned_data
+        renewal = self.perform(
+            request, lease, "renew",
+            lambda: services.lease_renew(lease=lease, by=request.user,
+                                         start_date=data.get("start_date"),
+                                         end_date=data.get("end_date"),
+                                         monthly_rent=data.get("monthly_rent")),
+            _("Draft renewal made for %(number)s.") % {"number": lease.number},
+        )
+        return self.go(request, self.change_url(renewal or lease))
+
+    @action(description=_("End as agreed"), url_path="end", icon="event_available",
+            dialog=confirm(_("End lease"),
+                           _("The lease ends as agreed; the unit becomes available unless "
+                             "another lease holds it. Periods after the end are not billed."),
+                           _("End lease"), EndForm))
+    def end(self, request, form, object_id):
+        lease = self.get_object(request, object_id)
+        self.perform(request, lease, "end",
+                     lambda: services.lease_end(lease=lease, by=request.user,
+                                                on=form.cleaned_data["on"]),
+                     _("Lease %(number)s ended.") % {"number": lease.number})
+        return self.go(request, self.change_url(lease))
+
+    @action(description=_("Terminate early"), url_path="terminate", icon="block",
+            dialog=confirm(_("Terminate lease"),
+                           _("The lease stops early; periods after the date are not billed and "
+                             "their unpaid invoices are voided."), _("Terminate"),
+                           TerminateForm))
+    def terminate(self, request, form, object_id):
+        lease = self.get_object(request, object_id)
+        data = form.cleaned_data
+        self.perform(request, lease, "terminate",
+                     lambda: services.lease_terminate(lease=lease, by=request.user,
+                                                      reason=data["reason"], on=data["on"]),
+                     _("Lease %(number)s terminated.") % {"number": lease.number})
+        return self.go(request, self.change_url(lease))
+
+    @action(description=_("Deposit"), url_path="deposit", icon="savings",
+            dialog=confirm(_("Record deposit movement"),
+                           _("The deposit received, returned to the tenant, or kept for unpaid "
+                             "rent or repairs. No more can go out than is held."), _("Record"),
+                           DepositForm))
+    def record_deposit(self, request, form, object_id):
+        lease = self.get_object(request, object_id)
+        data = form.cleaned_data
+        self.perform(
+            request, lease, "record_deposit",
+            lambda: services.deposit_record(lease=lease, movement=data["movement"],
+                                            amount=data["amount"], on=data["on"],
+                                            note=data.get("note", ""), by=request.user),
+            _("Deposit movement recorded on %(number)s.") % {"number": lease.number},
+        )
+        return self.go(request, self.change_url(lease))
+
+
+# --- vendors ------------------------------------------------------------------------------
+@admin.register(Vendor)
+class VendorAdmin(BaseAdmin):
+    list_display = ["name", "trade", "phone", "email", "job_count"]
+    list_filter = [("trade", ChoicesDropdownFilter)]
+    search_fields = ["name", "email", "phone"]
+    fields = ["name", "trade", "phone", "email"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(job_total=Count("jobs"))
+
+    @display(description=_("Jobs"), ordering="job_total")
+    def job_count(self, obj):
+        return obj.job_total
+
+
+# --- maintenance --------------------------------------------------------------------------
+class MaintenanceForm(ServiceForm):
+    """Adding calls ``maintenance_request_create``; the description fields are edited as
+    usual; the status moves only through "Move to", which calls
+    ``maintenance_status_change`` with the vendor and the cost."""
+
+    move_to = forms.ChoiceField(label=_("Move to"), required=False,
+                                widget=UnfoldAdminSelectWidget)
+    job_cost = forms.DecimalField(
+        label=_("Job cost"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        widget=UnfoldAdminDecimalFieldWidget,
+        help_text=_("Completing with a cost books it as an expense of the unit."),
+    )
+
+    class Meta:
+        model = MaintenanceRequest
+        fields = ["unit", "reported_by_client", "category", "priority", "title", "description",
+                  "vendor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status if self.instance.pk else MaintenanceStatus.OPEN
+        labels = dict(MaintenanceStatus.choices)
+        allowed = sorted(MAINTENANCE_FLOW.allowed(current), key=MaintenanceStatus.values.index)
+        self.fields["move_to"].choices = [("", _("(stay %(s)s)") % {"s": labels[current]})] + [
+            (value, labels[value]) for value in allowed
+        ]
+        if self.instance.pk and self.instance.cost is not None:
+            self.fields["job_cost"].initial = self.instance.cost
+
+    def clean(self):
+        cleaned = super().clean()
+        cost = cleaned.get("job_cost")
+        if (self.instance.pk and not cleaned.get("move_to") and cost is not None
+                and cost != self.instance.cost):
+            self.add_error("job_cost", _("The cost is recorded with a move (e.g. to "
+                                         "Completed)."))
+        return cleaned
+
+    def save_through_service(self, by):
+        data = self.cleaned_data
+        if not self.instance.pk:
+            return services.maintenance_request_create(
+                unit=data["unit"], title=data["title"], category=data["category"], by=by,
+                reported_by_client=data.get("reported_by_client"),
+                priority=data.get("priority"), description=data.get("description", ""),
+                vendor=data.get("vendor"),
+            )
+        request = self.save_edited_fields()  # title, category, priority, vendor...
+        if data.get("move_to"):
+            request = services.maintenance_status_change(
+                request=request, status=data["move_to"], by=by, cost=data.get("job_cost"),
+                vendor=data.get("vendor"))
+        return request
+
+
+class MaintenancePhotoInline(TabularInline):
+    model = MaintenancePhoto
+    fields = ["image", "caption"]
+    extra = 0
+    tab = True
+
+
+@admin.register(MaintenanceRequest)
+class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+    form = MaintenanceForm
+    list_display = ["number", "title", "unit", "priority_badge", "maintenance_status",
+                    "vendor", "cost_display", "reported_on"]
+    list_select_related = ["unit", "vendor"]
+    list_filter = [("status", ChoicesDropdownFilter), ("priority", ChoicesDropdownFilter),
+                   ("category", ChoicesDropdownFilter), ("vendor", AutocompleteSelectFilter),
+                   ("unit", AutocompleteSelectFilter), ("created_at", RangeDateFilter)]
+    search_fields = ["number", "title", "unit__code"]
+    autocomplete_fields = ["unit", "reported_by_client", "vendor"]
+    inlines = [MaintenancePhotoInline]
+    maintenance_status = status_badge("status", MAINTENANCE_STATUS_COLOURS)
+    priority_badge = status_badge("priority", PRIORITY_COLOURS, _("Priority"))
+
+    add_fieldsets = [
+        (None, {"fields": ["unit", "reported_by_client", "category", "priority", "title",
+                           "description"]}),
+        (_("Work"), {"fields": ["vendor"]}),
+    ]
+    change_fieldsets = [
+        (None, {"fields": ["number", "status_display", "unit", "lease", "reported_by_client",
+                           "reported_by_user", "category", "priority", "title",
+                           "description"]}),
+        (_("Work"), {"fields": ["vendor", "cost_display", "completed_on", "expense_link"]}),
+    ]
+    move_fieldset = (_("Move"), {"fields": ["move_to", "job_cost"]})
+    computed = ["number", "status_display", "lease", "reported_by_user", "cost_display",
+                "completed_on", "expense_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        if self.has_change_permission(request, obj):
+            return [*self.change_fieldsets, self.move_fieldset]
+        return self.change_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.computed, "unit"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not MAINTENANCE_FLOW.allowed(obj.status):
+            return False  # closed or declined: read-only
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Reported"), ordering="created_at")
+    def reported_on(self, obj):
+        return date_format(timezone.localtime(obj.created_at))
+
+    @display(description=_("Cost"), ordering="cost")
+    def cost_display(self, obj):
+        return money(obj.cost, obj.currency) if obj.cost is not None else "—"
+
+    @display(description=_("Status"))
+    def status_display(self, obj):
+        return status_label(obj, MAINTENANCE_STATUS_COLOURS)
+
+    @display(description=_("Expense"))
+    def expense_link(self, obj):
+        expense = getattr(obj, "expense", None)  # reverse one-to-one: None when missing
+        if expense is None:
+            return "—"
+        url = reverse("admin:finance_expense_change", args=[expense.pk])
+        return link(url, f"{format_money(expense.amount, expense.currency)} · "
+                         f"{expense.incurred_on:%d %b %Y}")

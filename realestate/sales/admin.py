@@ -1,0 +1,627 @@
+"""Sales in the admin: payment plans, reservations, sale contracts and commissions.
+
+Records are created and moved only through ``realestate.sales.services``: the add forms call
+``reservation_create`` / ``contract_create``, and every status change is a detail or bulk
+action calling its service. A signed contract is read-only; its instalment schedule (the
+finance receivables of the contract) is shown beside it.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import (
+    AutocompleteSelectFilter,
+    ChoicesDropdownFilter,
+    RangeDateFilter,
+    RangeDateTimeFilter,
+)
+from unfold.decorators import action, display
+from unfold.forms import BaseDialogForm
+
+from realestate.core.admin import (
+    DANGER,
+    GOOD,
+    INFO,
+    NEUTRAL,
+    WARNING,
+    BaseAdmin,
+    NativeDateInput,
+    ReasonForm,
+    ServiceForm,
+    ViewOnlyHistoryAdmin,
+    WorkflowAdmin,
+    confirm,
+    link,
+    money,
+    small_table,
+    status_badge,
+    status_label,
+)
+from realestate.core.money import format_money
+from realestate.finance.choices import UNSETTLED, ReceivableStatus
+from realestate.finance.models import Receivable
+from realestate.sales import services
+from realestate.sales.choices import CommissionStatus, ContractStatus, ReservationStatus
+from realestate.sales.models import Commission, PaymentPlan, Reservation, SaleContract
+
+RESERVATION_STATUS_COLOURS = {
+    ReservationStatus.ACTIVE: INFO,
+    ReservationStatus.CONVERTED: GOOD,
+    ReservationStatus.CANCELLED: DANGER,
+    ReservationStatus.EXPIRED: NEUTRAL,
+}
+CONTRACT_STATUS_COLOURS = {
+    ContractStatus.DRAFT: WARNING,
+    ContractStatus.SIGNED: INFO,
+    ContractStatus.COMPLETED: GOOD,
+    ContractStatus.CANCELLED: DANGER,
+}
+COMMISSION_STATUS_COLOURS = {
+    CommissionStatus.PENDING: WARNING,
+    CommissionStatus.APPROVED: INFO,
+    CommissionStatus.PAID: GOOD,
+    CommissionStatus.CANCELLED: DANGER,
+}
+RECEIVABLE_STATUS_COLOURS = {
+    ReceivableStatus.OPEN: INFO,
+    ReceivableStatus.PARTIALLY_PAID: WARNING,
+    ReceivableStatus.PAID: GOOD,
+    ReceivableStatus.OVERDUE: DANGER,
+    ReceivableStatus.VOID: NEUTRAL,
+}
+ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+# --- payment plans ------------------------------------------------------------------------
+@admin.register(PaymentPlan)
+class PaymentPlanAdmin(BaseAdmin):
+    list_display = ["name", "terms", "is_active", "contract_count"]
+    list_filter = ["is_active", ("frequency", ChoicesDropdownFilter)]
+    search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "is_active", "notes"]}),
+        (_("Terms"), {
+            "fields": ["down_payment_percent", "instalment_count", "frequency",
+                       "handover_percent", "grace_months"],
+            "description": _("A contract copies these terms when it is made on this plan; "
+                             "changing the plan later does not change signed contracts."),
+        }),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(contract_total=Count("contracts"))
+
+    @display(description=_("Terms"))
+    def terms(self, obj):
+        return plan_terms_text(obj)
+
+    @display(description=_("Contracts"), ordering="contract_total")
+    def contract_count(self, obj):
+        return obj.contract_total
+
+
+def percent_text(value) -> str:
+    """``Decimal("10.00")`` -> ``"10"``, ``Decimal("2.50")`` -> ``"2.5"``."""
+    return f"{value.normalize():f}" if value is not None else "—"
+
+
+def plan_terms_text(terms) -> str:
+    parts = [_("%(p)s%% down") % {"p": percent_text(terms.down_payment_percent)}]
+    if terms.instalment_count:
+        parts.append(_("%(n)s × %(f)s") % {"n": terms.instalment_count,
+                                           "f": terms.get_frequency_display().lower()})
+    if terms.handover_percent:
+        parts.append(_("%(p)s%% on handover") % {"p": percent_text(terms.handover_percent)})
+    if terms.grace_months:
+        parts.append(_("%(n)s grace month(s)") % {"n": terms.grace_months})
+    return " · ".join(str(part) for part in parts)
+
+
+# --- reservations -------------------------------------------------------------------------
+class ReservationForm(ServiceForm):
+    """Adding reserves the unit through ``reservation_create``; afterwards only the agent
+    and the notes are edited here, everything else moves by the detail actions."""
+
+    class Meta:
+        model = Reservation
+        fields = ["unit", "client", "agent", "deposit", "expires_at", "notes"]
+
+    def save_through_service(self, by):
+        if self.instance.pk:
+            return None  # agent and notes: a plain save
+        data = self.cleaned_data
+        return services.reservation_create(
+            unit=data["unit"], client=data["client"], deposit=data["deposit"],
+            expires_at=data["expires_at"], agent=data.get("agent"),
+            notes=data.get("notes", ""), by=by,
+        )
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+    form = ReservationForm
+    list_display = ["number", "unit", "client", "agent", "deposit_display", "expires_at",
+                    "reservation_status"]
+    list_select_related = ["unit", "client", "agent"]
+    list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
+                   ("unit", AutocompleteSelectFilter), ("expires_at", RangeDateTimeFilter)]
+    search_fields = ["number", "unit__code", "client__name"]
+    autocomplete_fields = ["unit", "client", "agent"]
+    actions_detail = ["convert", "cancel"]
+    workflow_actions = {
+        "convert": lambda r: r.status == ReservationStatus.ACTIVE and not _has_contract(r),
+        "cancel": {ReservationStatus.ACTIVE},
+    }
+    reservation_status = status_badge("status", RESERVATION_STATUS_COLOURS)
+
+    add_fieldsets = [
+        (None, {"fields": ["unit", "client", "agent"]}),
+        (_("Deposit and expiry"), {
+            "fields": ["deposit", "expires_at"],
+            "description": _("The unit must be available. The deposit is invoiced to the "
+                             "client today; it counts towards the price if the reservation "
+                             "turns into a signed contract."),
+        }),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+    change_fieldsets = [
+        (None, {"fields": ["number", "status_display", "unit", "client", "agent"]}),
+        (_("Deposit and expiry"), {"fields": ["deposit_display", "deposit_invoice",
+                                               "expires_at", "closed_at", "cancel_reason"]}),
+        (_("Contract"), {"fields": ["contract_link"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+    computed = ["number", "status_display", "deposit_display", "deposit_invoice", "closed_at",
+                "cancel_reason", "contract_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.change_fieldsets if obj else self.add_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [*self.computed, "unit", "client", "expires_at"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        in_a_week = timezone.localtime() + timedelta(days=7)
+        initial.setdefault("expires_at", in_a_week.replace(hour=18, minute=0, second=0,
+                                                           microsecond=0))
+        return initial
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != ReservationStatus.ACTIVE:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancelled, never deleted: its number and deposit stay on record
+
+    @display(description=_("Deposit"), ordering="deposit")
+    def deposit_display(self, obj):
+        return money(obj.deposit, obj.currency)
+
+    @display(description=_("Status"))
+    def status_display(self, obj):
+        return status_label(obj, RESERVATION_STATUS_COLOURS)
+
+    @display(description=_("Deposit invoice"))
+    def deposit_invoice(self, obj):
+        receivable = obj.receivables.order_by("pk").first()
+        if receivable is None:
+            return "—"
+        return link(receivable.get_absolute_url(),
+                    f"{receivable.number} · {receivable.get_status_display()}")
+
+    @display(description=_("Sale contract"))
+    def contract_link(self, obj):
+        contract = _contract_of(obj)
+        if contract is None:
+            return _("None yet: “Convert to contract” makes a draft at the unit's list price.")
+        return link(contract.get_absolute_url(),
+                    f"{contract.number} · {contract.get_status_display()}")
+
+    @action(description=_("Convert to contract"), url_path="convert", icon="handshake",
+            dialog=confirm(_("Convert to contract"),
+                           _("A draft sale contract is made for the client at the unit's list "
+                             "price. Signing it converts this reservation."),
+                           _("Make draft contract")))
+    def convert(self, request, form, object_id):
+        reservation = self.get_object(request, object_id)
+        unit = reservation.unit
+        if unit.list_price is None:
+            self.message_user(request, _("Unit %(code)s has no list price: add one to the unit, "
+                                         "or add the contract by hand.") % {"code": unit.code},
+                              messages.ERROR)
+            return self.go(request, self.change_url(reservation))
+        contract = self.perform(
+            request, reservation, "convert",
+            lambda: services.contract_create(
+                unit=unit, buyer=reservation.client, price=unit.list_price,
+                reservation=reservation, agent=reservation.agent, by=request.user),
+            _("Draft contract made from reservation %(number)s: check it and sign it.")
+            % {"number": reservation.number},
+        )
+        return self.go(request, self.change_url(contract or reservation))
+
+    @action(description=_("Cancel reservation"), url_path="cancel", icon="cancel",
+            dialog=confirm(_("Cancel reservation"),
+                           _("The unit becomes available again and the unpaid deposit invoice "
+                             "is voided."), _("Cancel reservation"), ReasonForm))
+    def cancel(self, request, form, object_id):
+        reservation = self.get_object(request, object_id)
+        self.perform(
+            request, reservation, "cancel",
+            lambda: services.reservation_cancel(reservation=reservation, by=request.user,
+                                                reason=form.cleaned_data["reason"]),
+            _("Reservation %(number)s cancelled.") % {"number": reservation.number},
+        )
+        return self.go(request, self.change_url(reservation))
+
+
+def _contract_of(reservation):
+    try:
+        return reservation.contract
+    except SaleContract.DoesNotExist:
+        return None
+
+
+def _has_contract(reservation) -> bool:
+    contract = _contract_of(reservation)
+    return contract is not None and contract.status != ContractStatus.CANCELLED
+
+
+# --- sale contracts -----------------------------------------------------------------------
+class SaleContractForm(ServiceForm):
+    """Adding goes through ``contract_create`` (the plan's terms are copied); a draft may be
+    edited; a signed contract is read-only."""
+
+    computed_fields = ("net_price",)
+
+    class Meta:
+        model = SaleContract
+        fields = ["unit", "reservation", "buyer", "co_buyers", "agent", "plan", "price",
+                  "discount", "commission_rate", "signing_date", "handover_date", "notes",
+                  *SaleContract.TERM_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        plan = cleaned.get("plan")
+        if plan is not None and (not self.instance.pk or "plan" in self.changed_data):
+            # The contract keeps a snapshot of the plan's terms, as the plan field promises.
+            for field in SaleContract.TERM_FIELDS:
+                if field in self.fields:
+                    cleaned[field] = getattr(plan, field)
+        return cleaned
+
+    def save_through_service(self, by):
+        if self.instance.pk:
+            return None  # a draft's edits: a plain save (net price follows price and discount)
+        data = self.cleaned_data
+        terms = None if data.get("plan") else {f: data[f] for f in SaleContract.TERM_FIELDS}
+        return services.contract_create(
+            unit=data["unit"], buyer=data["buyer"], price=data["price"],
+            discount=data.get("discount") or 0, plan=data.get("plan"), agent=data.get("agent"),
+            reservation=data.get("reservation"), co_buyers=data.get("co_buyers") or (),
+            signing_date=data.get("signing_date"), handover_date=data.get("handover_date"),
+            commission_rate=data.get("commission_rate"), notes=data.get("notes", ""),
+            terms=terms, by=by,
+        )
+
+
+class SignForm(BaseDialogForm):
+    signing_date = forms.DateField(label=_("Signing date"), required=False,
+                                   widget=NativeDateInput,
+                                   help_text=_("Empty: the contract's date, else today."))
+
+
+class InstalmentInline(TabularInline):
+    """The contract's instalment schedule: its receivables, read-only."""
+
+    model = Receivable
+    fk_name = "contract"
+    verbose_name = _("instalment")
+    verbose_name_plural = _("instalment schedule")
+    fields = ["sequence", "invoice", "description", "due_date", "amount_display",
+              "paid_display", "balance_display", "status_display"]
+    readonly_fields = fields
+    ordering = ["sequence", "due_date"]
+    extra = 0
+    can_delete = False
+    hide_title = True  # each row's own columns say what it is
+    tab = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Invoice"))
+    def invoice(self, obj):
+        return link(obj.get_absolute_url(), obj.number)
+
+    @display(description=_("Amount"))
+    def amount_display(self, obj):
+        return money(obj.amount, obj.currency)
+
+    @display(description=_("Paid"))
+    def paid_display(self, obj):
+        return money(obj.amount_paid, obj.currency)
+
+    @display(description=_("Balance"))
+    def balance_display(self, obj):
+        return money(obj.balance, obj.currency)
+
+    @display(description=_("Status"))
+    def status_display(self, obj):
+        return status_label(obj, RECEIVABLE_STATUS_COLOURS)
+
+
+class CommissionInline(TabularInline):
+    model = Commission
+    fields = ["agent_link", "rate", "amount_display", "status_display", "paid_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    hide_title = True  # each row's own columns say what it is
+    tab = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agent")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Agent"))
+    def agent_link(self, obj):
+        return link(reverse("admin:sales_commission_change", args=[obj.pk]), obj.agent)
+
+    @display(description=_("Amount"))
+    def amount_display(self, obj):
+        return money(obj.amount, obj.currency)
+
+    @display(description=_("Status"))
+    def status_display(self, obj):
+        return status_label(obj, COMMISSION_STATUS_COLOURS)
+
+
+@admin.register(SaleContract)
+class SaleContractAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+    form = SaleContractForm
+    list_display = ["number", "unit", "buyer", "net_price_display", "contract_status",
+                    "signing_date", "paid_summary"]
+    list_select_related = ["unit", "buyer"]
+    list_filter = [("status", ChoicesDropdownFilter), ("signing_date", RangeDateFilter),
+                   ("agent", AutocompleteSelectFilter), ("unit", AutocompleteSelectFilter),
+                   ("buyer", AutocompleteSelectFilter), ("plan", AutocompleteSelectFilter)]
+    search_fields = ["number", "unit__code", "buyer__name"]
+    autocomplete_fields = ["unit", "reservation", "buyer", "co_buyers", "agent", "plan"]
+    actions_detail = ["sign", "cancel"]
+    workflow_actions = {
+        "sign": {ContractStatus.DRAFT},
+        "cancel": {ContractStatus.DRAFT, ContractStatus.SIGNED},
+    }
+    contract_status = status_badge("status", CONTRACT_STATUS_COLOURS)
+
+    terms_fieldset = (_("Payment plan"), {
+        "fields": ["plan", *SaleContract.TERM_FIELDS],
+        "description": _("Choosing a plan copies its terms into the contract; without a plan, "
+                         "enter the terms here."),
+    })
+    add_fieldsets = [
+        (None, {"fields": ["unit", "reservation", "buyer", "co_buyers", "agent"]}),
+        (_("Price"), {"fields": ["price", "discount", "commission_rate"]}),
+        terms_fieldset,
+        (_("Dates"), {"fields": ["signing_date", "handover_date"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+    draft_fieldsets = [
+        (None, {"fields": ["number", "status_display", "unit", "reservation", "buyer",
+                           "co_buyers", "agent"]}),
+        (_("Price"), {"fields": ["price", "discount", "net_price_display",
+                                 "commission_rate"]}),
+        terms_fieldset,
+        (_("Dates"), {"fields": ["signing_date", "handover_date"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+    locked_fieldsets = [
+        (None, {"fields": ["number", "status_display", "unit", "reservation", "buyer",
+                           "co_buyers", "agent"]}),
+        (_("Price"), {"fields": ["price_display", "discount_display", "net_price_display",
+                                 "commission_rate"]}),
+        (_("Payments"), {"fields": ["schedule_summary"]}),
+        (_("Payment plan"), {"fields": ["plan", "plan_terms"]}),
+        (_("Dates"), {"fields": ["signing_date", "handover_date"]}),
+        (_("Notes"), {"fields": ["notes", "cancel_reason"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        if obj.status == ContractStatus.DRAFT and self.has_change_permission(request, obj):
+            return self.draft_fieldsets
+        return self.locked_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["number", "status_display", "unit", "reservation", "net_price_display",
+                "price_display", "discount_display", "schedule_summary", "plan_terms",
+                "cancel_reason"]
+
+    def get_inlines(self, request, obj):
+        if obj is None or obj.status == ContractStatus.DRAFT:
+            return []
+        return [InstalmentInline, CommissionInline]
+
+    def get_queryset(self, request):
+        receivables = Q(receivables__isnull=False) & ~Q(receivables__status=ReceivableStatus.VOID)
+        return super().get_queryset(request).annotate(
+            paid_total=Coalesce(Sum("receivables__amount_paid"), ZERO),
+            due_total=Coalesce(Sum(F("receivables__amount") - F("receivables__amount_paid"),
+                                   filter=Q(receivables__status__in=UNSETTLED)), ZERO),
+            scheduled_total=Coalesce(Sum("receivables__amount", filter=receivables), ZERO),
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != ContractStatus.DRAFT:
+            return False  # signed, completed or cancelled: read-only
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancelled, never deleted: numbers are never reused
+
+    @display(description=_("Net price"), ordering="net_price")
+    def net_price_display(self, obj):
+        return money(obj.net_price, obj.currency)
+
+    @display(description=_("Price"))
+    def price_display(self, obj):
+        return money(obj.price, obj.currency)
+
+    @display(description=_("Discount"))
+    def discount_display(self, obj):
+        return money(obj.discount, obj.currency)
+
+    @display(description=_("Status"))
+    def status_display(self, obj):
+        return status_label(obj, CONTRACT_STATUS_COLOURS)
+
+    @display(description=_("Terms"))
+    def plan_terms(self, obj):
+        return plan_terms_text(obj)
+
+    @display(description=_("Paid / due"), ordering="paid_total", header=True)
+    def paid_summary(self, obj):
+        if obj.status == ContractStatus.DRAFT:
+            return _("Not signed"), ""
+        return (_("Paid %(amount)s") % {"amount": format_money(obj.paid_total, obj.currency)},
+                _("Due %(amount)s") % {"amount": format_money(obj.due_total, obj.currency)})
+
+    @display(description=_("Schedule"))
+    def schedule_summary(self, obj):
+        if obj.status == ContractStatus.DRAFT:
+            return _("The schedule is made on signing.")
+        url = (reverse("admin:finance_receivable_changelist")
+               + f"?contract__id__exact={obj.pk}")
+        return small_table(
+            [_("Scheduled"), _("Paid"), _("Outstanding"), _("Receivables")],
+            [[money(obj.scheduled_total, obj.currency), money(obj.paid_total, obj.currency),
+              money(obj.due_total, obj.currency), link(url, _("Open the list"))]],
+        )
+
+    @action(description=_("Sign"), url_path="sign", icon="draw",
+            dialog=confirm(_("Sign contract"),
+                           _("The unit becomes sold, the instalment schedule is invoiced and the "
+                             "agent's commission is recorded. A signed contract can no longer "
+                             "be edited."), _("Sign"), SignForm))
+    def sign(self, request, form, object_id):
+        contract = self.get_object(request, object_id)
+        self.perform(
+            request, contract, "sign",
+            lambda: services.contract_sign(contract=contract, by=request.user,
+                                           signing_date=form.cleaned_data.get("signing_date")),
+            _("Contract %(number)s signed.") % {"number": contract.number},
+        )
+        return self.go(request, self.change_url(contract))
+
+    @action(description=_("Cancel contract"), url_path="cancel", icon="cancel",
+            dialog=confirm(_("Cancel contract"),
+                           _("The unit becomes available again, unpaid instalments are voided "
+                             "and an unpaid commission is cancelled. Money already paid stays "
+                             "paid."), _("Cancel contract"), ReasonForm))
+    def cancel(self, request, form, object_id):
+        contract = self.get_object(request, object_id)
+        self.perform(
+            request, contract, "cancel",
+            lambda: services.contract_cancel(contract=contract, by=request.user,
+                                             reason=form.cleaned_data["reason"]),
+            _("Contract %(number)s cancelled.") % {"number": contract.number},
+        )
+        return self.go(request, self.change_url(contract))
+
+
+# --- commissions --------------------------------------------------------------------------
+@admin.register(Commission)
+class CommissionAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+    list_display = ["contract", "agent", "rate", "amount_display", "commission_status",
+                    "paid_on", "created_at"]
+    list_select_related = ["contract", "agent"]
+    list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
+                   ("paid_on", RangeDateFilter)]
+    search_fields = ["contract__number", "agent__username", "agent__first_name",
+                     "agent__last_name"]
+    fields = ["contract", "agent", "rate", "amount_display", "status_display", "paid_on"]
+    readonly_fields = fields
+    actions = ["approve", "pay"]
+    actions_detail = ["approve_one", "pay_one"]
+    workflow_actions = {"approve_one": {CommissionStatus.PENDING},
+                        "pay_one": {CommissionStatus.APPROVED}}
+    commission_status = status_badge("status", COMMISSION_STATUS_COLOURS)
+
+    def has_add_permission(self, request):
+        return False  # made by signing a contract
+
+    def has_change_permission(self, request, obj=None):
+        # The record itself is never edited; the list's approve/pay actions need the grant.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Amount"), ordering="amount")
+    def amount_display(self, obj):
+        return money(obj.amount, obj.currency)
+
+    @display(description=_("Status"))
+    def status_display(self, obj):
+        return status_label(obj, COMMISSION_STATUS_COLOURS)
+
+    @action(description=_("Approve"), permissions=["change"], icon="done")
+    def approve(self, request, queryset):
+        self.bulk(request, queryset.select_related("contract"),
+                  lambda c: services.commission_approve(commission=c, by=request.user),
+                  _("%(count)s commission(s) approved."))
+
+    @action(description=_("Mark paid"), permissions=["change"], icon="payments")
+    def pay(self, request, queryset):
+        self.bulk(request, queryset,
+                  lambda c: services.commission_pay(commission=c, by=request.user),
+                  _("%(count)s commission(s) marked paid."))
+
+    @action(description=_("Approve"), url_path="approve", icon="done",
+            dialog=confirm(_("Approve commission"),
+                           _("Approve this commission for payment."), _("Approve")))
+    def approve_one(self, request, form, object_id):
+        commission = self.get_object(request, object_id)
+        self.perform(request, commission, "approve_one",
+                     lambda: services.commission_approve(commission=commission, by=request.user),
+                     _("Commission approved."))
+        return self.go(request, self.change_url(commission))
+
+    @action(description=_("Mark paid"), url_path="pay", icon="payments",
+            dialog=confirm(_("Mark commission paid"),
+                           _("Record that the agent has been paid today."), _("Mark paid")))
+    def pay_one(self, request, form, object_id):
+        commission = self.get_object(request, object_id)
+        self.perform(request, commission, "pay_one",
+                     lambda: services.commission_pay(commission=commission, by=request.user),
+                     _("Commission marked paid."))
+        return self.go(request, self.change_url(commission))
