@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Case, DecimalField, F, Value, When
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -70,6 +71,7 @@ from realestate.finance.models import (
     PaymentReversal,
     Receivable,
 )
+from realestate.finance.pdf import payment_receipt_pdf
 from realestate.sales.admin import percent_text
 
 RECEIVABLE_STATUS_COLOURS = {
@@ -267,7 +269,7 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
                    ("received_on", RangeDateFilter), ("client", AutocompleteSelectFilter)]
     search_fields = ["number", "client__name", "reference", "cheque_number"]
     autocomplete_fields = ["client"]
-    actions_detail = ["reverse_payment"]
+    actions_detail = ["receipt_pdf", "reverse_payment"]
     workflow_actions = {"reverse_payment": {PaymentStatus.POSTED}}
     # Cheque details only for a cheque; the posted payment's page (no method input) shows all.
     conditional_fields = dict.fromkeys(("cheque_number", "cheque_bank", "cheque_date"),
@@ -378,6 +380,15 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
                                                       reason=form.cleaned_data["reason"]),
                      _("Payment %(number)s reversed.") % {"number": payment.number})
         return self.go(request, self.change_url(payment))
+
+
+    @action(description=_("Receipt (PDF)"), url_path="receipt", icon="receipt_long")
+    def receipt_pdf(self, request, object_id):
+        payment = self.get_object(request, object_id)
+        response = HttpResponse(payment_receipt_pdf(payment=payment),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="receipt-{payment.number}.pdf"'
+        return response
 
 
 @admin.register(PaymentReversal)
