@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test setup setup-test migrate demo lint format clean-db bench-rent
+.PHONY: run test setup setup-test migrate demo lint format clean-db bench-rent bench-scope
 
 setup:
 	@bash scripts/setup.sh
@@ -43,3 +43,13 @@ bench-rent: setup
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_bench make bench-rent" >&2; exit 2; }
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py bench_rent $(BENCH_ARGS)
+
+# Time the unit changelist over 100,000 units as a superuser and as an agent granted 10,000 of
+# them (prints unscoped_changelist_ms=… scoped_changelist_ms=… scoped_queries=…). PostGIS and a
+# database of its own, as for bench-rent:
+#   psql -h 127.0.0.1 -U postgres -c 'create database realestate_scope'
+#   DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_scope make bench-scope
+bench-scope: setup
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_scope make bench-scope" >&2; exit 2; }
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py bench_scope $(BENCH_ARGS)

@@ -1,6 +1,7 @@
 """django-unfold settings: branding, sidebar and dashboard."""
 
 from django.templatetags.static import static
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from realestate.core.navigation import SIDEBAR_NAVIGATION
@@ -31,6 +32,12 @@ UNFOLD = {
             "900": "oklch(38.1% .176 304.987)",
             "950": "oklch(29.1% .149 302.717)",
         },
+    },
+    "LOGIN": {"form": "realestate.accounts.forms.ThrottledAuthenticationForm"},
+    "ACCOUNT": {
+        "navigation": [
+            {"title": _("Two-factor authentication"), "link": reverse_lazy("two_factor_security")},
+        ],
     },
     "SIDEBAR": {
         "show_search": True,

@@ -8,6 +8,7 @@ from realestate.core.views import healthz
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("admin/security/", include("realestate.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("realestate.api.urls")),
 ]

@@ -3,14 +3,22 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
-from unfold.decorators import display
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from unfold.admin import ModelAdmin, StackedInline
+from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from realestate.accounts.models import Agent, Branch, User
+from realestate.accounts.models import Agent, Branch, RolePolicy, User
+from realestate.accounts.twofactor import remove_devices
 from realestate.core.admin import BaseAdmin, MapAdminMixin
 
 admin.site.unregister(Group)
+# django-otp's raw device admins expose secrets and are not needed: staff manage their own
+# devices at /admin/security/, and administrators reset a user's 2FA with the user action.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(User)
@@ -22,15 +30,31 @@ class UserAdmin(DjangoUserAdmin, ModelAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = DjangoUserAdmin.fieldsets + ((_("Contact"), {"fields": ["phone"]}),)
+    actions = ["reset_two_factor"]
+
+    @action(description=_("Reset two-factor authentication"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            remove_devices(user)
+        self.message_user(request, _("Two-factor authentication reset for %(count)d users.")
+                          % {"count": queryset.count()})
 
     @display(description=_("Name"), ordering="last_name")
     def full_name(self, obj):
         return obj.get_full_name() or "—"
 
 
+class RolePolicyInline(StackedInline):
+    model = RolePolicy
+    can_delete = False
+    max_num = 1
+    extra = 1
+    verbose_name = _("security policy")
+
+
 @admin.register(Group)
 class GroupAdmin(DjangoGroupAdmin, ModelAdmin):
-    pass
+    inlines = [RolePolicyInline]
 
 
 @admin.register(Branch)

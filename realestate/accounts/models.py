@@ -71,3 +71,23 @@ class Agent(TimeStampedModel):
 
     def __str__(self):
         return str(self.user)
+
+
+class RolePolicy(models.Model):
+    """Security policy of a role (a Django group): whether its members must use 2FA."""
+
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.CASCADE, related_name="policy", verbose_name=_("role")
+    )
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication"),
+        default=False,
+        help_text=_("Members must enrol an authenticator app before using the admin."),
+    )
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+
+    def __str__(self):
+        return str(self.group)

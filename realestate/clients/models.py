@@ -3,6 +3,7 @@ from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from realestate.clients.choices import (
@@ -185,3 +186,30 @@ class Viewing(TimeStampedModel):
 
     def __str__(self):
         return f"{self.unit} – {self.client} ({self.scheduled_at:%Y-%m-%d %H:%M})"
+
+
+# Direct foreign-key guardian tables: scoped lists filter on an indexed integer.
+
+
+class ClientUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
+
+
+class ClientGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Client, on_delete=models.CASCADE)
+
+
+class LeadUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Lead, on_delete=models.CASCADE)
+
+
+class LeadGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Lead, on_delete=models.CASCADE)
+
+
+class ViewingUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Viewing, on_delete=models.CASCADE)
+
+
+class ViewingGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Viewing, on_delete=models.CASCADE)

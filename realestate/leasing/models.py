@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from realestate.core.models import TimeStampedModel
@@ -218,3 +219,14 @@ class MaintenancePhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.image.name
+
+
+# Direct foreign-key guardian tables: scoped lists filter on an indexed integer.
+
+
+class LeaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Lease, on_delete=models.CASCADE)
+
+
+class LeaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Lease, on_delete=models.CASCADE)

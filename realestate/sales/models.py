@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from realestate.core.models import TimeStampedModel
@@ -221,3 +222,30 @@ class Commission(TimeStampedModel):
 
     def __str__(self):
         return f"{self.agent} – {self.contract}"
+
+
+# Direct foreign-key guardian tables: scoped lists filter on an indexed integer.
+
+
+class ReservationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Reservation, on_delete=models.CASCADE)
+
+
+class ReservationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Reservation, on_delete=models.CASCADE)
+
+
+class SaleContractUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(SaleContract, on_delete=models.CASCADE)
+
+
+class SaleContractGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(SaleContract, on_delete=models.CASCADE)
+
+
+class CommissionUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Commission, on_delete=models.CASCADE)
+
+
+class CommissionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Commission, on_delete=models.CASCADE)
