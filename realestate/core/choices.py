@@ -1,7 +1,8 @@
 """Status flows: each stateful model declares its allowed transitions once, here-shaped.
 
 An app's ``choices.py`` defines a ``TextChoices`` status class and a ``Flow`` over it; the
-app's services call ``flow.check(current, target)`` before they change a status.
+app's services move a record with ``flow.apply(record, target, by)`` (or check first with
+``flow.check(current, target)``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,22 @@ class Flow:
 
     def can(self, source: str, target: str) -> bool:
         return target in self.allowed(source)
+
+    def apply(self, instance, target: str, by=None, **fields):
+        """Move ``instance`` (a locked row) to ``target``: check the flow, set ``fields``
+        alongside, save only what changed, record who did it and send ``status_changed``."""
+        from realestate.core.signals import status_changed
+
+        self.check(instance.status, target)
+        source, instance.status = instance.status, target
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        if by is not None:
+            instance._history_user = by
+        instance.save(update_fields=["status", "updated_at", *fields])
+        status_changed.send(sender=type(instance), instance=instance, source=source,
+                            target=target, by=by)
+        return instance
 
     def check(self, source: str, target: str) -> None:
         if not self.can(source, target):

@@ -41,7 +41,6 @@ from realestate.core.dates import add_months, month_end, month_start
 from realestate.core.money import to_money
 from realestate.core.numbering import WIDTH as NUMBER_WIDTH
 from realestate.core.numbering import number_take, numbers_lock
-from realestate.core.signals import status_changed
 from realestate.finance import services as finance
 from realestate.finance.choices import ExpenseCategory, ReceivableKind, ReceivableStatus
 from realestate.finance.models import Expense, Receivable
@@ -64,18 +63,6 @@ from realestate.properties.services import unit_status_change
 SCHEDULE_HORIZON_MONTHS = 12
 LEASE_TERM_FIELDS = ("start_date", "end_date", "term_type", "monthly_rent", "billing_frequency",
                      "billing_day", "deposit_amount", "escalation_percent", "currency")
-
-
-def _set_status(instance, flow, status, by, **fields):
-    flow.check(instance.status, status)
-    source, instance.status = instance.status, status
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    if by is not None:
-        instance._history_user = by
-    instance.save(update_fields=["status", "updated_at", *fields])
-    status_changed.send(sender=type(instance), instance=instance, source=source, target=status,
-                        by=by)
 
 
 def _overlap_check(lease: Lease) -> None:
@@ -157,7 +144,7 @@ def lease_activate(*, lease: Lease, by=None) -> Lease:
                                          "status": unit.get_status_display().lower()},
                                       code="unit_unavailable")
             unit_status_change(unit=unit, status=UnitStatus.LEASED, by=by, workflow=True)
-        _set_status(locked, LEASE_FLOW, LeaseStatus.ACTIVE, by)
+        LEASE_FLOW.apply(locked, LeaseStatus.ACTIVE, by)
         rent_schedule_generate(lease=locked)
         if locked.deposit_amount > 0:
             finance.receivable_create(
@@ -313,7 +300,7 @@ def _lease_close(lease: Lease, status: str, by, on: date, reason: str = "") -> L
         locked = Lease.objects.select_for_update().get(pk=lease.pk)
         if on < locked.start_date:
             raise ValidationError(_("A lease cannot end before it starts."))
-        _set_status(locked, LEASE_FLOW, status, by, ended_on=on, termination_reason=reason)
+        LEASE_FLOW.apply(locked, status, by, ended_on=on, termination_reason=reason)
         # Nothing is billed for time after the lease ended: unbilled periods go, and unpaid
         # invoices for periods that start after the end are voided.
         RentCharge.objects.filter(lease=locked, period_start__gt=on,
@@ -340,7 +327,7 @@ def lease_terminate(*, lease: Lease, by=None, reason: str, on: date | None = Non
     if lease.status == LeaseStatus.DRAFT:
         with transaction.atomic():
             locked = Lease.objects.select_for_update().get(pk=lease.pk)
-            _set_status(locked, LEASE_FLOW, LeaseStatus.TERMINATED, by,
+            LEASE_FLOW.apply(locked, LeaseStatus.TERMINATED, by,
                         ended_on=on or timezone.localdate(), termination_reason=reason)
         lease.status = locked.status
         return locked
@@ -448,7 +435,7 @@ def maintenance_status_change(*, request: MaintenanceRequest, status: str, by=No
             fields["cost"] = to_money(cost)
         if status == MaintenanceStatus.COMPLETED:
             fields["completed_on"] = timezone.localdate()
-        _set_status(locked, MAINTENANCE_FLOW, status, by, **fields)
+        MAINTENANCE_FLOW.apply(locked, status, by, **fields)
         if status == MaintenanceStatus.COMPLETED and locked.cost:
             Expense.objects.update_or_create(
                 maintenance_request=locked,

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from realestate.core.money import to_money
 from realestate.core.numbering import number_take
-from realestate.core.signals import status_changed
 from realestate.finance import services as finance
 from realestate.finance.choices import UNSETTLED, ReceivableKind, ReceivableStatus
 from realestate.finance.models import Receivable
@@ -40,18 +39,6 @@ from realestate.sales.schedules import instalments_plan
 
 def _lock_unit(unit: Unit) -> Unit:
     return Unit.objects.select_for_update().get(pk=unit.pk)
-
-
-def _set_status(instance, flow, status: str, by, **fields):
-    flow.check(instance.status, status)
-    source, instance.status = instance.status, status
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    if by is not None:
-        instance._history_user = by
-    instance.save(update_fields=["status", "updated_at", *fields])
-    status_changed.send(sender=type(instance), instance=instance, source=source, target=status,
-                        by=by)
 
 
 # --- reservations -------------------------------------------------------------------------
@@ -104,7 +91,7 @@ def _reservation_close(reservation: Reservation, status: str, by, reason: str = 
             raise ValidationError(_("Reservation %(number)s is already %(status)s.")
                                   % {"number": locked.number,
                                      "status": locked.get_status_display().lower()})
-        _set_status(locked, RESERVATION_FLOW, status, by, closed_at=timezone.now(),
+        RESERVATION_FLOW.apply(locked, status, by, closed_at=timezone.now(),
                     cancel_reason=reason)
         if unit.status == UnitStatus.RESERVED:
             unit_status_change(unit=unit, status=UnitStatus.AVAILABLE, by=by, workflow=True)
@@ -198,7 +185,7 @@ def contract_sign(*, contract: SaleContract, by=None, signing_date: date | None 
                 raise ValidationError(_("Reservation %(number)s is %(status)s.")
                                       % {"number": reservation.number,
                                          "status": reservation.get_status_display().lower()})
-            _set_status(reservation, RESERVATION_FLOW, ReservationStatus.CONVERTED, by,
+            RESERVATION_FLOW.apply(reservation, ReservationStatus.CONVERTED, by,
                         closed_at=timezone.now())
         elif unit.status == UnitStatus.AVAILABLE:
             unit_status_change(unit=unit, status=UnitStatus.RESERVED, by=by, workflow=True)
@@ -211,7 +198,7 @@ def contract_sign(*, contract: SaleContract, by=None, signing_date: date | None 
                                      "status": unit.get_status_display().lower()})
         unit_status_change(unit=unit, status=UnitStatus.SOLD, by=by, workflow=True)
         locked.signing_date = signing_date or locked.signing_date or timezone.localdate()
-        _set_status(locked, CONTRACT_FLOW, ContractStatus.SIGNED, by,
+        CONTRACT_FLOW.apply(locked, ContractStatus.SIGNED, by,
                     signing_date=locked.signing_date)
         _schedule_create(locked)
         _commission_create(locked)
@@ -275,10 +262,10 @@ def contract_cancel(*, contract: SaleContract, by=None, reason: str) -> SaleCont
         raise ValidationError({"cancel_reason": _("Say why the contract is cancelled.")})
     with transaction.atomic():
         locked = SaleContract.objects.select_for_update().get(pk=contract.pk)
-        _set_status(locked, CONTRACT_FLOW, ContractStatus.CANCELLED, by, cancel_reason=reason)
+        CONTRACT_FLOW.apply(locked, ContractStatus.CANCELLED, by, cancel_reason=reason)
         unit = _lock_unit(locked.unit)
         if locked.reservation_id and locked.reservation.status == ReservationStatus.ACTIVE:
-            _set_status(locked.reservation, RESERVATION_FLOW, ReservationStatus.CANCELLED, by,
+            RESERVATION_FLOW.apply(locked.reservation, ReservationStatus.CANCELLED, by,
                         closed_at=timezone.now(), cancel_reason=reason)
         if unit.status in (UnitStatus.SOLD, UnitStatus.RESERVED):
             unit_status_change(unit=unit, status=UnitStatus.AVAILABLE, by=by, workflow=True)
@@ -287,7 +274,7 @@ def contract_cancel(*, contract: SaleContract, by=None, reason: str) -> SaleCont
         for commission in locked.commissions.select_for_update().exclude(
             status__in=(CommissionStatus.PAID, CommissionStatus.CANCELLED)
         ):
-            _set_status(commission, COMMISSION_FLOW, CommissionStatus.CANCELLED, by)
+            COMMISSION_FLOW.apply(commission, CommissionStatus.CANCELLED, by)
     contract.status = locked.status
     return locked
 
@@ -301,7 +288,7 @@ def contracts_complete_paid(contract_ids) -> int:
         has_schedule = Receivable.objects.filter(contract=contract).exclude(
             status=ReceivableStatus.VOID).exists()
         if has_schedule and not outstanding.exists():
-            _set_status(contract, CONTRACT_FLOW, ContractStatus.COMPLETED, None)
+            CONTRACT_FLOW.apply(contract, ContractStatus.COMPLETED, None)
             completed += 1
     return completed
 
@@ -311,14 +298,14 @@ def commission_approve(*, commission: Commission, by=None) -> Commission:
         locked = Commission.objects.select_for_update().get(pk=commission.pk)
         if locked.contract.status not in (ContractStatus.SIGNED, ContractStatus.COMPLETED):
             raise ValidationError(_("Only a commission on a signed contract can be approved."))
-        _set_status(locked, COMMISSION_FLOW, CommissionStatus.APPROVED, by)
+        COMMISSION_FLOW.apply(locked, CommissionStatus.APPROVED, by)
     return locked
 
 
 def commission_pay(*, commission: Commission, by=None, paid_on: date | None = None):
     with transaction.atomic():
         locked = Commission.objects.select_for_update().get(pk=commission.pk)
-        _set_status(locked, COMMISSION_FLOW, CommissionStatus.PAID, by,
+        COMMISSION_FLOW.apply(locked, CommissionStatus.PAID, by,
                     paid_on=paid_on or timezone.localdate())
     return locked
 
