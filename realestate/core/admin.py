@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import display
 from unfold.forms import BaseDialogForm
@@ -178,6 +178,25 @@ def small_table(headers, rows, empty=None, nowrap=True):
                 for row in rows]
     return render_to_string("unfold/components/table.html",
                             {"table": {"headers": headers, "rows": rows}})
+
+
+class ReadOnlyInline(TabularInline):
+    """An inline that shows related rows (a schedule, allocations) and never edits them:
+    they change only through their services."""
+
+    extra = 0
+    can_delete = False
+    hide_title = True  # each row's own columns say what it is
+    tab = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class NativeDateInput(UnfoldAdminTextInputWidget):

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     ChoicesDropdownFilter,
@@ -42,6 +41,7 @@ from realestate.core.admin import (
     NEUTRAL,
     WARNING,
     BaseAdmin,
+    ReadOnlyInline,
     ReasonForm,
     ServiceForm,
     ViewOnlyHistoryAdmin,
@@ -86,22 +86,6 @@ PAYMENT_STATUS_COLOURS = {
     PaymentStatus.REVERSED: DANGER,
 }
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-
-
-class ReadOnlyInline(TabularInline):
-    extra = 0
-    can_delete = False
-    hide_title = True  # each row's own columns say what it is
-    tab = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- receivables --------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from realestate.core.admin import (
     WARNING,
     BaseAdmin,
     NativeDateInput,
+    ReadOnlyInline,
     ServiceForm,
     ViewOnlyHistoryAdmin,
     WorkflowAdmin,
@@ -129,30 +130,17 @@ class LeaseForm(ServiceForm):
         return services.lease_update(lease=self.instance, by=by, **changes)
 
 
-class RentChargeInline(TabularInline):
+class RentChargeInline(ReadOnlyInline):
     model = RentCharge
     verbose_name = _("rent period")
     verbose_name_plural = _("rent schedule")
     fields = ["period_start", "period_end", "due_date", "amount_display", "invoice"]
     readonly_fields = fields
     ordering = ["period_start"]
-    extra = 0
-    can_delete = False
-    hide_title = True  # each row's own columns say what it is
     per_page = 12
-    tab = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("receivable")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("Amount"))
     def amount_display(self, obj):
@@ -167,27 +155,14 @@ class RentChargeInline(TabularInline):
                            status_label(receivable, RECEIVABLE_STATUS_COLOURS))
 
 
-class DepositMovementInline(TabularInline):
+class DepositMovementInline(ReadOnlyInline):
     model = DepositTransaction
     verbose_name_plural = _("deposit movements")
     fields = ["occurred_on", "movement", "amount_display", "note", "recorded_by"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    hide_title = True  # each row's own columns say what it is
-    tab = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recorded_by", "lease")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("Amount"))
     def amount_display(self, obj):

@@ -15,7 +15,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     ChoicesDropdownFilter,
@@ -33,6 +32,7 @@ from realestate.core.admin import (
     WARNING,
     BaseAdmin,
     NativeDateInput,
+    ReadOnlyInline,
     ReasonForm,
     ServiceForm,
     ViewOnlyHistoryAdmin,
@@ -322,7 +322,7 @@ class SignForm(BaseDialogForm):
                                    help_text=_("Empty: the contract's date, else today."))
 
 
-class InstalmentInline(TabularInline):
+class InstalmentInline(ReadOnlyInline):
     """The contract's instalment schedule: its receivables, read-only."""
 
     model = Receivable
@@ -333,19 +333,6 @@ class InstalmentInline(TabularInline):
               "paid_display", "balance_display", "status_display"]
     readonly_fields = fields
     ordering = ["sequence", "due_date"]
-    extra = 0
-    can_delete = False
-    hide_title = True  # each row's own columns say what it is
-    tab = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("Invoice"))
     def invoice(self, obj):
@@ -368,26 +355,13 @@ class InstalmentInline(TabularInline):
         return status_label(obj, RECEIVABLE_STATUS_COLOURS)
 
 
-class CommissionInline(TabularInline):
+class CommissionInline(ReadOnlyInline):
     model = Commission
     fields = ["agent_link", "rate", "amount_display", "status_display", "paid_on"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    hide_title = True  # each row's own columns say what it is
-    tab = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("agent")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("Agent"))
     def agent_link(self, obj):
