@@ -6,16 +6,32 @@ API, exports and PDF downloads all call ``restrict`` and never look at guardian 
 
 from __future__ import annotations
 
+import functools
+
+from django.apps import apps
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast
-from guardian.models import GroupObjectPermission, UserObjectPermission
+from guardian.models import (
+    GroupObjectPermission,
+    GroupObjectPermissionBase,
+    UserObjectPermission,
+    UserObjectPermissionBase,
+)
 from guardian.shortcuts import assign_perm, remove_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from realestate.core.querysets import q_or
+
+
+def can_manage_grants(user) -> bool:
+    """Whether the user may hand out access: grant single records by hand, or change a field
+    that grants (a branch's or a building's manager)."""
+    return bool(user and user.is_active
+                and (user.is_superuser or user.has_perm("accounts.manage_grants")))
 
 
 def perm_name(model: type[models.Model], action: str) -> str:
@@ -34,59 +50,149 @@ def is_unrestricted(user, model: type[models.Model], action: str) -> bool:
     )
 
 
+#: Bumped whenever a grant or a group membership changes in this process, so a user object
+#: never answers from a grant summary older than a change it could have seen.
+_grants_version = 0
+
+
+def grants_changed(*args, **kwargs) -> None:
+    global _grants_version
+    _grants_version += 1
+
+
+def grant_tables() -> list[tuple[type[models.Model], str]]:
+    """Every guardian table, generic and direct, with the lookup from a grant to its user."""
+    tables = []
+    for model in apps.get_models():
+        if issubclass(model, UserObjectPermissionBase):
+            tables.append((model, "user"))
+        elif issubclass(model, GroupObjectPermissionBase):
+            tables.append((model, "group__user"))
+    return tables
+
+
+def grant_summary(user) -> frozenset[tuple[int, str, str, int]]:
+    """What kinds of object grants ``user`` holds: ``(content type id, codename, via,
+    permission id)`` with ``via`` "user" or "group".
+
+    One query, kept on the user object (a request's user) until a grant changes: for each grant
+    table, the permissions that have at least one row for the user, each found by an index
+    probe (``EXISTS``), so its cost does not grow with the number of grants. ``scope_filter``
+    then builds subqueries only for the grants that exist, by permission id, and menus are
+    answered without a query.
+    """
+    cached = getattr(user, "_grant_summary", None)
+    if cached is not None and cached[0] == _grants_version:
+        return cached[1]
+    version = _grants_version
+    sql, param_kinds = _grant_summary_sql(connections[router.db_for_read(Permission)].vendor)
+    params = [user.pk if kind == "user" else ContentType.objects.get_for_model(kind).pk
+              for kind in param_kinds]
+    with connections[router.db_for_read(Permission)].cursor() as cursor:
+        cursor.execute(sql, params)
+        summary = frozenset(tuple(row) for row in cursor.fetchall())
+    user._grant_summary = (version, summary)
+    return summary
+
+
+@functools.cache
+def _grant_summary_sql(vendor: str) -> tuple[str, tuple]:
+    """The summary query, written once per process: the ORM would rebuild a union of twenty
+    querysets on every request. Returns the SQL and what each parameter stands for (the user,
+    or a model whose content type id goes there)."""
+    from django.contrib.auth import get_user_model
+
+    quote = connections[router.db_for_read(Permission)].ops.quote_name
+    memberships = get_user_model().groups.through._meta
+    member_user = memberships.get_field("user").column
+    member_group = memberships.get_field("group").column
+    parts, kinds = [], []
+    for table, owner in grant_tables():
+        name = quote(table._meta.db_table)
+        if owner == "user":
+            owned = f"g.{quote(table._meta.get_field('user').column)} = %s"
+            joined, via = "", "user"
+        else:
+            group = quote(table._meta.get_field("group").column)
+            joined = f" JOIN {quote(memberships.db_table)} m ON m.{quote(member_group)} = g.{group}"
+            owned = f"m.{quote(member_user)} = %s"
+            via = "group"
+        where = f"EXISTS (SELECT 1 FROM {name} g{joined} WHERE g.permission_id = p.id AND {owned})"
+        kinds.append("user")
+        target = table._meta.get_field("content_object")
+        if not isinstance(target, GenericForeignKey):
+            # A direct table holds grants on one model only.
+            where = f"p.content_type_id = %s AND {where}"
+            kinds.insert(len(kinds) - 1, target.related_model)
+        parts.append(f"SELECT p.content_type_id, p.codename, '{via}', p.id "
+                     f"FROM {quote(Permission._meta.db_table)} p WHERE {where}")
+    return " UNION ALL ".join(parts), tuple(kinds)
+
+
+def _codenames(model: type[models.Model], action: str) -> list[str]:
+    return [f"{granted}_{model._meta.model_name}" for granted in IMPLIED_BY.get(action, (action,))]
+
+
 def granted_id_subqueries(user, model: type[models.Model], action: str) -> list[models.QuerySet]:
-    """Id subqueries of the rows of ``model`` granted to ``user`` directly or via a group."""
-    implied = IMPLIED_BY.get(action, (action,))
-    codenames = [f"{granted}_{model._meta.model_name}" for granted in implied]
+    """Id subqueries of the rows of ``model`` granted to ``user`` directly or via a group,
+    one per grant table that holds such a grant (none when the user holds none)."""
+    codenames = _codenames(model, action)
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    held: dict[str, list[int]] = {}
+    for ct, codename, via, permission_id in grant_summary(user):
+        if ct == content_type_id and codename in codenames:
+            held.setdefault(via, []).append(permission_id)
     subqueries = []
-    for perm_model, owner_filter in (
-        (get_user_obj_perms_model(model), {"user": user}),
-        (get_group_obj_perms_model(model), {"group__user": user}),
+    for via, perm_model, owner_filter in (
+        ("user", get_user_obj_perms_model(model), {"user": user}),
+        ("group", get_group_obj_perms_model(model), {"group__user": user}),
     ):
+        if via not in held:
+            continue
+        rows = perm_model.objects.filter(permission_id__in=sorted(held[via]), **owner_filter)
         if perm_model in (UserObjectPermission, GroupObjectPermission):
             # Generic tables keep the id as text: cast it back so the subquery compares ids.
-            rows = perm_model.objects.filter(
-                content_type=ContentType.objects.get_for_model(model),
-                permission__codename__in=codenames,
-                **owner_filter,
-            )
-            subqueries.append(
-                rows.annotate(granted_id=Cast("object_pk", models.BigIntegerField())).values(
-                    "granted_id"
-                )
-            )
+            rows = rows.filter(content_type_id=content_type_id).annotate(
+                granted_id=Cast("object_pk", models.BigIntegerField()))
+            subqueries.append(rows.values("granted_id"))
         else:
-            rows = perm_model.objects.filter(permission__codename__in=codenames, **owner_filter)
             subqueries.append(rows.values("content_object_id"))
     return subqueries
 
 
+def path_model(model: type[models.Model], path: str) -> type[models.Model]:
+    """The model a lookup path such as ``unit__building`` ends on."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 def scope_filter(user, model: type[models.Model], action: str):
-    """None: every row; False: no row; a Q: the rows the user may act on."""
+    """None: every row; False: no row; a Q: the rows the user may act on.
+
+    Rows granted to the user (or a group of theirs), plus rows under a granted *scope parent*:
+    ``scope_parents`` lists lookup paths to records whose grant reaches this one (a leasing
+    manager's building reaches its units, leases and maintenance; a sales manager's branch
+    reaches the records assigned to its agents). A parent everybody may see (projects) does not
+    open its children to everybody: only object grants on parents count.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if is_unrestricted(user, model, action):
         return None
     conditions = [Q(pk__in=ids) for ids in granted_id_subqueries(user, model, action)]
-    for parent in getattr(model, "scope_parents", ()):
-        # Grants on a parent (a leasing manager's building) reach the rows under it; a
-        # parent visible to everybody (projects) does not open its children to everybody.
-        parent_model = model._meta.get_field(parent).related_model
+    for path in getattr(model, "scope_parents", ()):
         conditions.extend(
-            Q(**{f"{parent}__in": ids})
-            for ids in granted_id_subqueries(user, parent_model, action)
+            Q(**{f"{path}__in": ids})
+            for ids in granted_id_subqueries(user, path_model(model, path), action)
         )
     return q_or(conditions)
 
 
 def has_any_grant(user, model: type[models.Model], action: str) -> bool:
-    """Whether the user may act on at least one row: decides menus and module access."""
-    condition = scope_filter(user, model, action)
-    if condition is None:
-        return True
-    if condition is False:
-        return False
-    return model._default_manager.filter(condition).exists()
+    """Whether the user holds a permission that reaches rows of the model (globally, on rows,
+    or on a scope parent): decides menus and module access, without a query."""
+    return scope_filter(user, model, action) is not False
 
 
 ASSIGNMENT_ACTIONS = ("view", "change")
@@ -138,4 +244,5 @@ def grants_bulk_assign(model, pairs, actions=ASSIGNMENT_ACTIONS, batch_size: int
             for object_id, user in pairs for permission in permissions
         ]
     perm_model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
+    grants_changed()
     return len(rows)

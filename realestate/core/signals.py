@@ -36,6 +36,17 @@ def spatialite_settings_reapply(sender, connection, **kwargs):
 
 
 def _connect():
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
     from realestate.core.assignments import connect_assignment_grants
+    from realestate.core.permissions import grant_tables, grants_changed
 
     connect_assignment_grants()
+    # A user object keeps a summary of its grants (see core.permissions.grant_summary):
+    # any change to a grant or to group membership makes it read them again.
+    for table, _owner in grant_tables():
+        post_save.connect(grants_changed, sender=table, dispatch_uid=f"grants-save-{table}")
+        post_delete.connect(grants_changed, sender=table, dispatch_uid=f"grants-del-{table}")
+    m2m_changed.connect(grants_changed, sender=get_user_model().groups.through,
+                        dispatch_uid="grants-groups")
