@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from realestate.core.files import protected_media
 from realestate.core.views import healthz
 
 urlpatterns = [
@@ -13,7 +14,7 @@ urlpatterns = [
     path("api/", include("realestate.api.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Uploaded files, to those who may see their record only (S3 links are signed instead).
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", protected_media, name="media"))

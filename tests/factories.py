@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
@@ -409,3 +410,17 @@ class OwnerStatementFactory(factory.django.DjangoModelFactory):
     management_fee = Decimal("500.00")
     expenses = Decimal("750.00")
     net_payable = Decimal("8750.00")
+
+
+class LogEntryFactory(factory.django.DjangoModelFactory):
+    """An admin log line: a user changed a role's name."""
+
+    class Meta:
+        model = "admin.LogEntry"
+
+    user = factory.SubFactory(UserFactory)
+    content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Group))
+    object_id = factory.LazyAttribute(lambda o: str(GroupFactory().pk))
+    object_repr = "Sales Agent"
+    action_flag = 2  # change
+    change_message = '[{"changed": {"fields": ["Name"]}}]'

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,6 +11,7 @@ from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from realestate.accounts.models import Agent, Branch, RolePolicy, User
+from realestate.accounts.roles import roles_about
 from realestate.accounts.twofactor import remove_devices
 from realestate.core.admin import BaseAdmin, MapAdminMixin
 
@@ -21,9 +23,58 @@ for _device_model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_device_model)
 
 
+class MembershipAuditMixin:
+    """The admin log of a user or a role names the roles and permissions added and removed,
+    not only "Changed groups": the audit shows who gave whom which access, and when."""
+
+    audited_relations: tuple[str, ...] = ()
+
+    def save_related(self, request, form, formsets, change):
+        before = {name: self._members(form.instance, name) for name in self.audited_relations}
+        super().save_related(request, form, formsets, change)
+        request._membership_changes = [
+            self._describe(name, before[name], self._members(form.instance, name))
+            for name in self.audited_relations
+        ]
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        extra = [text for text in getattr(request, "_membership_changes", []) if text]
+        if extra:
+            message = [*message, {"changed": {"fields": extra}}] if isinstance(
+                message, list) else message
+        return message
+
+    @staticmethod
+    def _members(obj, name) -> set[str]:
+        if obj.pk is None:
+            return set()
+        return {str(item) for item in getattr(obj, name).all()}
+
+    def _describe(self, name, before: set[str], after: set[str]) -> str:
+        added, removed = sorted(after - before), sorted(before - after)
+        parts = [f"+{item}" for item in added] + [f"−{item}" for item in removed]
+        if not parts:
+            return ""
+        label = self.model._meta.get_field(name).verbose_name
+        return f"{label}: {', '.join(parts)}"
+
+
+class StaffUserChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        client = getattr(self.instance, "client_profile", None) if self.instance.pk else None
+        if cleaned.get("is_staff") and client is not None:
+            # Owners and tenants are app users, never staff: the admin holds everybody's data.
+            self.add_error("is_staff", _("This login is the mobile app login of client "
+                                         "“%(client)s”: it cannot be staff.") % {"client": client})
+        return cleaned
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, ModelAdmin):
-    form = UserChangeForm
+class UserAdmin(MembershipAuditMixin, DjangoUserAdmin, ModelAdmin):
+    audited_relations = ("groups", "user_permissions")
+    form = StaffUserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     list_display = ["username", "full_name", "email", "is_staff", "is_superuser", "last_login"]
@@ -53,18 +104,34 @@ class RolePolicyInline(StackedInline):
 
 
 @admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin, ModelAdmin):
+class GroupAdmin(MembershipAuditMixin, DjangoGroupAdmin, ModelAdmin):
+    audited_relations = ("permissions",)
+    list_display = ["name", "about", "members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("user"))
+
+    @display(description=_("What it is for"))
+    def about(self, obj):
+        return roles_about().get(obj.name, "—")
+
+    @display(description=_("Members"), ordering="member_count")
+    def members(self, obj):
+        return obj.member_count
     inlines = [RolePolicyInline]
 
 
 @admin.register(Branch)
 class BranchAdmin(MapAdminMixin, BaseAdmin):
-    list_display = ["name", "code", "city", "phone", "email"]
+    list_display = ["name", "code", "city", "manager", "phone", "email"]
+    list_select_related = ["manager"]
     search_fields = ["name", "code", "city"]
     list_filter = ["city"]
     prepopulated_fields = {"code": ["name"]}
+    autocomplete_fields = ["manager"]
     fieldsets = [
         (None, {"fields": ["name", "code", "city", "address", "phone", "email"]}),
+        (_("Management"), {"fields": ["manager"]}),
         (_("Location"), {"fields": ["location"]}),
     ]
 

@@ -51,4 +51,9 @@ def seed(rng) -> dict[str, User]:
                           "licence_number": f"BRN-{rng.randint(10000, 99999)}"},
             )
         users[username] = user
+    # The sales manager runs the Downtown office: its agents' records are theirs to see.
+    downtown = branches["downtown"]
+    if downtown.manager_id is None:
+        downtown.manager = users["manager"]
+        downtown.save(update_fields=["manager", "updated_at"])
     return users

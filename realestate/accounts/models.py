@@ -18,6 +18,11 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         ordering = ["username"]
+        permissions = [
+            ("export_personal_data",
+             "Can export personal data (clients, leads, viewings, staff)"),
+            ("manage_grants", "Can grant or withdraw single records to users and groups"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -33,6 +38,17 @@ class Branch(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    manager = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="managed_branches", verbose_name=_("branch manager"),
+        limit_choices_to={"is_staff": True},
+        help_text=_("Sees and manages every record assigned to the branch's agents."),
+    )
+
+    #: The branch manager's grants follow this field (a sales manager's branch).
+    assignment_fields = ("manager",)
+    #: Changing it hands out access: only those who may manage grants can (see core.admin).
+    grant_fields = ("manager",)
 
     class Meta:
         ordering = ["name"]

@@ -1,28 +1,25 @@
-"""Staff roles: groups with model permissions, declared once and kept in sync.
+"""Staff roles: groups with model permissions, declared in ``fixtures/roles.json`` and kept in
+sync by ``python manage.py sync_roles`` (a second run changes nothing).
 
 A role grants *model* permissions: a permission held here applies to every row of the model.
-Roles that work on assigned records only (sales agents) hold add permissions here and
-receive view/change on individual records as object grants when records are assigned to them.
+Roles that work on some records only hold add permissions here and reach their records
+through object grants: a sales agent's assigned records, a sales manager's branch (whose grant
+reaches what is assigned to its agents), a leasing manager's projects and buildings (whose
+grants reach the units, leases and maintenance under them). See ``core.permissions``.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-ALL = ("view", "add", "change", "delete")
-READ = ("view",)
-
-INVENTORY = ["properties.project", "properties.building", "properties.unit",
-             "properties.amenity", "properties.unitphoto"]
-CRM = ["clients.client", "clients.lead", "clients.viewing"]
-ORGANISATION = ["accounts.branch", "accounts.agent"]
-SALES = ["sales.paymentplan", "sales.reservation", "sales.salecontract", "sales.commission"]
-LEASING = ["leasing.lease", "leasing.rentcharge", "leasing.deposittransaction",
-           "leasing.vendor", "leasing.maintenancerequest", "leasing.maintenancephoto"]
-MONEY = ["finance.receivable", "finance.payment", "finance.allocation",
-         "finance.paymentreversal", "finance.latefeepolicy", "finance.expense",
-         "finance.ownerstatement"]
+#: The role definitions: ``{role: {"app.model": [actions or custom codenames]}}``, with an
+#: ``_about`` line per role that the Roles page shows. Edit the file, then ``sync_roles``.
+ROLES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "roles.json"
 
 ADMINISTRATOR = "Administrator"
 SALES_MANAGER = "Sales Manager"
@@ -31,60 +28,38 @@ LEASING_MANAGER = "Leasing Manager"
 ACCOUNTANT = "Accountant"
 AUDITOR = "Auditor"
 
-ROLES: dict[str, dict[str, tuple[str, ...]]] = {
-    ADMINISTRATOR: {
-        **dict.fromkeys(INVENTORY + CRM + ORGANISATION + SALES + LEASING + MONEY
-                        + ["accounts.user", "auth.group"], ALL),
-        "properties.inventorysnapshot": READ,
-        "django_q.schedule": ALL,
-        "django_q.success": READ,
-        "django_q.failure": READ,
-    },
-    SALES_MANAGER: {
-        **dict.fromkeys(INVENTORY + CRM + SALES, ("view", "add", "change")),
-        **dict.fromkeys(ORGANISATION + MONEY, READ),
-        "properties.inventorysnapshot": READ,
-    },
-    # Sees and edits only what is assigned to them (object grants); may create CRM records.
-    SALES_AGENT: {
-        "clients.client": ("add",),
-        "clients.lead": ("add",),
-        "clients.viewing": ("add",),
-        "sales.reservation": ("add",),
-        "sales.salecontract": ("add",),
-        "sales.paymentplan": READ,
-        "properties.project": READ,
-        "properties.building": READ,
-        "properties.amenity": READ,
-    },
-    LEASING_MANAGER: {
-        **dict.fromkeys(LEASING, ("view", "add", "change")),
-        **dict.fromkeys(INVENTORY + CRM, ("view", "change")),
-        "clients.client": ("view", "add", "change"),
-        "finance.receivable": READ,
-        "finance.payment": READ,
-        "finance.expense": ("view", "add", "change"),
-        "finance.latefeepolicy": READ,
-    },
-    ACCOUNTANT: {
-        **dict.fromkeys(MONEY, ("view", "add", "change")),
-        **dict.fromkeys(SALES + LEASING + ["clients.client", "properties.unit",
-                                           "properties.project"], READ),
-        "sales.commission": ("view", "change"),
-    },
-    AUDITOR: {
-        **dict.fromkeys(INVENTORY + CRM + ORGANISATION + SALES + LEASING + MONEY, READ),
-        "properties.inventorysnapshot": READ,
-    },
-}
+
+def roles_load(path: Path = ROLES_FIXTURE) -> dict[str, dict[str, tuple[str, ...]]]:
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {
+        name: {label: tuple(actions) for label, actions in spec.items() if label != "_about"}
+        for name, spec in data.items()
+    }
 
 
-def _permission_ids(spec: dict[str, tuple[str, ...]]) -> set[int]:
+ROLES = roles_load()
+
+#: The default model permissions; any other name in a role is a custom permission's codename
+#: (``accounts.user: ["export_personal_data"]``).
+MODEL_ACTIONS = ("view", "add", "change", "delete")
+
+
+def roles_about(path: Path = ROLES_FIXTURE) -> dict[str, str]:
+    """What each role is for, as the fixture says (shown on the Roles page)."""
+    with open(path, encoding="utf-8") as handle:
+        return {name: spec.get("_about", "") for name, spec in json.load(handle).items()}
+
+
+def _permission_ids(spec: dict[str, tuple[str, ...]], using: str) -> set[int]:
     wanted = set()
     for label, actions in spec.items():
         app_label, model_name = label.split(".")
-        wanted.update((app_label, f"{action}_{model_name}") for action in actions)
-    rows = Permission.objects.filter(
+        wanted.update(
+            (app_label, f"{action}_{model_name}" if action in MODEL_ACTIONS else action)
+            for action in actions
+        )
+    rows = Permission.objects.using(using).filter(
         content_type__app_label__in={app for app, _ in wanted}
     ).values_list("id", "content_type__app_label", "codename")
     found = {(app, codename): pk for pk, app, codename in rows}
@@ -94,15 +69,19 @@ def _permission_ids(spec: dict[str, tuple[str, ...]]) -> set[int]:
     return {found[key] for key in wanted}
 
 
-@transaction.atomic
-def roles_sync() -> dict[str, int]:
+def roles_sync(using: str = "default") -> dict[str, int]:
     """Make every role's group hold exactly its declared permissions; returns changes made."""
     changes = {}
-    for name, spec in ROLES.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        wanted = _permission_ids(spec)
-        current = set(group.permissions.values_list("id", flat=True))
-        if wanted != current:
-            group.permissions.set(wanted)
-        changes[name] = len(wanted ^ current)
+    with transaction.atomic(using=using):
+        for name, spec in roles_load().items():
+            changes[name] = _role_sync(name, spec, using)
     return changes
+
+
+def _role_sync(name: str, spec: dict[str, tuple[str, ...]], using: str) -> int:
+    group, _created = Group.objects.using(using).get_or_create(name=name)
+    wanted = _permission_ids(spec, using)
+    current = set(group.permissions.values_list("id", flat=True))
+    if wanted != current:
+        group.permissions.set(wanted)
+    return len(wanted ^ current)

@@ -23,6 +23,7 @@ from realestate.clients.choices import (
     ViewingStatus,
 )
 from realestate.clients.models import Client, Lead, Viewing
+from realestate.clients.resources import ClientResource
 from realestate.core.admin import (
     DANGER,
     GOOD,
@@ -30,6 +31,7 @@ from realestate.core.admin import (
     NEUTRAL,
     WARNING,
     BaseAdmin,
+    ExportAdmin,
     ViewOnlyHistoryAdmin,
     link,
     money,
@@ -67,7 +69,8 @@ class LeadInline(TabularInline):
 
 
 @admin.register(Client)
-class ClientAdmin(SimpleHistoryAdmin, BaseAdmin):
+class ClientAdmin(SimpleHistoryAdmin, ExportAdmin):
+    resource_classes = [ClientResource]
     list_display = ["name", "kind", "email", "phone", "source", "agent", "id_expiry"]
     list_select_related = ["agent"]
     list_filter = [("kind", ChoicesDropdownFilter), ("source", ChoicesDropdownFilter),

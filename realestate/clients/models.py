@@ -15,6 +15,7 @@ from realestate.clients.choices import (
     ViewingStatus,
 )
 from realestate.core.models import TimeStampedModel
+from realestate.core.querysets import AGENT_BRANCH
 from realestate.properties.choices import UnitType
 
 AGENT_CHOICES = {"is_staff": True}
@@ -46,6 +47,7 @@ class Client(TimeStampedModel):
     portal_user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="client_profile", verbose_name=_("mobile app login"),
+        limit_choices_to={"is_staff": False},
     )
     management_fee_percent = models.DecimalField(
         _("management fee %"), max_digits=5, decimal_places=2, null=True, blank=True,
@@ -55,6 +57,9 @@ class Client(TimeStampedModel):
 
     history = HistoricalRecords()
     assignment_fields = ("agent",)
+    scope_parents = (AGENT_BRANCH,)
+    #: Identity and contact details: exporting needs ``accounts.export_personal_data``.
+    personal_data = True
 
     class Meta:
         ordering = ["name"]
@@ -77,6 +82,11 @@ class Client(TimeStampedModel):
             raise ValidationError({"id_type": _("Say which document this number belongs to.")})
         if not (self.email or self.phone):
             raise ValidationError(_("A client needs an email address or a phone number."))
+        if self.portal_user_id and self.portal_user.is_staff:
+            # Owners and tenants use the mobile app; a staff login would open the back office.
+            raise ValidationError({"portal_user": _(
+                "%(user)s is a staff login: a client's app login must not be staff.")
+                % {"user": self.portal_user}})
 
 
 class Lead(TimeStampedModel):
@@ -123,6 +133,7 @@ class Lead(TimeStampedModel):
 
     history = HistoricalRecords()
     assignment_fields = ("agent",)
+    scope_parents = (AGENT_BRANCH,)
 
     class Meta:
         ordering = ["-created_at"]
@@ -178,6 +189,7 @@ class Viewing(TimeStampedModel):
     feedback = models.TextField(_("feedback"), blank=True)
 
     assignment_fields = ("agent",)
+    scope_parents = (AGENT_BRANCH,)
 
     class Meta:
         ordering = ["-scheduled_at"]

@@ -16,29 +16,35 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from guardian.admin import GuardedModelAdminMixin, UserManage
+from guardian.core import ObjectPermissionChecker
+from import_export.admin import ExportActionModelAdmin, ImportExportModelAdmin
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
-from unfold.decorators import display
+from unfold.decorators import action, display
 from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from realestate.core.money import format_money
-from realestate.core.permissions import has_any_grant, scope_filter
+from realestate.core.permissions import can_manage_grants, has_any_grant, scope_filter
 
 
 class ScopedAdminMixin:
@@ -82,6 +88,27 @@ class ScopedAdminMixin:
     def has_view_permission(self, request, obj=None):
         return self._may(request, "view", obj)
 
+    def get_urls(self):
+        # A record's detail actions (dialogs, PDFs) answer 404 for a record out of the user's
+        # scope before anything else: unfold would render an action's dialog first.
+        detail = {f"{self.model._meta.app_label}_{self.model._meta.model_name}_{name}"
+                  for name in self._extract_action_names(getattr(self, "actions_detail", None)
+                                                         or [])}
+        return [
+            URLPattern(pattern.pattern, self._in_scope_only(pattern.callback),
+                       pattern.default_args, pattern.name)
+            if isinstance(pattern, URLPattern) and pattern.name in detail else pattern
+            for pattern in super().get_urls()
+        ]
+
+    def _in_scope_only(self, view):
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            self.get_object(request, kwargs.get("object_id"))  # Http404 when out of scope
+            return view(request, *args, **kwargs)
+
+        return guarded
+
     def has_change_permission(self, request, obj=None):
         return self._may(request, "change", obj)
 
@@ -105,7 +132,92 @@ class ScopedAdminMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class BaseAdmin(ScopedAdminMixin, ModelAdmin):
+class GrantUserForm(UserManage):
+    """Guardian's "pick a user" form, in the staff's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label = _("Username")
+        self.fields["user"].help_text = _("The login name of the staff member (e.g. agent1).")
+
+
+class GrantsAdminMixin(GuardedModelAdminMixin):
+    """Single-record grants by hand (django-guardian's object-permission pages, styled by
+    unfold): an "Access" button on the record's page, shown to those who may manage grants
+    (administrators), who pick a user or a group and tick what it may do with this record.
+    Every change is written to the admin log of the record. Fields that hand out access
+    (``grant_fields``: a branch's manager) are read-only to everybody else.
+    """
+
+    change_form_template = None  # unfold's own: the button is a detail action
+    #: Detail action added to every admin whose records take object grants.
+    grants_action = "object_access"
+
+    def __init__(self, model, admin_site):
+        self.include_object_permissions_urls = hasattr(model._default_manager, "restrict")
+        super().__init__(model, admin_site)
+        if self.include_object_permissions_urls:
+            self.actions_detail = [*(self.actions_detail or []), self.grants_action]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_manage_grants(request.user):
+            fields += [name for name in getattr(self.model, "grant_fields", ())
+                       if name not in fields]
+        return fields
+
+    def get_obj_perms_user_select_form(self, request):
+        return GrantUserForm
+
+    def has_manage_grants_permission(self, request, object_id=None) -> bool:
+        return can_manage_grants(request.user)
+
+    @action(description=_("Access"), icon="lock", permissions=["manage_grants"])
+    def object_access(self, request, object_id):
+        opts = self.model._meta
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_permissions",
+                                args=[object_id]))
+
+    def _grants_guard(self, request):
+        if not can_manage_grants(request.user):
+            raise PermissionDenied
+
+    def obj_perms_manage_view(self, request, object_pk):
+        self._grants_guard(request)
+        return super().obj_perms_manage_view(request, object_pk)
+
+    def obj_perms_manage_user_view(self, request, object_pk, user_id):
+        self._grants_guard(request)
+        response = super().obj_perms_manage_user_view(request, object_pk, user_id)
+        self._grants_logged(request, object_pk, get_user_model(), user_id)
+        return response
+
+    def obj_perms_manage_group_view(self, request, object_pk, group_id):
+        self._grants_guard(request)
+        response = super().obj_perms_manage_group_view(request, object_pk, group_id)
+        self._grants_logged(request, object_pk, Group, group_id)
+        return response
+
+    def _grants_logged(self, request, object_pk, holder_model, holder_id):
+        """After a saved grant form: the record's admin log says who granted what to whom."""
+        if request.method != "POST" or not any(
+                m.level == messages.SUCCESS for m in messages.get_messages(request)):
+            return
+        request._messages.used = False  # keep "Permissions saved." for the next page
+        obj = self.model._default_manager.get(pk=object_pk)
+        holder = holder_model._default_manager.get(pk=holder_id)
+        checker = ObjectPermissionChecker(holder)
+        held = sorted(checker.get_perms(obj))
+        if holder_model is Group:
+            who = _("group “%(name)s”") % {"name": holder}
+        else:
+            who = _("user “%(name)s” (%(login)s)") % {"name": holder,
+                                                      "login": holder.get_username()}
+        self.log_change(request, obj, _("Access of %(who)s set to: %(perms)s.") % {
+            "who": who, "perms": ", ".join(held) or _("nothing")})
+
+
+class BaseAdmin(ScopedAdminMixin, GrantsAdminMixin, ModelAdmin):
     list_per_page = 50
     list_filter_submit = True
     list_fullwidth = False
@@ -114,14 +226,28 @@ class BaseAdmin(ScopedAdminMixin, ModelAdmin):
     show_full_result_count = False  # the exact count of a large filtered list is costly
 
 
-class ImportExportAdmin(BaseAdmin, ImportExportModelAdmin):
-    import_form_class = ImportForm
+class ExportPermissionMixin:
+    """Who may export: whoever may see rows, since the export is built from the changelist's
+    queryset, which is already scoped and never reaches beyond what they see. Records of
+    people (``personal_data = True`` on the model: clients, leads) also need the "export
+    personal data" permission, which auditors do not hold unless it is given to them."""
+
     export_form_class = ExportForm
 
     def has_export_permission(self, request):
-        # Whoever may see rows may export them; the export is built from the changelist's
-        # queryset, which is already scoped, so it never reaches beyond what they see.
-        return self.has_view_permission(request)
+        if not self.has_view_permission(request):
+            return False
+        if getattr(self.model, "personal_data", False):
+            return request.user.has_perm("accounts.export_personal_data")
+        return True
+
+
+class ImportExportAdmin(ExportPermissionMixin, BaseAdmin, ImportExportModelAdmin):
+    import_form_class = ImportForm
+
+
+class ExportAdmin(ExportPermissionMixin, BaseAdmin, ExportActionModelAdmin):
+    """Export only (CSV/XLSX of the filtered list, or of the selected rows)."""
 
 
 class MapAdminMixin(LeafletGeoAdminMixin):
@@ -180,16 +306,11 @@ def small_table(headers, rows, empty=None, nowrap=True):
                             {"table": {"headers": headers, "rows": rows}})
 
 
-class ReadOnlyInline(TabularInline):
-    """An inline that shows related rows (a schedule, allocations) and never edits them:
-    they change only through their services."""
+class ReadOnlyMixin:
+    """Rows to read only, never added, changed or deleted in the admin: they change through
+    their services (receivables, schedules), or not at all (the audit log)."""
 
-    extra = 0
-    can_delete = False
-    hide_title = True  # each row's own columns say what it is
-    tab = True
-
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -197,6 +318,15 @@ class ReadOnlyInline(TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, TabularInline):
+    """An inline that shows related rows (a schedule, allocations) and never edits them."""
+
+    extra = 0
+    can_delete = False
+    hide_title = True  # each row's own columns say what it is
+    tab = True
 
 
 class NativeDateInput(UnfoldAdminTextInputWidget):
@@ -421,9 +551,12 @@ class ViewOnlyHistoryAdmin(SimpleHistoryAdmin):
 __all__ = [
     "BaseAdmin",
     "ConfirmForm",
+    "ExportAdmin",
     "ImportExportAdmin",
     "MapAdminMixin",
     "NativeDateInput",
+    "ReadOnlyInline",
+    "ReadOnlyMixin",
     "ReasonForm",
     "ScopedAdminMixin",
     "ServiceForm",
@@ -439,4 +572,4 @@ __all__ = [
 ]
 
 
-from realestate.core import jobs_admin  # noqa: E402,F401  (re-registers django-q2's pages)
+from realestate.core import audit_admin, jobs_admin  # noqa: E402,F401  (the log, the job pages)

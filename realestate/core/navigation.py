@@ -4,19 +4,51 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib import admin
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 
+def _admin_of(model_label: str):
+    return admin.site._registry.get(apps.get_model(model_label))
+
+
 def can_view(model_label: str):
-    """Permission callback: the model's admin would let this user see its list."""
+    """Permission callback: the user may open the model's list, or at least add to it."""
 
     def check(request) -> bool:
-        model = apps.get_model(model_label)
-        model_admin = admin.site._registry.get(model)
-        return bool(model_admin and model_admin.has_module_permission(request))
+        model_admin = _admin_of(model_label)
+        # Module permission alone is too wide for Django's own admins (any permission of the
+        # app opens it: the "export personal data" permission is the users model's).
+        return bool(model_admin and model_admin.has_module_permission(request) and (
+            model_admin.has_view_or_change_permission(request)
+            or model_admin.has_add_permission(request)))
 
     return check
+
+
+def list_or_add(model_label: str):
+    """Link callback: the model's list; its add form for those who may add but see no row
+    yet (a new agent's first client), whom the list would refuse."""
+
+    def target(request) -> str:
+        app_label, model_name = model_label.lower().split(".")
+        model_admin = _admin_of(model_label)
+        if (model_admin and not model_admin.has_view_or_change_permission(request)
+                and model_admin.has_add_permission(request)):
+            return reverse(f"admin:{app_label}_{model_name}_add")
+        return reverse(f"admin:{app_label}_{model_name}_changelist")
+
+    return target
+
+
+def under(model_label: str):
+    """Active callback: the sidebar item is lit on every page of the model."""
+
+    def active(request) -> bool:
+        app_label, model_name = model_label.lower().split(".")
+        return request.path.startswith(reverse(f"admin:{app_label}_{model_name}_changelist"))
+
+    return active
 
 
 def superuser_only(request) -> bool:
@@ -24,11 +56,11 @@ def superuser_only(request) -> bool:
 
 
 def model_link(title, model_label, icon):
-    app_label, model_name = model_label.lower().split(".")
     return {
         "title": title,
         "icon": icon,
-        "link": reverse_lazy(f"admin:{app_label}_{model_name}_changelist"),
+        "link": list_or_add(model_label),
+        "active": under(model_label),
         "permission": can_view(model_label),
     }
 
@@ -79,6 +111,7 @@ SIDEBAR_NAVIGATION = [
         model_link(_("Agents"), "accounts.Agent", "badge"),
         model_link(_("Users"), "accounts.User", "person"),
         model_link(_("Roles"), "auth.Group", "admin_panel_settings"),
+        model_link(_("Audit log"), "admin.LogEntry", "policy"),
     ]),
     section(_("Jobs and reports"), [
         model_link(_("Inventory snapshots"), "properties.InventorySnapshot", "insights"),

@@ -20,6 +20,10 @@ from django.db.models import Q
 
 ACTIONS = ("view", "change", "delete")
 
+#: The scope path from a record assigned to an agent to the agent's branch: a grant on a
+#: branch (its manager's) reaches every record assigned to the branch's agents.
+AGENT_BRANCH = "agent__agent_profile__branch"
+
 
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view") -> RestrictedQuerySet:

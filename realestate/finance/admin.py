@@ -42,6 +42,7 @@ from realestate.core.admin import (
     WARNING,
     BaseAdmin,
     ReadOnlyInline,
+    ReadOnlyMixin,
     ReasonForm,
     ServiceForm,
     ViewOnlyHistoryAdmin,
@@ -124,7 +125,7 @@ class ReceivableAllocationInline(ReadOnlyInline):
 
 
 @admin.register(Receivable)
-class ReceivableAdmin(ViewOnlyHistoryAdmin, BaseAdmin):
+class ReceivableAdmin(ReadOnlyMixin, ViewOnlyHistoryAdmin, BaseAdmin):
     """Read-only: receivables are issued by contracts, leases and the late-fee job."""
 
     list_display = ["number", "client", "kind", "unit", "due_date", "amount_display",
@@ -151,15 +152,6 @@ class ReceivableAdmin(ViewOnlyHistoryAdmin, BaseAdmin):
             balance_value=Case(When(status=ReceivableStatus.VOID, then=Value(0)),
                                default=F("amount") - F("amount_paid"), output_field=MONEY_FIELD),
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("Amount"), ordering="amount")
     def amount_display(self, obj):

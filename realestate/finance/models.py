@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realestate.core.models import TimeStampedModel
+from realestate.core.querysets import AGENT_BRANCH
 from realestate.finance.choices import (
     ExpenseCategory,
     LateFeeMethod,
@@ -60,6 +61,11 @@ class Receivable(TimeStampedModel):
                               default=ReceivableStatus.OPEN, editable=False, db_index=True)
 
     history = HistoricalRecords()
+
+    #: Who sees a receivable besides the money roles: whoever sees its sale contract or lease
+    #: (the agent, the branch manager), and the property manager of its building or project.
+    scope_parents = ("contract", "lease", "unit__building", "unit__project",
+                     f"contract__{AGENT_BRANCH}")
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -124,6 +130,9 @@ class Payment(TimeStampedModel):
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+
+    #: Besides the money roles, the manager of the branch whose agent holds the client.
+    scope_parents = (f"client__{AGENT_BRANCH}",)
 
     class Meta:
         ordering = ["-received_on", "-id"]

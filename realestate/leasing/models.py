@@ -66,7 +66,9 @@ class Lease(TimeStampedModel):
 
     history = HistoricalRecords()
     assignment_fields = ("agent",)
-    scope_parents = ("unit",)
+    #: A grant on the unit, or on its building or project (a property manager's), reaches
+    #: the lease.
+    scope_parents = ("unit", "unit__building", "unit__project")
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -192,7 +194,7 @@ class MaintenanceRequest(TimeStampedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
-    scope_parents = ("unit",)
+    scope_parents = ("unit", "unit__building", "unit__project", "lease")
 
     class Meta:
         ordering = ["-created_at"]
@@ -212,6 +214,9 @@ class MaintenancePhoto(models.Model):
                                 related_name="photos")
     image = models.ImageField(_("image"), upload_to=maintenance_photo_path)
     caption = models.CharField(_("caption"), max_length=160, blank=True)
+
+    #: Whoever may see the request may see its photos (see core.files).
+    file_owner = "request"
 
     class Meta:
         verbose_name = _("photo")

@@ -70,14 +70,17 @@ class BuildingInline(TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(MapAdminMixin, BaseAdmin):
-    list_display = ["name", "code", "city", "project_status", "unit_count", "launch_date",
-                    "handover_date"]
+    list_display = ["name", "code", "city", "project_status", "unit_count", "manager",
+                    "launch_date", "handover_date"]
+    list_select_related = ["manager"]
     list_filter = [("status", ChoicesDropdownFilter), "city"]
     search_fields = ["name", "code", "city"]
     prepopulated_fields = {"code": ["name"]}
+    autocomplete_fields = ["manager"]
     inlines = [BuildingInline]
     fieldsets = [
         (None, {"fields": ["name", "code", "status", "city", "address", "description"]}),
+        (_("Management"), {"fields": ["manager"]}),
         (_("Dates"), {"fields": ["launch_date", "handover_date"]}),
         (_("Location"), {"fields": ["location", "boundary"]}),
     ]
@@ -93,12 +96,12 @@ class ProjectAdmin(MapAdminMixin, BaseAdmin):
 
 @admin.register(Building)
 class BuildingAdmin(MapAdminMixin, BaseAdmin):
-    list_display = ["name", "code", "project", "floors", "unit_count"]
-    list_select_related = ["project"]
+    list_display = ["name", "code", "project", "floors", "unit_count", "manager"]
+    list_select_related = ["project", "manager"]
     list_filter = [("project", AutocompleteSelectFilter)]
     search_fields = ["name", "code", "project__name", "project__code"]
-    autocomplete_fields = ["project"]
-    fields = ["project", "code", "name", "floors", "location"]
+    autocomplete_fields = ["project", "manager"]
+    fields = ["project", "code", "name", "floors", "manager", "location"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(unit_total=Count("units"))

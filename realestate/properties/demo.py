@@ -33,6 +33,9 @@ PROJECTS = [
      [("JVC-G1", "Garden Block 1", 14)]),
 ]
 
+#: Projects in the demo leasing manager's portfolio.
+MANAGED = {"marina-heights", "downtown-boulevard"}
+
 TYPE_SPECS = {
     # type: (bedrooms range, area per bedroom, price per m², rent per m² per month)
     UnitType.APARTMENT: ((0, 4), 55, 18500, 95),
@@ -91,7 +94,9 @@ def seed(rng, *, users, units: int = 240, batch_size: int = 2000) -> dict:
             code=code,
             defaults={"name": name, "status": status, "city": "Dubai", "address": address,
                       "location": centre, "boundary": _boundary(centre, 350),
-                      "launch_date": launch, "handover_date": handover},
+                      "launch_date": launch, "handover_date": handover,
+                      # The leasing manager's portfolio: the completed residential towers.
+                      "manager": users["leasing"] if code in MANAGED else None},
         )
         project_buildings = [
             Building.objects.get_or_create(

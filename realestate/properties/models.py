@@ -8,9 +8,20 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from realestate.core.models import TimeStampedModel
+from realestate.core.querysets import AGENT_BRANCH
 from realestate.properties.choices import ProjectStatus, UnitPurpose, UnitStatus, UnitType
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def property_manager(related_name: str, help_text) -> models.ForeignKey:
+    """The staff member managing a project or building: their grants on it reach everything
+    under it (see ``scope_parents``), and follow this field when it changes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name=related_name, verbose_name=_("property manager"),
+        limit_choices_to={"is_staff": True}, help_text=help_text,
+    )
 
 
 class Project(TimeStampedModel):
@@ -28,6 +39,14 @@ class Project(TimeStampedModel):
     launch_date = models.DateField(_("launch date"), null=True, blank=True)
     handover_date = models.DateField(_("handover date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    manager = property_manager("managed_projects", _(
+        "Sees and manages the project and everything in it: buildings, units, leases, "
+        "maintenance."))
+
+    #: The property manager's grants follow this field (a leasing manager's portfolio).
+    assignment_fields = ("manager",)
+    #: Changing it hands out access: only those who may manage grants can (see core.admin).
+    grant_fields = ("manager",)
 
     class Meta:
         ordering = ["name"]
@@ -52,7 +71,11 @@ class Building(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     floors = models.PositiveSmallIntegerField(_("floors"), default=1)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    manager = property_manager("managed_buildings", _(
+        "Sees and manages the building and everything in it: units, leases, maintenance."))
 
+    assignment_fields = ("manager",)
+    grant_fields = ("manager",)
     scope_parents = ("project",)
 
     class Meta:
@@ -126,7 +149,7 @@ class Unit(TimeStampedModel):
 
     #: Grants on these follow the assignee (see realestate.core.assignments).
     assignment_fields = ("agent",)
-    scope_parents = ("building", "project")
+    scope_parents = ("building", "project", AGENT_BRANCH)
 
     class Meta:
         ordering = ["code"]
@@ -190,6 +213,9 @@ class UnitPhoto(models.Model):
     image = models.ImageField(_("image"), upload_to=unit_photo_path)
     caption = models.CharField(_("caption"), max_length=160, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    #: Whoever may see the unit may see its photos (see core.files).
+    file_owner = "unit"
 
     class Meta:
         ordering = ["position", "id"]

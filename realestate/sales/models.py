@@ -10,6 +10,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from realestate.core.models import TimeStampedModel
+from realestate.core.querysets import AGENT_BRANCH
 from realestate.sales.choices import (
     CommissionStatus,
     ContractStatus,
@@ -101,6 +102,7 @@ class Reservation(TimeStampedModel):
 
     history = HistoricalRecords()
     assignment_fields = ("agent",)
+    scope_parents = (AGENT_BRANCH,)
 
     class Meta:
         ordering = ["-created_at"]
@@ -157,6 +159,7 @@ class SaleContract(PlanTerms, TimeStampedModel):
 
     history = HistoricalRecords()
     assignment_fields = ("agent",)
+    scope_parents = (AGENT_BRANCH,)
 
     class Meta:
         ordering = ["-created_at"]
@@ -210,6 +213,7 @@ class Commission(TimeStampedModel):
 
     history = HistoricalRecords()
     assignment_fields = ("agent",)
+    scope_parents = (AGENT_BRANCH,)
 
     class Meta:
         ordering = ["-created_at"]

@@ -81,7 +81,7 @@ def test_sales_agent_sees_only_assigned_units():
     assert list(Unit.objects.restrict(agent, "view")) == [mine]
 
 
-@pytest.mark.parametrize("role", [SALES_MANAGER, AUDITOR, ADMINISTRATOR])
+@pytest.mark.parametrize("role", [AUDITOR, ADMINISTRATOR])
 def test_office_roles_see_every_unit(role):
     roles_sync()
     user = UserFactory(roles=[role])
@@ -91,9 +91,31 @@ def test_office_roles_see_every_unit(role):
     assert Unit.objects.restrict(user, "view").count() == 2
 
 
+def test_sales_manager_without_a_branch_sees_no_unit():
+    roles_sync()
+    manager = UserFactory(roles=[SALES_MANAGER])
+    UnitFactory.create_batch(2)
+
+    assert not manager.has_perm("properties.view_unit")
+    assert Unit.objects.restrict(manager, "view").count() == 0
+
+
 def test_auditor_is_read_only():
     roles_sync()
     perms = group_permissions()[AUDITOR]
 
     assert perms
     assert all(name.split(".")[1].startswith("view_") for name in perms)
+
+
+def test_migrate_brings_the_roles_in_step():
+    """Deploys need no extra step: every migrate syncs the roles with the fixture."""
+    from django.core.management import call_command
+
+    agents = Group.objects.get(name=SALES_AGENT)
+    agents.permissions.add(Permission.objects.get(codename="delete_unit"))
+
+    call_command("migrate", verbosity=0)
+
+    assert not agents.permissions.filter(codename="delete_unit").exists()
+    assert roles_sync() == dict.fromkeys(ROLES, 0)

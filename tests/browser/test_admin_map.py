@@ -1,82 +1,12 @@
 """The unit form's location map really shows in a browser, with its marker.
 
-Drives the admin in headless Chromium (the system's /usr/bin/chromium) through Playwright.
-Map tiles are off and every request that is not to the test server is aborted, so the test
-never reaches the internet.
+Map tiles are off and every request that is not to the test server is aborted (see
+``conftest.py``), so the test never reaches the internet.
 """
-
-import os
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.db import connections
 from django.urls import reverse
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-# beside it are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"browser tests need {CHROMIUM}"),
-]
-
-
-@pytest.fixture
-def offline_map(settings, monkeypatch):
-    """No tile layer, whatever MAP_TILES_URL says, and cookies that work over plain http."""
-    import leaflet
-
-    settings.MAP_TILES_URL = ""
-    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": []}
-    # django-leaflet copies its settings when imported: switch tiles off there too.
-    monkeypatch.setitem(leaflet.app_settings, "TILES", [])
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-
-
-@pytest.fixture
-def page(live_server, offline_map):
-    from playwright.sync_api import sync_playwright
-
-    server = urlparse(live_server.url)
-    blocked = []
-
-    def local_only(route):
-        url = urlparse(route.request.url)
-        if url.scheme in ("data", "blob") or url.netloc == server.netloc:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.route("**/*", local_only)
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            page.blocked_requests = blocked
-            yield page
-        finally:
-            browser.close()
-            # Code run inside sync_playwright() has its own context, so Django gave it its
-            # own database connection: close it, or it outlives the test database.
-            connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True)

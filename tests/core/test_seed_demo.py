@@ -7,7 +7,14 @@ from django.core.management import call_command
 from django.db.models import F
 
 from realestate.accounts.models import User
-from realestate.accounts.roles import ADMINISTRATOR, AUDITOR, SALES_AGENT, SALES_MANAGER
+from realestate.accounts.roles import (
+    ACCOUNTANT,
+    ADMINISTRATOR,
+    AUDITOR,
+    LEASING_MANAGER,
+    SALES_AGENT,
+    SALES_MANAGER,
+)
 from realestate.clients.models import Client, Lead
 from realestate.properties.models import Building, Project, Unit
 
@@ -16,6 +23,8 @@ LOGINS = {
     "manager": SALES_MANAGER,
     "agent1": SALES_AGENT,
     "agent2": SALES_AGENT,
+    "leasing": LEASING_MANAGER,
+    "accountant": ACCOUNTANT,
     "auditor": AUDITOR,
 }
 
@@ -76,8 +85,17 @@ def test_agents_see_non_empty_disjoint_unit_sets(seeded):
 def test_office_roles_see_everything(seeded):
     total = Unit.objects.count()
 
-    for name in ("admin", "manager", "auditor"):
+    for name in ("admin", "auditor"):
         assert Unit.objects.restrict(seeded[name], "view").count() == total, name
+
+
+def test_demo_managers_see_their_branch_and_portfolio(seeded):
+    downtown_agents = Unit.objects.filter(agent__agent_profile__branch__manager=seeded["manager"])
+    assert downtown_agents.exists()
+    assert set(Unit.objects.restrict(seeded["manager"], "view")) == set(downtown_agents)
+    portfolio = Unit.objects.filter(project__manager=seeded["leasing"])
+    assert portfolio.exists()
+    assert set(Unit.objects.restrict(seeded["leasing"], "view")) == set(portfolio)
 
 
 def test_agents_may_change_their_own_units_only(seeded):

@@ -1,0 +1,65 @@
+"""Uploaded files (unit photos, maintenance photos) go only to those who may see the record
+they belong to.
+
+A model holding files names the record whose scope decides (``file_owner = "unit"``). With
+local storage every file under ``MEDIA_URL`` is served by ``protected_media``, which finds the
+row holding the file and answers only if ``restrict(user, "view")`` reaches its owner, for a
+staff session or an API token alike; anything else is a plain 404, as for a missing file.
+With S3 storage, file links are signed and expire (``AWS_QUERYSTRING_AUTH``).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.apps import apps
+from django.core.files.storage import default_storage
+from django.db import models
+from django.http import FileResponse, Http404
+from django.views.decorators.cache import never_cache
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+
+def file_holders():
+    """(model, owner field, file fields) for every model that declares ``file_owner``."""
+    for model in apps.get_models():
+        owner = getattr(model, "file_owner", None)
+        if owner:
+            fields = [field.name for field in model._meta.concrete_fields
+                      if isinstance(field, models.FileField)]
+            yield model, owner, fields
+
+
+def _user(request):
+    if request.user.is_authenticated:
+        return request.user
+    try:
+        found = JWTAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
+
+
+def may_see_file(user, name: str) -> bool:
+    if user is None:
+        return False
+    for model, owner, fields in file_holders():
+        for field in fields:
+            row = model._default_manager.filter(**{field: name}).values(f"{owner}_id").first()
+            if row is None:
+                continue
+            owner_model = model._meta.get_field(owner).related_model
+            return owner_model._default_manager.restrict(user, "view").filter(
+                pk=row[f"{owner}_id"]).exists()
+    return False
+
+
+@never_cache
+def protected_media(request, path: str):
+    if not may_see_file(_user(request), path) or not default_storage.exists(path):
+        raise Http404("No such file, or not one you may see.")
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=0"
+    return response
