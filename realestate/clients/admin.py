@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     ChoicesDropdownFilter,
@@ -32,6 +31,7 @@ from realestate.core.admin import (
     WARNING,
     BaseAdmin,
     ExportAdmin,
+    ScopedInline,
     ViewOnlyHistoryAdmin,
     link,
     money,
@@ -58,7 +58,7 @@ VIEWING_STATUS_COLOURS = {
 }
 
 
-class LeadInline(TabularInline):
+class LeadInline(ScopedInline):
     model = Lead
     fields = ["status", "unit", "project", "agent", "next_follow_up"]
     readonly_fields = ["status"]

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -44,10 +45,52 @@ from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from realestate.core.money import format_money
-from realestate.core.permissions import can_manage_grants, has_any_grant, scope_filter
+from realestate.core.permissions import (
+    assignable_users,
+    can_manage_grants,
+    has_any_grant,
+    scope_filter,
+)
 
 
-class ScopedAdminMixin:
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices limited to what the user may see (an agent cannot
+    attach another agent's client to a contract), for model admins and inlines alike."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        manager = related._default_manager
+        if "queryset" not in kwargs and hasattr(manager, "restrict"):
+            kwargs["queryset"] = manager.restrict(request.user, "view")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if "queryset" not in kwargs and hasattr(manager, "restrict"):
+            kwargs["queryset"] = manager.restrict(request.user, "view")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def scope_choices(fields, model, user, rows) -> None:
+    """Adjust a form's foreign-key choices for the records ``rows`` it edits: the value a
+    record holds now stays a valid choice even outside the user's scope (a building's manager
+    saves a unit whose project they do not see), and assignment fields offer only whom the
+    user may assign to (``assignable_users``)."""
+    assigned = set(getattr(model, "assignment_fields", ()))
+    for name, field in fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        current = [getattr(row, f"{name}_id", None) for row in rows]
+        current = [pk for pk in current if pk is not None]
+        if name in assigned:
+            field.queryset = assignable_users(user, queryset, current)
+        elif current and hasattr(queryset.model._default_manager, "restrict"):
+            field.queryset = queryset.model._default_manager.filter(
+                Q(pk__in=queryset.values("pk")) | Q(pk__in=current))
+
+
+class ScopedAdminMixin(ScopedChoicesMixin):
     """Object-level scope for the admin, decided by ``scope_filter`` alone."""
 
     def _scope_cache(self, request) -> dict:
@@ -94,17 +137,24 @@ class ScopedAdminMixin:
         detail = {f"{self.model._meta.app_label}_{self.model._meta.model_name}_{name}"
                   for name in self._extract_action_names(getattr(self, "actions_detail", None)
                                                          or [])}
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
         return [
-            URLPattern(pattern.pattern, self._in_scope_only(pattern.callback),
+            URLPattern(pattern.pattern,
+                       self._in_scope_only(pattern.callback, pattern.name.removeprefix(prefix)),
                        pattern.default_args, pattern.name)
             if isinstance(pattern, URLPattern) and pattern.name in detail else pattern
             for pattern in super().get_urls()
         ]
 
-    def _in_scope_only(self, view):
+    def _in_scope_only(self, view, name: str):
+        # Workflow moves need the change grant on the record; reading actions (PDFs) the view.
+        action = "change" if name in getattr(self, "workflow_actions", {}) else "view"
+
         @functools.wraps(view)
         def guarded(request, *args, **kwargs):
-            self.get_object(request, kwargs.get("object_id"))  # Http404 when out of scope
+            obj = self.get_object(request, kwargs.get("object_id"))  # 404 when out of scope
+            if action == "change" and not self._may(request, "change", obj):
+                raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return guarded
@@ -118,18 +168,30 @@ class ScopedAdminMixin:
     def has_module_permission(self, request):
         return self.has_view_permission(request) or self.has_add_permission(request)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        manager = related._default_manager
-        if "queryset" not in kwargs and hasattr(manager, "restrict"):
-            kwargs["queryset"] = manager.restrict(request.user, "view")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        scope_choices(form.base_fields, self.model, request.user, [obj] if obj else [])
+        return form
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        manager = db_field.related_model._default_manager
-        if "queryset" not in kwargs and hasattr(manager, "restrict"):
-            kwargs["queryset"] = manager.restrict(request.user, "view")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+class ScopedInline(ScopedChoicesMixin, TabularInline):
+    """An inline whose choices are scoped like its admin's (see ``scope_choices``)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields
+        if not any(hasattr(field, "queryset") for field in fields.values()):
+            return formset
+        rows = (list(self.model._default_manager.filter(**{self.fk_name_or_default(): obj}))
+                if obj is not None and obj.pk else [])
+        scope_choices(fields, self.model, request.user, rows)
+        return formset
+
+    def fk_name_or_default(self) -> str:
+        if self.fk_name:
+            return self.fk_name
+        return next(field.name for field in self.model._meta.concrete_fields
+                    if field.many_to_one and field.related_model is self.parent_model)
 
 
 class GrantUserForm(UserManage):
@@ -170,7 +232,9 @@ class GrantsAdminMixin(GuardedModelAdminMixin):
         return GrantUserForm
 
     def has_manage_grants_permission(self, request, object_id=None) -> bool:
-        return can_manage_grants(request.user)
+        # Guardian's pages also need the admin to allow changes (a read-only admin, such as
+        # receivables', takes its access from its contract or lease instead).
+        return can_manage_grants(request.user) and self.has_change_permission(request)
 
     @action(description=_("Access"), icon="lock", permissions=["manage_grants"])
     def object_access(self, request, object_id):
@@ -179,7 +243,7 @@ class GrantsAdminMixin(GuardedModelAdminMixin):
                                 args=[object_id]))
 
     def _grants_guard(self, request):
-        if not can_manage_grants(request.user):
+        if not self.has_manage_grants_permission(request):
             raise PermissionDenied
 
     def obj_perms_manage_view(self, request, object_pk):
@@ -189,21 +253,20 @@ class GrantsAdminMixin(GuardedModelAdminMixin):
     def obj_perms_manage_user_view(self, request, object_pk, user_id):
         self._grants_guard(request)
         response = super().obj_perms_manage_user_view(request, object_pk, user_id)
-        self._grants_logged(request, object_pk, get_user_model(), user_id)
+        self._grants_logged(request, response, object_pk, get_user_model(), user_id)
         return response
 
     def obj_perms_manage_group_view(self, request, object_pk, group_id):
         self._grants_guard(request)
         response = super().obj_perms_manage_group_view(request, object_pk, group_id)
-        self._grants_logged(request, object_pk, Group, group_id)
+        self._grants_logged(request, response, object_pk, Group, group_id)
         return response
 
-    def _grants_logged(self, request, object_pk, holder_model, holder_id):
-        """After a saved grant form: the record's admin log says who granted what to whom."""
-        if request.method != "POST" or not any(
-                m.level == messages.SUCCESS for m in messages.get_messages(request)):
+    def _grants_logged(self, request, response, object_pk, holder_model, holder_id):
+        """After a saved grant form (guardian redirects only then): the record's admin log
+        says who granted what to whom."""
+        if request.method != "POST" or response.status_code != 302:
             return
-        request._messages.used = False  # keep "Permissions saved." for the next page
         obj = self.model._default_manager.get(pk=object_pk)
         holder = holder_model._default_manager.get(pk=holder_id)
         checker = ObjectPermissionChecker(holder)
@@ -559,6 +622,7 @@ __all__ = [
     "ReadOnlyMixin",
     "ReasonForm",
     "ScopedAdminMixin",
+    "ScopedInline",
     "ServiceForm",
     "ViewOnlyHistoryAdmin",
     "WorkflowAdmin",

@@ -34,6 +34,22 @@ def can_manage_grants(user) -> bool:
                 and (user.is_superuser or user.has_perm("accounts.manage_grants")))
 
 
+def assignable_users(user, queryset, current_ids=()):
+    """Whom ``user`` may assign a record to (its ``assignment_fields``): assigning hands out
+    the record's grants, so only administrators (``manage_grants``) choose anybody. Others
+    choose among the agents of the branches they may change (a sales manager's), themselves
+    if they are an agent, and whoever holds the record now (an unchanged form stays valid)."""
+    if can_manage_grants(user):
+        return queryset
+    branches = apps.get_model("accounts", "Branch")._default_manager.restrict(user, "change")
+    allowed = Q(agent_profile__branch__in=branches.values("pk"), agent_profile__is_active=True)
+    allowed |= Q(pk=user.pk, agent_profile__is_active=True)
+    current = [pk for pk in current_ids if pk is not None]
+    if current:
+        allowed |= Q(pk__in=current)
+    return queryset.filter(allowed)
+
+
 def perm_name(model: type[models.Model], action: str) -> str:
     opts = model._meta
     return f"{opts.app_label}.{action}_{opts.model_name}"

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     ChoicesDropdownFilter,
@@ -40,6 +39,7 @@ from realestate.core.admin import (
     BaseAdmin,
     NativeDateInput,
     ReadOnlyInline,
+    ScopedInline,
     ServiceForm,
     ViewOnlyHistoryAdmin,
     WorkflowAdmin,
@@ -496,7 +496,7 @@ class MaintenanceForm(ServiceForm):
         return request
 
 
-class MaintenancePhotoInline(TabularInline):
+class MaintenancePhotoInline(ScopedInline):
     model = MaintenancePhoto
     fields = ["image", "caption"]
     extra = 0

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     ChoicesDropdownFilter,
@@ -22,6 +21,7 @@ from realestate.core.admin import (
     BaseAdmin,
     ImportExportAdmin,
     MapAdminMixin,
+    ScopedInline,
     ViewOnlyHistoryAdmin,
     label_html,
     link,
@@ -60,7 +60,7 @@ PROJECT_STATUS_COLOURS = {
 }
 
 
-class BuildingInline(TabularInline):
+class BuildingInline(ScopedInline):
     model = Building
     fields = ["code", "name", "floors"]
     extra = 0
@@ -117,7 +117,7 @@ class AmenityAdmin(BaseAdmin):
     search_fields = ["name"]
 
 
-class UnitPhotoInline(TabularInline):
+class UnitPhotoInline(ScopedInline):
     model = UnitPhoto
     fields = ["image", "caption", "position"]
     extra = 0

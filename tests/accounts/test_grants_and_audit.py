@@ -19,7 +19,7 @@ from realestate.accounts.roles import (
 )
 from realestate.clients.models import Client
 from realestate.properties.models import Unit
-from tests.factories import ClientFactory, UnitFactory, UserFactory
+from tests.factories import ClientFactory, ReceivableFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,18 @@ def test_grant_to_a_group_reaches_its_members(client, administrator):
     client.post(permissions_url(unit, "_manage_group", team.pk), {"permissions": ["view_unit"]})
 
     assert set(Unit.objects.restrict(member, "view")) == {unit}
+
+
+def test_read_only_records_take_access_from_their_parent(client, administrator):
+    """Receivables are read-only: no Access button; their contract or lease gives access."""
+    receivable = ReceivableFactory()
+    client.force_login(administrator)
+
+    page = client.get(reverse("admin:finance_receivable_change", args=[receivable.pk]))
+
+    assert page.status_code == 200
+    assert access_button(receivable) not in page.content
+    assert client.get(permissions_url(receivable)).status_code == 403
 
 
 @pytest.mark.parametrize("role", [SALES_AGENT, SALES_MANAGER, AUDITOR])

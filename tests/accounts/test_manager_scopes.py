@@ -7,7 +7,9 @@ Both follow the ``manager`` field, as an agent's grants follow their assignments
 """
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.test import RequestFactory
 from django.urls import reverse
 
 from realestate.accounts.roles import LEASING_MANAGER, SALES_AGENT, SALES_MANAGER
@@ -220,3 +222,51 @@ def test_dashboard_counts_only_the_portfolio(client, portfolio):
     assert figures["Active leases"] == 1
     assert figures["Units"] == 1
     assert figures["Open maintenance"] == 1
+
+
+def form_choices(user, model, obj, field):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return admin.site._registry[model].get_form(request, obj).base_fields[field].queryset
+
+
+def test_sales_manager_assigns_only_to_their_branch_agents(branches):
+    manager, _mine, agent, stranger = branches
+    client_record = ClientFactory(agent=agent)
+
+    choices = set(form_choices(manager, Client, client_record, "agent"))
+
+    # Not themselves (no agent profile), not another branch's agent: assigning hands out the
+    # record's grants, which would outlive their managing the branch.
+    assert choices == {agent}
+    assert stranger not in choices
+
+
+def test_agent_and_leasing_manager_cannot_hand_records_away(branches, portfolio):
+    _manager, _mine, agent, stranger = branches
+    leasing_manager = portfolio[0]
+    client_record = ClientFactory(agent=stranger)
+
+    assert set(form_choices(agent, Client, None, "agent")) == {agent}
+    assert set(form_choices(leasing_manager, Client, client_record, "agent")) == {stranger}
+
+
+def test_administrator_assigns_to_anybody(branches, superuser):
+    _manager, _mine, agent, stranger = branches
+
+    choices = form_choices(superuser, Client, None, "agent")
+
+    assert {agent, stranger} <= set(choices)
+
+
+def test_building_manager_keeps_the_project_they_do_not_see(roles):
+    manager = UserFactory(username="tower-only", roles=[LEASING_MANAGER])
+    project = ProjectFactory(code="unseen-project")
+    tower = BuildingFactory(project=project, code="seen-tower", manager=manager)
+    unit = UnitFactory(project=project, building=tower)
+
+    assert project not in visible(Project, manager)
+    assert project in form_choices(manager, Unit, unit, "project")
+    assert project in form_choices(manager, Building, tower, "project")
+    # Other projects stay out of reach.
+    assert not form_choices(manager, Unit, unit, "project").exclude(pk=project.pk).exists()
