@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -14,6 +15,7 @@ from realestate.accounts.models import Agent, Branch, RolePolicy, User
 from realestate.accounts.roles import roles_about
 from realestate.accounts.twofactor import remove_devices
 from realestate.core.admin import BaseAdmin, MapAdminMixin
+from realestate.core.permissions import assignable_users
 
 admin.site.unregister(Group)
 # django-otp's raw device admins expose secrets and are not needed: staff manage their own
@@ -89,6 +91,34 @@ class UserAdmin(MembershipAuditMixin, DjangoUserAdmin, ModelAdmin):
             remove_devices(user)
         self.message_user(request, _("Two-factor authentication reset for %(count)d users.")
                           % {"count": queryset.count()})
+
+    # --- choosing whom to assign a record to ---------------------------------------------
+    # An agent field's autocomplete lists people: staff who may assign records but not read
+    # the users list get the people they may assign to (``assignable_users``), nobody else.
+    def _assignment_lookup(self, request) -> bool:
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name != "autocomplete":
+            return False
+        try:
+            model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        except (KeyError, LookupError, ValueError):
+            return False
+        if request.GET.get("field_name") not in getattr(model, "assignment_fields", ()):
+            return False
+        source_admin = self.admin_site._registry.get(model)
+        return bool(source_admin and (source_admin.has_add_permission(request)
+                                      or source_admin.has_change_permission(request)))
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None and self._assignment_lookup(request):
+            return True
+        return super().has_view_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if self._assignment_lookup(request):
+            queryset = assignable_users(request.user, queryset)
+        return queryset, duplicates
 
     @display(description=_("Name"), ordering="last_name")
     def full_name(self, obj):

@@ -270,3 +270,28 @@ def test_building_manager_keeps_the_project_they_do_not_see(roles):
     assert project in form_choices(manager, Building, tower, "project")
     # Other projects stay out of reach.
     assert not form_choices(manager, Unit, unit, "project").exclude(pk=project.pk).exists()
+
+
+def people_offered(client, user, model_name="client", field_name="agent", app_label="clients"):
+    client.force_login(user)
+    response = client.get(reverse("admin:autocomplete"), {
+        "app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""})
+    if response.status_code != 200:
+        return response.status_code
+    return {int(row["id"]) for row in response.json()["results"]}
+
+
+def test_agent_field_autocomplete_offers_whom_one_may_assign(client, branches):
+    manager, _mine, agent, stranger = branches
+
+    assert people_offered(client, manager) == {agent.pk}
+    assert people_offered(client, agent) == {agent.pk}
+    # The users list itself stays closed, and so do people pickers that do not assign.
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert people_offered(client, manager, field_name="portal_user") == 403
+
+
+def test_administrator_autocomplete_offers_every_agent(client, branches, superuser):
+    _manager, _mine, agent, stranger = branches
+
+    assert {agent.pk, stranger.pk} <= people_offered(client, superuser)
