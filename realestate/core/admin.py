@@ -100,13 +100,20 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         return cache
 
     def _may(self, request, action: str, obj=None) -> bool:
-        user = request.user
+        """Asked many times per page (buttons, actions, inlines): answered once per request
+        for the model and once per record."""
         if obj is None:
             key = (self.model, action)
-            cache = self._scope_cache(request)
-            if key not in cache:
-                cache[key] = has_any_grant(user, self.model, action)
-            return cache[key]
+            compute = lambda: has_any_grant(request.user, self.model, action)  # noqa: E731
+        else:
+            key = (self.model, action, obj.pk)
+            compute = lambda: self._record_in_scope(request.user, action, obj)  # noqa: E731
+        cache = self._scope_cache(request)
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
+    def _record_in_scope(self, user, action: str, obj) -> bool:
         condition = scope_filter(user, self.model, action)
         if condition is None:
             return True
@@ -122,11 +129,16 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         return queryset.filter(condition) if condition is not False else queryset.none()
 
     def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
+        # Fetched once per request: the detail-action guard, the action and the page's
+        # buttons all ask for the same record.
+        key = ("object", self.model, str(object_id), from_field)
+        cache = self._scope_cache(request)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        if cache[key] is None:
             # Out of scope and missing look the same: a plain 404, no hint of existence.
             raise Http404(_("No such record, or not one you may see."))
-        return obj
+        return cache[key]
 
     def has_view_permission(self, request, obj=None):
         return self._may(request, "view", obj)
@@ -134,13 +146,11 @@ class ScopedAdminMixin(ScopedChoicesMixin):
     def get_urls(self):
         # A record's detail actions (dialogs, PDFs) answer 404 for a record out of the user's
         # scope before anything else: unfold would render an action's dialog first.
-        detail = {f"{self.model._meta.app_label}_{self.model._meta.model_name}_{name}"
-                  for name in self._extract_action_names(getattr(self, "actions_detail", None)
-                                                         or [])}
         prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
+        detail = {f"{prefix}{name}": name for name in
+                  self._extract_action_names(getattr(self, "actions_detail", None) or [])}
         return [
-            URLPattern(pattern.pattern,
-                       self._in_scope_only(pattern.callback, pattern.name.removeprefix(prefix)),
+            URLPattern(pattern.pattern, self._in_scope_only(pattern.callback, detail[pattern.name]),
                        pattern.default_args, pattern.name)
             if isinstance(pattern, URLPattern) and pattern.name in detail else pattern
             for pattern in super().get_urls()
@@ -182,16 +192,10 @@ class ScopedInline(ScopedChoicesMixin, TabularInline):
         fields = formset.form.base_fields
         if not any(hasattr(field, "queryset") for field in fields.values()):
             return formset
-        rows = (list(self.model._default_manager.filter(**{self.fk_name_or_default(): obj}))
+        rows = (list(self.model._default_manager.filter(**{formset.fk.name: obj}))
                 if obj is not None and obj.pk else [])
         scope_choices(fields, self.model, request.user, rows)
         return formset
-
-    def fk_name_or_default(self) -> str:
-        if self.fk_name:
-            return self.fk_name
-        return next(field.name for field in self.model._meta.concrete_fields
-                    if field.many_to_one and field.related_model is self.parent_model)
 
 
 class GrantUserForm(UserManage):
@@ -350,6 +354,16 @@ def money(amount, currency: str = ""):
     """``format_money`` that never wraps between the currency and the amount."""
     return format_html('<span class="whitespace-nowrap">{}</span>',
                        format_money(amount, currency))
+
+
+def money_column(field: str, description, ordering=None):
+    """A list column or read-only field showing ``field`` as money in the record's currency."""
+
+    def column(self, obj):
+        return money(getattr(obj, field), obj.currency)
+
+    column.__name__ = f"{field}_money"
+    return display(description=description, ordering=ordering)(column)
 
 
 def link(url: str, text):
@@ -537,18 +551,9 @@ class WorkflowAdmin(BaseAdmin):
             return bool(rule(obj))
         return getattr(obj, self.status_field) in rule
 
-    def _cached_object(self, request, object_id):
-        cache = getattr(request, "_workflow_objects", None)
-        if cache is None:
-            cache = request._workflow_objects = {}
-        key = (self.model, str(object_id))
-        if key not in cache:
-            cache[key] = self.get_object(request, object_id)
-        return cache[key]
-
     def get_actions_detail(self, request, object_id):
         actions = super().get_actions_detail(request, object_id)
-        obj = self._cached_object(request, object_id)
+        obj = self.get_object(request, object_id)
         prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
         names = self.workflow_actions.keys()
         return [
@@ -630,6 +635,7 @@ __all__ = [
     "label_html",
     "link",
     "money",
+    "money_column",
     "small_table",
     "status_badge",
     "status_label",

@@ -10,6 +10,7 @@ With S3 storage, file links are signed and expire (``AWS_QUERYSTRING_AUTH``).
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 
 from django.apps import apps
@@ -21,14 +22,14 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 
-def file_holders():
+@functools.cache
+def file_holders() -> tuple:
     """(model, owner field, file fields) for every model that declares ``file_owner``."""
-    for model in apps.get_models():
-        owner = getattr(model, "file_owner", None)
-        if owner:
-            fields = [field.name for field in model._meta.concrete_fields
-                      if isinstance(field, models.FileField)]
-            yield model, owner, fields
+    return tuple(
+        (model, model.file_owner, [field.name for field in model._meta.concrete_fields
+                                   if isinstance(field, models.FileField)])
+        for model in apps.get_models() if getattr(model, "file_owner", None)
+    )
 
 
 def _user(request):

@@ -12,6 +12,11 @@ def _admin_of(model_label: str):
     return admin.site._registry.get(apps.get_model(model_label))
 
 
+def _admin_url(model_label: str, view: str) -> str:
+    app_label, model_name = model_label.lower().split(".")
+    return reverse(f"admin:{app_label}_{model_name}_{view}")
+
+
 def can_view(model_label: str):
     """Permission callback: the user may open the model's list, or at least add to it."""
 
@@ -31,12 +36,11 @@ def list_or_add(model_label: str):
     yet (a new agent's first client), whom the list would refuse."""
 
     def target(request) -> str:
-        app_label, model_name = model_label.lower().split(".")
         model_admin = _admin_of(model_label)
         if (model_admin and not model_admin.has_view_or_change_permission(request)
                 and model_admin.has_add_permission(request)):
-            return reverse(f"admin:{app_label}_{model_name}_add")
-        return reverse(f"admin:{app_label}_{model_name}_changelist")
+            return _admin_url(model_label, "add")
+        return _admin_url(model_label, "changelist")
 
     return target
 
@@ -45,14 +49,9 @@ def under(model_label: str):
     """Active callback: the sidebar item is lit on every page of the model."""
 
     def active(request) -> bool:
-        app_label, model_name = model_label.lower().split(".")
-        return request.path.startswith(reverse(f"admin:{app_label}_{model_name}_changelist"))
+        return request.path.startswith(_admin_url(model_label, "changelist"))
 
     return active
-
-
-def superuser_only(request) -> bool:
-    return request.user.is_superuser
 
 
 def model_link(title, model_label, icon):

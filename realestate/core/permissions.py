@@ -44,9 +44,8 @@ def assignable_users(user, queryset, current_ids=()):
     branches = apps.get_model("accounts", "Branch")._default_manager.restrict(user, "change")
     allowed = Q(agent_profile__branch__in=branches.values("pk"), agent_profile__is_active=True)
     allowed |= Q(pk=user.pk, agent_profile__is_active=True)
-    current = [pk for pk in current_ids if pk is not None]
-    if current:
-        allowed |= Q(pk__in=current)
+    if current_ids:
+        allowed |= Q(pk__in=list(current_ids))
     return queryset.filter(allowed)
 
 
@@ -134,12 +133,13 @@ def _grant_summary_sql(vendor: str) -> tuple[str, tuple]:
             owned = f"m.{quote(member_user)} = %s"
             via = "group"
         where = f"EXISTS (SELECT 1 FROM {name} g{joined} WHERE g.permission_id = p.id AND {owned})"
-        kinds.append("user")
         target = table._meta.get_field("content_object")
-        if not isinstance(target, GenericForeignKey):
+        if isinstance(target, GenericForeignKey):
+            kinds.append("user")
+        else:
             # A direct table holds grants on one model only.
             where = f"p.content_type_id = %s AND {where}"
-            kinds.insert(len(kinds) - 1, target.related_model)
+            kinds.extend([target.related_model, "user"])
         parts.append(f"SELECT p.content_type_id, p.codename, '{via}', p.id "
                      f"FROM {quote(Permission._meta.db_table)} p WHERE {where}")
     return " UNION ALL ".join(parts), tuple(kinds)

@@ -50,6 +50,7 @@ from realestate.core.admin import (
     confirm,
     link,
     money,
+    money_column,
     small_table,
     status_badge,
     status_label,
@@ -153,17 +154,11 @@ class ReceivableAdmin(ReadOnlyMixin, ViewOnlyHistoryAdmin, BaseAdmin):
                                default=F("amount") - F("amount_paid"), output_field=MONEY_FIELD),
         )
 
-    @display(description=_("Amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount, obj.currency)
+    amount_display = money_column("amount", _("Amount"), ordering="amount")
 
-    @display(description=_("Paid"), ordering="amount_paid")
-    def paid_display(self, obj):
-        return money(obj.amount_paid, obj.currency)
+    paid_display = money_column("amount_paid", _("Paid"), ordering="amount_paid")
 
-    @display(description=_("Balance"), ordering="balance_value")
-    def balance_display(self, obj):
-        return money(obj.balance, obj.currency)
+    balance_display = money_column("balance", _("Balance"), ordering="balance_value")
 
     @display(description=_("Status"))
     def status_display(self, obj):
@@ -314,9 +309,7 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
                               messages.SUCCESS)
         return self.go(request, self.change_url(obj))
 
-    @display(description=_("Amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount, obj.currency)
+    amount_display = money_column("amount", _("Amount"), ordering="amount")
 
     @display(description=_("Allocated"), ordering="amount_allocated")
     def allocated_display(self, obj):
@@ -326,9 +319,7 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
                                _("undone by the reversal"))
         return money(obj.amount_allocated, obj.currency)
 
-    @display(description=_("Left as credit"))
-    def credit_display(self, obj):
-        return money(obj.unallocated, obj.currency)
+    credit_display = money_column("unallocated", _("Left as credit"))
 
     @display(description=_("Status"))
     def status_display(self, obj):
@@ -488,9 +479,7 @@ class ExpenseAdmin(BaseAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @display(description=_("Amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount, obj.currency)
+    amount_display = money_column("amount", _("Amount"), ordering="amount")
 
 
 # --- owner statements ---------------------------------------------------------------------
@@ -558,13 +547,9 @@ class OwnerStatementAdmin(BaseAdmin):
     def period(self, obj):
         return f"{obj.period_start:%B %Y}"
 
-    @display(description=_("Rent collected"), ordering="rent_collected")
-    def rent_display(self, obj):
-        return money(obj.rent_collected, obj.currency)
+    rent_display = money_column("rent_collected", _("Rent collected"), ordering="rent_collected")
 
-    @display(description=_("Management fee"), ordering="management_fee")
-    def fee_display(self, obj):
-        return money(obj.management_fee, obj.currency)
+    fee_display = money_column("management_fee", _("Management fee"), ordering="management_fee")
 
     @display(description=_("Management fee"))
     def fee_explained(self, obj):
@@ -573,13 +558,9 @@ class OwnerStatementAdmin(BaseAdmin):
                            percent_text(obj.management_fee_rate),
                            format_money(obj.management_fee_base, obj.currency))
 
-    @display(description=_("Expenses"), ordering="expenses")
-    def expenses_display(self, obj):
-        return money(obj.expenses, obj.currency)
+    expenses_display = money_column("expenses", _("Expenses"), ordering="expenses")
 
-    @display(description=_("Net payable"), ordering="net_payable")
-    def net_display(self, obj):
-        return money(obj.net_payable, obj.currency)
+    net_display = money_column("net_payable", _("Net payable"), ordering="net_payable")
 
     @display(description=_("Lines"))
     def lines_table(self, obj):

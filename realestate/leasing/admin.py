@@ -47,6 +47,7 @@ from realestate.core.admin import (
     label_html,
     link,
     money,
+    money_column,
     small_table,
     status_badge,
     status_label,
@@ -142,9 +143,7 @@ class RentChargeInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("receivable")
 
-    @display(description=_("Amount"))
-    def amount_display(self, obj):
-        return money(obj.amount, obj.currency)
+    amount_display = money_column("amount", _("Amount"))
 
     @display(description=_("Invoiced"))
     def invoice(self, obj):
@@ -313,9 +312,7 @@ class LeaseAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def status_display(self, obj):
         return status_label(obj, LEASE_STATUS_COLOURS)
 
-    @display(description=_("Deposit"))
-    def deposit_display(self, obj):
-        return money(obj.deposit_amount, obj.currency)
+    deposit_display = money_column("deposit_amount", _("Deposit"))
 
     @display(description=_("Renewals"))
     def renewal_links(self, obj):

@@ -40,6 +40,7 @@ from realestate.core.admin import (
     confirm,
     link,
     money,
+    money_column,
     small_table,
     status_badge,
     status_label,
@@ -204,9 +205,7 @@ class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # cancelled, never deleted: its number and deposit stay on record
 
-    @display(description=_("Deposit"), ordering="deposit")
-    def deposit_display(self, obj):
-        return money(obj.deposit, obj.currency)
+    deposit_display = money_column("deposit", _("Deposit"), ordering="deposit")
 
     @display(description=_("Status"))
     def status_display(self, obj):
@@ -338,17 +337,11 @@ class InstalmentInline(ReadOnlyInline):
     def invoice(self, obj):
         return link(obj.get_absolute_url(), obj.number)
 
-    @display(description=_("Amount"))
-    def amount_display(self, obj):
-        return money(obj.amount, obj.currency)
+    amount_display = money_column("amount", _("Amount"))
 
-    @display(description=_("Paid"))
-    def paid_display(self, obj):
-        return money(obj.amount_paid, obj.currency)
+    paid_display = money_column("amount_paid", _("Paid"))
 
-    @display(description=_("Balance"))
-    def balance_display(self, obj):
-        return money(obj.balance, obj.currency)
+    balance_display = money_column("balance", _("Balance"))
 
     @display(description=_("Status"))
     def status_display(self, obj):
@@ -367,9 +360,7 @@ class CommissionInline(ReadOnlyInline):
     def agent_link(self, obj):
         return link(reverse("admin:sales_commission_change", args=[obj.pk]), obj.agent)
 
-    @display(description=_("Amount"))
-    def amount_display(self, obj):
-        return money(obj.amount, obj.currency)
+    amount_display = money_column("amount", _("Amount"))
 
     @display(description=_("Status"))
     def status_display(self, obj):
@@ -462,17 +453,11 @@ class SaleContractAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # cancelled, never deleted: numbers are never reused
 
-    @display(description=_("Net price"), ordering="net_price")
-    def net_price_display(self, obj):
-        return money(obj.net_price, obj.currency)
+    net_price_display = money_column("net_price", _("Net price"), ordering="net_price")
 
-    @display(description=_("Price"))
-    def price_display(self, obj):
-        return money(obj.price, obj.currency)
+    price_display = money_column("price", _("Price"))
 
-    @display(description=_("Discount"))
-    def discount_display(self, obj):
-        return money(obj.discount, obj.currency)
+    discount_display = money_column("discount", _("Discount"))
 
     @display(description=_("Status"))
     def status_display(self, obj):
@@ -560,9 +545,7 @@ class CommissionAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @display(description=_("Amount"), ordering="amount")
-    def amount_display(self, obj):
-        return money(obj.amount, obj.currency)
+    amount_display = money_column("amount", _("Amount"), ordering="amount")
 
     @display(description=_("Status"))
     def status_display(self, obj):
