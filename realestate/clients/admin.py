@@ -1,8 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +10,8 @@ from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter,
     RangeDateFilter,
 )
-from unfold.decorators import action
+from unfold.forms import BaseDialogForm
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from realestate.clients import services
 from realestate.clients.choices import (
@@ -32,7 +31,10 @@ from realestate.core.admin import (
     BaseAdmin,
     ExportAdmin,
     ScopedInline,
+    StepAction,
+    StepActionsMixin,
     ViewOnlyHistoryAdmin,
+    confirm,
     link,
     money,
     small_table,
@@ -161,7 +163,7 @@ class LeadForm(forms.ModelForm):
 
 
 @admin.register(Lead)
-class LeadAdmin(ViewOnlyHistoryAdmin, BaseAdmin):
+class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
     list_display = ["client", "interest_display", "lead_status", "agent", "next_follow_up",
                     "created_at"]
     list_select_related = ["client", "unit", "project", "agent"]
@@ -181,6 +183,15 @@ class LeadAdmin(ViewOnlyHistoryAdmin, BaseAdmin):
     form = LeadForm
     lead_status = status_badge("status", LEAD_STATUS_COLOURS)
     actions_detail = ["advance"]
+    steps = {
+        "advance": StepAction(
+            services.lead_status_change, _("Advance to next stage"), "arrow_forward",
+            _("Lead %(record)s moved to its next stage."),
+            when=lambda lead: LEAD_STATUS_FLOW.forward(lead.status) is not None,
+            call=lambda admin, request, lead, data: services.lead_status_change(
+                lead=lead, status=LEAD_STATUS_FLOW.forward(lead.status), by=request.user),
+        ),
+    }
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -201,40 +212,23 @@ class LeadAdmin(ViewOnlyHistoryAdmin, BaseAdmin):
     def interest_display(self, obj):
         return obj.interest
 
-    NEXT_STEP = {
-        LeadStatus.NEW: LeadStatus.CONTACTED,
-        LeadStatus.CONTACTED: LeadStatus.QUALIFIED,
-        LeadStatus.QUALIFIED: LeadStatus.VIEWING,
-        LeadStatus.VIEWING: LeadStatus.NEGOTIATION,
-        LeadStatus.NEGOTIATION: LeadStatus.WON,
-        LeadStatus.LOST: LeadStatus.CONTACTED,
-    }
 
-    def _run(self, request, object_id, **change):
-        lead = self.get_object(request, object_id)
-        if not self.has_change_permission(request, lead):
-            self.message_user(request, _("You may not change this lead."), messages.ERROR)
-        else:
-            try:
-                services.lead_status_change(lead=lead, by=request.user, **change)
-                self.message_user(request, _("Lead is now %(status)s.")
-                                  % {"status": lead.get_status_display()}, messages.SUCCESS)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-        return redirect(reverse("admin:clients_lead_change", args=[lead.pk]))
+class ViewingFeedbackForm(BaseDialogForm):
+    feedback = forms.CharField(label=_("Feedback"), required=False,
+                               widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
+                               help_text=_("What the client said about the unit."))
 
-    @action(description=_("Advance to next stage"), url_path="advance", icon="arrow_forward")
-    def advance(self, request, object_id):
-        lead = self.get_object(request, object_id)
-        target = self.NEXT_STEP.get(lead.status)
-        if target is None:
-            self.message_user(request, _("A won lead has no next stage."), messages.WARNING)
-            return redirect(reverse("admin:clients_lead_change", args=[lead.pk]))
-        return self._run(request, object_id, status=target)
+
+def _viewing_step(status: str, label: str, icon: str, done: str, dialog=None):
+    return StepAction(
+        services.viewing_status_change, label, icon, done, when={ViewingStatus.SCHEDULED},
+        dialog=dialog, bulk=True,
+        arguments=lambda data: {"status": status, "feedback": data.get("feedback", "")},
+    )
 
 
 @admin.register(Viewing)
-class ViewingAdmin(BaseAdmin):
+class ViewingAdmin(StepActionsMixin, BaseAdmin):
     list_display = ["scheduled_at", "unit", "client", "agent", "viewing_status"]
     list_select_related = ["unit", "client", "agent"]
     list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
@@ -245,29 +239,15 @@ class ViewingAdmin(BaseAdmin):
     fields = ["client", "unit", "lead", "agent", "scheduled_at", "status", "feedback"]
     date_hierarchy = "scheduled_at"
     viewing_status = status_badge("status", VIEWING_STATUS_COLOURS)
-    actions = ["mark_done", "mark_no_show", "mark_cancelled"]
-
-    def _mark(self, request, queryset, status):
-        done = 0
-        for viewing in queryset.restrict(request.user, "change"):
-            try:
-                services.viewing_status_change(viewing=viewing, status=status, by=request.user)
-                done += 1
-            except ValidationError as error:
-                self.message_user(request, f"{viewing}: {' '.join(error.messages)}",
-                                  messages.ERROR)
-        if done:
-            self.message_user(request, _("%(n)s viewing(s) updated.") % {"n": done},
-                              messages.SUCCESS)
-
-    @action(description=_("Mark done"), permissions=["change"])
-    def mark_done(self, request, queryset):
-        self._mark(request, queryset, ViewingStatus.DONE)
-
-    @action(description=_("Mark no-show"), permissions=["change"])
-    def mark_no_show(self, request, queryset):
-        self._mark(request, queryset, ViewingStatus.NO_SHOW)
-
-    @action(description=_("Cancel"), permissions=["change"])
-    def mark_cancelled(self, request, queryset):
-        self._mark(request, queryset, ViewingStatus.CANCELLED)
+    actions_detail = ["mark_done", "mark_no_show", "mark_cancelled"]
+    steps = {
+        "mark_done": _viewing_step(
+            ViewingStatus.DONE, _("Mark done"), "task_alt", _("Viewing %(record)s done."),
+            confirm(_("Viewing done"), _("The viewing took place. A qualified lead moves on to "
+                                         "its viewing stage."), _("Mark done"),
+                    ViewingFeedbackForm)),
+        "mark_no_show": _viewing_step(ViewingStatus.NO_SHOW, _("Mark no-show"), "person_off",
+                                      _("Viewing %(record)s marked as a no-show.")),
+        "mark_cancelled": _viewing_step(ViewingStatus.CANCELLED, _("Cancel"), "event_busy",
+                                        _("Viewing %(record)s cancelled.")),
+    }

@@ -51,6 +51,7 @@ LEAD_STATUS_FLOW = Flow(
         LeadStatus.LOST: {LeadStatus.CONTACTED},
         LeadStatus.WON: set(),
     },
+    side={LeadStatus.LOST},
 )
 OPEN_LEAD_STATUSES = frozenset(_OPEN_LEAD)
 

@@ -15,15 +15,29 @@ from django.core.exceptions import ValidationError
 class Flow:
     """The allowed transitions of one status field."""
 
-    def __init__(self, choices, transitions: Mapping[str, Iterable[str]]):
+    def __init__(self, choices, transitions: Mapping[str, Iterable[str]],
+                 side: Iterable[str] = ()):
         self.choices = choices
         self.transitions = {source: frozenset(targets) for source, targets in transitions.items()}
+        #: States off the main line (a lost lead): never the "next" step forward.
+        self.side = frozenset(side)
 
     def allowed(self, source: str) -> frozenset[str]:
         return self.transitions.get(source, frozenset())
 
     def can(self, source: str, target: str) -> bool:
         return target in self.allowed(source)
+
+    def forward(self, source: str) -> str | None:
+        """The next state on the main line (the choices' order), or None at the end. From a
+        side state, the first state it may go back to (a lost lead is reopened)."""
+        order = list(self.choices.values)
+        allowed = sorted((t for t in self.allowed(source) if t not in self.side),
+                         key=order.index)
+        ahead = [t for t in allowed if order.index(t) > order.index(source)]
+        if ahead:
+            return ahead[0]
+        return allowed[0] if allowed and source in self.side else None
 
     def apply(self, instance, target: str, by=None, **fields):
         """Move ``instance`` (a locked row) to ``target``: check the flow, set ``fields``

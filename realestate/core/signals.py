@@ -38,11 +38,13 @@ def spatialite_settings_reapply(sender, connection, **kwargs):
 def _connect():
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed, post_delete, post_save
+    from simple_history.signals import pre_create_historical_record
 
     from realestate.core.assignments import connect_assignment_grants
     from realestate.core.permissions import grant_tables, grants_changed
 
     connect_assignment_grants()
+    pre_create_historical_record.connect(history_reason, dispatch_uid="history-reason")
     # A user object keeps a summary of its grants (see core.permissions.grant_summary):
     # any change to a grant or to group membership makes it read them again.
     for table, _owner in grant_tables():
@@ -50,3 +52,27 @@ def _connect():
         post_delete.connect(grants_changed, sender=table, dispatch_uid=f"grants-del-{table}")
     m2m_changed.connect(grants_changed, sender=get_user_model().groups.through,
                         dispatch_uid="grants-groups")
+
+
+def history_reason(sender, instance, history_instance, **kwargs):
+    """Every history row says why it was written: the workflow step that wrote it ("Sign
+    contract"), or where an edit came from. A reason a service gave itself wins."""
+    if history_instance.history_change_reason:
+        return
+    from simple_history.models import HistoricalRecords
+
+    from realestate.core.workflow import running_step
+
+    step = running_step()
+    if step is not None:
+        reason = str(step)
+    else:
+        request = getattr(HistoricalRecords.context, "request", None)
+        path = getattr(request, "path", "") or ""
+        if path.startswith("/admin/"):
+            reason = "Edited in the admin"
+        elif path.startswith("/api/"):
+            reason = "Changed through the API"
+        else:
+            reason = "Changed by the system"
+    history_instance.history_change_reason = reason

@@ -8,6 +8,7 @@ deleted: it is reversed through ``payment_reverse``, and both records stay.
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -44,7 +45,10 @@ from realestate.core.admin import (
     ReadOnlyInline,
     ReadOnlyMixin,
     ReasonForm,
+    RecordPaymentMixin,
     ServiceForm,
+    StepAction,
+    StepActionsMixin,
     ViewOnlyHistoryAdmin,
     WorkflowAdmin,
     confirm,
@@ -56,9 +60,10 @@ from realestate.core.admin import (
     status_label,
 )
 from realestate.core.dates import add_months, month_start
-from realestate.core.money import format_money
+from realestate.core.money import format_money, to_money
 from realestate.finance import services
 from realestate.finance.choices import (
+    UNSETTLED,
     LateFeeMethod,
     PaymentMethod,
     PaymentStatus,
@@ -126,8 +131,10 @@ class ReceivableAllocationInline(ReadOnlyInline):
 
 
 @admin.register(Receivable)
-class ReceivableAdmin(ReadOnlyMixin, ViewOnlyHistoryAdmin, BaseAdmin):
-    """Read-only: receivables are issued by contracts, leases and the late-fee job."""
+class ReceivableAdmin(RecordPaymentMixin, ReadOnlyMixin, ViewOnlyHistoryAdmin, StepActionsMixin,
+                      BaseAdmin):
+    """Read-only: receivables are issued by contracts, leases and the late-fee job; what is
+    still due can be voided (waived) by those who may."""
 
     list_display = ["number", "client", "kind", "unit", "due_date", "amount_display",
                     "paid_display", "balance_display", "receivable_status"]
@@ -147,6 +154,21 @@ class ReceivableAdmin(ReadOnlyMixin, ViewOnlyHistoryAdmin, BaseAdmin):
                        "balance_display"]
     inlines = [ReceivableAllocationInline]
     receivable_status = status_badge("status", RECEIVABLE_STATUS_COLOURS)
+    actions_detail = ["record_payment", "void"]
+    steps = {
+        "void": StepAction(
+            services.receivable_void, _("Void"), "block", _("Receivable %(record)s voided."),
+            when=set(UNSETTLED),
+            dialog=confirm(_("Void receivable"),
+                           _("Nothing more is expected on this receivable: a charge made in "
+                             "error, or a balance waived. Money already paid on it stays paid."),
+                           _("Void"), ReasonForm),
+            arguments=lambda data: {"reason": data["reason"]},
+        ),
+    }
+
+    def unsettled_receivables(self, obj):
+        return Receivable.objects.filter(pk=obj.pk, status__in=UNSETTLED)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
@@ -175,24 +197,60 @@ class PaymentForm(ServiceForm):
 
     submit_key = forms.CharField(widget=forms.HiddenInput, required=False,
                                       initial=lambda: uuid.uuid4().hex)
+    invoices = forms.ModelMultipleChoiceField(
+        label=_("Pay first"), required=False, queryset=Receivable.objects.none(),
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        help_text=_("The payment goes to these invoices first, oldest due date first; what is "
+                    "left pays the client's other invoices, then stays as credit."),
+    )
 
     class Meta:
         model = Payment
         fields = ["client", "method", "amount", "received_on", "cheque_number", "cheque_bank",
                   "cheque_date", "reference", "note"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["invoices"]
+        user = getattr(self.request, "user", None)
+        client = self.data.get("client") or self.initial.get("client")
+        if not client or user is None:
+            del self.fields["invoices"]  # the plain form: oldest first
+            return
+        field.queryset = (Receivable.objects.restrict(user, "view")
+                          .filter(client_id=client, status__in=UNSETTLED)
+                          .order_by("due_date", "pk"))
+        field.label_from_instance = lambda r: _("%(number)s · %(description)s · due "
+                                                "%(due)s · %(balance)s left") % {
+            "number": r.number, "description": r.description, "due": date_format(r.due_date),
+            "balance": format_money(r.balance, r.currency)}
+
     def save_through_service(self, by):
         data = self.cleaned_data
         key = data.get("submit_key") or None
         if key and self.request and Payment.objects.filter(idempotency_key=key).exists():
             self.request._payment_already_posted = True
+        chosen = aimed_allocations(data.get("invoices") or (), data["amount"])
         return services.payment_post(
             client=data["client"], amount=data["amount"], method=data["method"],
             received_on=data["received_on"], idempotency_key=key,
             reference=data.get("reference", ""), cheque_number=data.get("cheque_number", ""),
             cheque_bank=data.get("cheque_bank", ""), cheque_date=data.get("cheque_date"),
-            note=data.get("note", ""), by=by,
+            note=data.get("note", ""), by=by, allocations=chosen, allocate_rest=bool(chosen),
         )
+
+
+def aimed_allocations(receivables, amount) -> list:
+    """The payment's money on the chosen invoices, oldest due date first, each up to what it
+    still owes."""
+    left, chosen = to_money(amount), []
+    for receivable in sorted(receivables, key=lambda r: (r.due_date, r.pk)):
+        take = min(left, receivable.balance)
+        if take <= 0:
+            break
+        chosen.append(services.AllocationRequest(receivable, take))
+        left -= take
+    return chosen
 
 
 class PaymentAllocationInline(ReadOnlyInline):
@@ -241,7 +299,17 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     search_fields = ["number", "client__name", "reference", "cheque_number"]
     autocomplete_fields = ["client"]
     actions_detail = ["receipt_pdf", "reverse_payment"]
-    workflow_actions = {"reverse_payment": {PaymentStatus.POSTED}}
+    steps = {
+        "reverse_payment": StepAction(
+            services.payment_reverse, _("Reverse"), "undo", _("Payment %(record)s reversed."),
+            when={PaymentStatus.POSTED}, url_path="reverse",
+            dialog=confirm(_("Reverse payment"),
+                           _("The payment's allocations are undone and the invoices it paid are "
+                             "due again. The payment and its reversal both stay on record."),
+                           _("Reverse payment"), ReasonForm),
+            arguments=lambda data: {"reason": data["reason"]},
+        ),
+    }
     # Cheque details only for a cheque; the posted payment's page (no method input) shows all.
     conditional_fields = dict.fromkeys(("cheque_number", "cheque_bank", "cheque_date"),
                                        "typeof method === 'undefined' || method == 'cheque'")
@@ -260,7 +328,13 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return self.add_fieldsets
+            fieldsets = [*self.add_fieldsets]
+            if request.GET.get("client") or request.POST.get("client"):
+                fieldsets.insert(1, (_("Allocation"), {"fields": ["invoices"]}))
+            return fieldsets
+        return self.change_fieldsets(obj)
+
+    def change_fieldsets(self, obj):
         cheque = (["cheque_number", "cheque_bank", "cheque_date"]
                   if obj.method == PaymentMethod.CHEQUE else [])
         fieldsets = [
@@ -286,6 +360,14 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("received_on", timezone.localdate())
+        if "invoices" in initial:  # from "Record payment" on an invoice or a contract
+            wanted = [pk for pk in str(initial["invoices"]).split(",") if pk.isdigit()]
+            initial["invoices"] = wanted
+            due = (Receivable.objects.restrict(request.user, "view")
+                   .filter(pk__in=wanted, status__in=UNSETTLED))
+            total = sum((r.balance for r in due), Decimal("0"))
+            if total:
+                initial.setdefault("amount", total)
         return initial
 
     def has_change_permission(self, request, obj=None):
@@ -334,20 +416,6 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
         when = date_format(timezone.localtime(reversal.created_at), "DATETIME_FORMAT")
         return small_table([_("Reversed on"), _("By"), _("Reason")],
                            [[when, reversal.reversed_by or "—", reversal.reason]], nowrap=False)
-
-    @action(description=_("Reverse"), url_path="reverse", icon="undo",
-            dialog=confirm(_("Reverse payment"),
-                           _("The payment's allocations are undone and the invoices it paid are "
-                             "due again. The payment and its reversal both stay on record."),
-                           _("Reverse payment"), ReasonForm))
-    def reverse_payment(self, request, form, object_id):
-        payment = self.get_object(request, object_id)
-        self.perform(request, payment, "reverse_payment",
-                     lambda: services.payment_reverse(payment=payment, by=request.user,
-                                                      reason=form.cleaned_data["reason"]),
-                     _("Payment %(number)s reversed.") % {"number": payment.number})
-        return self.go(request, self.change_url(payment))
-
 
     @action(description=_("Receipt (PDF)"), url_path="receipt", icon="receipt_long")
     def receipt_pdf(self, request, object_id):
@@ -514,7 +582,7 @@ def owners_with_units(user):
 
 
 @admin.register(OwnerStatement)
-class OwnerStatementAdmin(BaseAdmin):
+class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
     list_display = ["owner", "period", "rent_display", "fee_display", "expenses_display",
                     "net_display", "updated_at"]
     list_select_related = ["owner"]
@@ -529,7 +597,15 @@ class OwnerStatementAdmin(BaseAdmin):
     readonly_fields = ["owner", "period", "updated_at", "rent_display", "fee_explained",
                        "expenses_display", "net_display", "lines_table"]
     actions_list = ["generate"]
-    actions = ["regenerate"]
+    actions_detail = ["regenerate"]
+    steps = {
+        "regenerate": StepAction(
+            services.owner_statement_generate, _("Generate again"), "refresh",
+            _("Statement %(record)s generated again."), bulk=True,
+            call=lambda admin, request, statement, data: services.owner_statement_generate(
+                owner=statement.owner, month=statement.period_start, by=request.user),
+        ),
+    }
 
     def has_add_permission(self, request):
         return False  # generated, not typed in
@@ -541,7 +617,7 @@ class OwnerStatementAdmin(BaseAdmin):
         return False
 
     def has_generate_permission(self, request, obj=None):
-        return self._may(request, "add")
+        return services.owner_statement_generate.rule.may_at_all(request.user)
 
     @display(description=_("Period"), ordering="period_start")
     def period(self, obj):
@@ -576,7 +652,7 @@ class OwnerStatementAdmin(BaseAdmin):
         made = 0
         for owner in owners:
             with transaction.atomic():
-                services.owner_statement_generate(owner=owner, month=month)
+                services.owner_statement_generate(owner=owner, month=month, by=request.user)
             made += 1
         return made
 
@@ -598,12 +674,4 @@ class OwnerStatementAdmin(BaseAdmin):
                               messages.WARNING)
         url = (reverse("admin:finance_ownerstatement_changelist")
                + f"?period_start_from={month.isoformat()}&period_start_to={month.isoformat()}")
-        return WorkflowAdmin.go(request, url)
-
-    @action(description=_("Generate again"), permissions=["generate"], icon="refresh")
-    def regenerate(self, request, queryset):
-        made = 0
-        for statement in queryset.select_related("owner"):
-            made += self._generate(request, [statement.owner], statement.period_start)
-        self.message_user(request, _("%(count)s statement(s) generated again.") % {"count": made},
-                          messages.SUCCESS)
+        return self.go(request, url)

@@ -71,6 +71,9 @@ class Receivable(TimeStampedModel):
         ordering = ["due_date", "id"]
         verbose_name = _("receivable")
         verbose_name_plural = _("receivables")
+        permissions = [
+            ("void_receivable", "Can void or waive what is due on receivables"),
+        ]
         indexes = [models.Index(fields=["client", "status", "due_date"]),
                    models.Index(fields=["status", "due_date"])]
         constraints = [
@@ -138,6 +141,9 @@ class Payment(TimeStampedModel):
         ordering = ["-received_on", "-id"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        permissions = [
+            ("reverse_payment", "Can reverse posted payments"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
@@ -291,6 +297,9 @@ class OwnerStatement(TimeStampedModel):
         ordering = ["-period_start", "owner__name"]
         verbose_name = _("owner statement")
         verbose_name_plural = _("owner statements")
+        permissions = [
+            ("generate_ownerstatement", "Can generate owner statements"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["owner", "period_start"],
                                     name="owner_statement_one_per_month"),

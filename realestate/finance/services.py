@@ -17,10 +17,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from realestate.core.dates import add_months
 from realestate.core.money import to_money
 from realestate.core.numbering import numbers_lock, numbers_take
+from realestate.core.workflow import step
 from realestate.finance.choices import (
     UNSETTLED,
     LateFeeMethod,
@@ -81,6 +83,27 @@ def receivable_create(*, client, kind: str, amount: Decimal, due_date: date, des
     return receivable
 
 
+@step(_lazy("Void receivable"), record="receivable", permission="finance.void_receivable")
+def receivable_void(*, receivable: Receivable, reason: str, by=None) -> Receivable:
+    """Void what is still due on one receivable (a charge made in error, a balance waived):
+    money already paid on it stays paid, and nothing more is expected."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the receivable is voided.")})
+    with transaction.atomic():
+        locked = Receivable.objects.select_for_update().get(pk=receivable.pk)
+        if locked.status not in UNSETTLED:
+            raise ValidationError(_("%(number)s is %(status)s: nothing is due on it.")
+                                  % {"number": locked.number,
+                                     "status": locked.get_status_display().lower()})
+        locked.status = ReceivableStatus.VOID
+        locked._change_reason = reason
+        if by is not None:
+            locked._history_user = by
+        locked.save(update_fields=["status", "updated_at"])
+    receivable.status = locked.status
+    return locked
+
+
 def receivables_void(queryset, *, reason: str = "") -> int:
     """Void the unsettled receivables in ``queryset`` (money already paid stays paid)."""
     voided = 0
@@ -107,12 +130,15 @@ class AllocationRequest:
     amount: Decimal
 
 
+@step(_lazy("Post payment"), record="client", permission="finance.add_payment", log_on=None)
 def payment_post(*, client, amount: Decimal, method: str, received_on: date, by=None,
                  idempotency_key: str | None = None, allocations: list | None = None,
                  reference: str = "", cheque_number: str = "", cheque_bank: str = "",
                  cheque_date: date | None = None, note: str = "", currency: str | None = None,
-                 allocate: bool = True) -> Payment:
+                 allocate: bool = True, allocate_rest: bool = False) -> Payment:
     """Post a payment and allocate it: to ``allocations`` if staff chose, else oldest first.
+    With ``allocate_rest``, what the chosen allocations leave goes to the client's other
+    receivables, oldest first (a payment aimed at an invoice that pays more than it owes).
 
     With an ``idempotency_key``, posting the same payment twice (a double click, a retried
     request, two requests racing) returns the first payment and records nothing new.
@@ -143,6 +169,8 @@ def payment_post(*, client, amount: Decimal, method: str, received_on: date, by=
             payment.save()
             if allocations:
                 payment_allocate(payment=payment, allocations=allocations, by=by)
+                if allocate_rest:
+                    payment_allocate(payment=payment, by=by)
             elif allocate:
                 payment_allocate(payment=payment, by=by)
             payment.refresh_from_db()
@@ -233,6 +261,7 @@ def _check_allocation(payment: Payment, receivable: Receivable, amount: Decimal,
                                  "number": receivable.number})
 
 
+@step(_lazy("Reverse payment"), record="payment", permission="finance.reverse_payment")
 def payment_reverse(*, payment: Payment, reason: str, by=None) -> PaymentReversal:
     """Reverse a posted payment (a bounced cheque, a mistake): its allocations are undone,
     the receivables it paid are due again, and both records stay."""
@@ -395,7 +424,9 @@ def prorate(amount: Decimal, covered_days: int, period_days: int) -> Decimal:
 
 
 # --- owner statements -----------------------------------------------------------------------
-def owner_statement_generate(*, owner, month: date):
+@step(_lazy("Generate owner statement"), record="owner",
+      permission="finance.generate_ownerstatement", log_on="result")
+def owner_statement_generate(*, owner, month: date, by=None):
     """The owner's statement for ``month``: rent collected on their units (allocations of
     posted payments received that month), the management fee on it, the units' expenses and
     the net payable. Generating it again for the same month replaces the figures."""

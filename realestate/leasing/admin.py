@@ -22,7 +22,7 @@ from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter,
     RangeDateFilter,
 )
-from unfold.decorators import action, display
+from unfold.decorators import display
 from unfold.forms import BaseDialogForm
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
@@ -39,8 +39,10 @@ from realestate.core.admin import (
     BaseAdmin,
     NativeDateInput,
     ReadOnlyInline,
+    RecordPaymentMixin,
     ScopedInline,
     ServiceForm,
+    StepAction,
     ViewOnlyHistoryAdmin,
     WorkflowAdmin,
     confirm,
@@ -205,9 +207,7 @@ class TerminateForm(LeaseDialogForm):
                          widget=NativeDateInput)
 
 
-class DepositForm(LeaseDialogForm):
-    movement = forms.ChoiceField(label=_("Movement"), choices=DepositMovement.choices,
-                                 widget=UnfoldAdminSelectWidget)
+class DepositReceivedForm(LeaseDialogForm):
     amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), max_digits=14,
                                 decimal_places=2, widget=UnfoldAdminDecimalFieldWidget)
     on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=NativeDateInput)
@@ -226,8 +226,20 @@ class DepositForm(LeaseDialogForm):
                 self.fields["amount"].initial = self.lease.deposit_amount
 
 
+class DepositReleaseForm(DepositReceivedForm):
+    movement = forms.ChoiceField(
+        label=_("Movement"), widget=UnfoldAdminSelectWidget,
+        choices=[(value, label) for value, label in DepositMovement.choices
+                 if value != DepositMovement.RECEIVED])
+    field_order = ["movement", "amount", "on", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].initial = None
+
+
 @admin.register(Lease)
-class LeaseAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = LeaseForm
     list_display = ["number", "unit", "tenant", "start_date", "end_date", "rent_display",
                     "lease_status"]
@@ -238,16 +250,70 @@ class LeaseAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     search_fields = ["number", "unit__code", "tenant__name"]
     autocomplete_fields = ["unit", "tenant", "agent"]
     actions_detail = [
-        "activate", "renew", "record_deposit",
+        "activate", "renew", "record_payment",
+        {"title": _("Deposit"), "icon": "savings", "items": ["receive_deposit",
+                                                             "release_deposit"]},
         {"title": _("End lease"), "icon": "event_busy", "items": ["end", "terminate"]},
     ]
-    workflow_actions = {
-        "activate": {LeaseStatus.DRAFT},
-        "renew": lambda lease: lease.status in (LeaseStatus.ACTIVE, LeaseStatus.ENDED)
-        and not lease.renewal_exists(),
-        "end": {LeaseStatus.ACTIVE},
-        "terminate": {LeaseStatus.DRAFT, LeaseStatus.ACTIVE},
-        "record_deposit": {LeaseStatus.ACTIVE, LeaseStatus.ENDED, LeaseStatus.TERMINATED},
+    steps = {
+        "activate": StepAction(
+            services.lease_activate, _("Activate"), "play_arrow", _("Lease %(record)s is active."),
+            when={LeaseStatus.DRAFT},
+            dialog=confirm(_("Activate lease"),
+                           _("The unit becomes leased, the rent schedule is laid out and the "
+                             "deposit is invoiced."), _("Activate")),
+        ),
+        "renew": StepAction(
+            services.lease_renew, _("Renew"), "autorenew",
+            _("Draft renewal made for %(record)s."),
+            when=lambda lease: lease.status in (LeaseStatus.ACTIVE, LeaseStatus.ENDED)
+            and not lease.renewal_exists(),
+            dialog=confirm(_("Renew lease"),
+                           _("A draft renewal is made for the same unit and tenant, on the same "
+                             "terms. Activate it when it starts."), _("Make renewal"),
+                           RenewForm),
+            arguments=lambda data: {key: data.get(key)
+                                    for key in ("start_date", "end_date", "monthly_rent")},
+            opens=lambda renewal, lease: renewal,
+        ),
+        "end": StepAction(
+            services.lease_end, _("End as agreed"), "event_available",
+            _("Lease %(record)s ended."), when={LeaseStatus.ACTIVE},
+            dialog=confirm(_("End lease"),
+                           _("The lease ends as agreed; the unit becomes available unless "
+                             "another lease holds it. Periods after the end are not billed."),
+                           _("End lease"), EndForm),
+            arguments=lambda data: {"on": data["on"]},
+        ),
+        "terminate": StepAction(
+            services.lease_terminate, _("Terminate early"), "block",
+            _("Lease %(record)s terminated."), when={LeaseStatus.DRAFT, LeaseStatus.ACTIVE},
+            dialog=confirm(_("Terminate lease"),
+                           _("The lease stops early; periods after the date are not billed and "
+                             "their unpaid invoices are voided."), _("Terminate"),
+                           TerminateForm),
+            arguments=lambda data: {"reason": data["reason"], "on": data["on"]},
+        ),
+        "receive_deposit": StepAction(
+            services.deposit_receive, _("Deposit received"), "savings",
+            _("Deposit received on %(record)s."), when={LeaseStatus.ACTIVE},
+            dialog=confirm(_("Record deposit received"),
+                           _("The security deposit, or part of it, received from the tenant."),
+                           _("Record"), DepositReceivedForm),
+            arguments=lambda data: {"amount": data["amount"], "on": data["on"],
+                                    "note": data.get("note", "")},
+        ),
+        "release_deposit": StepAction(
+            services.deposit_release, _("Return or keep deposit"), "move_up",
+            _("Deposit movement recorded on %(record)s."),
+            when={LeaseStatus.ACTIVE, LeaseStatus.ENDED, LeaseStatus.TERMINATED},
+            dialog=confirm(_("Return or keep deposit"),
+                           _("The deposit returned to the tenant, or kept for unpaid rent or "
+                             "repairs. No more can go out than is held."), _("Record"),
+                           DepositReleaseForm),
+            arguments=lambda data: {"movement": data["movement"], "amount": data["amount"],
+                                    "on": data["on"], "note": data.get("note", "")},
+        ),
     }
     lease_status = status_badge("status", LEASE_STATUS_COLOURS)
 
@@ -304,6 +370,9 @@ class LeaseAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # terminated, never deleted
 
+    def unsettled_receivables(self, obj):
+        return obj.receivables.filter(status__in=UNSETTLED)
+
     @display(description=_("Rent"), ordering="monthly_rent")
     def rent_display(self, obj):
         return format_html("{} / mo", money(obj.monthly_rent, obj.currency))
@@ -345,80 +414,6 @@ class LeaseAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
               money(outstanding, obj.currency),
               money(services.deposit_held(obj), obj.currency), link(url, _("Open the list"))]],
         )
-
-    # --- workflow ------------------------------------------------------------------------
-    @action(description=_("Activate"), url_path="activate", icon="play_arrow",
-            dialog=confirm(_("Activate lease"),
-                           _("The unit becomes leased, the rent schedule is laid out and the "
-                             "deposit is invoiced."), _("Activate")))
-    def activate(self, request, form, object_id):
-        lease = self.get_object(request, object_id)
-        self.perform(request, lease, "activate",
-                     lambda: services.lease_activate(lease=lease, by=request.user),
-                     _("Lease %(number)s is active.") % {"number": lease.number})
-        return self.go(request, self.change_url(lease))
-
-    @action(description=_("Renew"), url_path="renew", icon="autorenew",
-            dialog=confirm(_("Renew lease"),
-                           _("A draft renewal is made for the same unit and tenant, on the same "
-                             "terms. Activate it when it starts."), _("Make renewal"),
-                           RenewForm))
-    def renew(self, request, form, object_id):
-        lease = self.get_object(request, object_id)
-        data = form.cleaned_data
-        renewal = self.perform(
-            request, lease, "renew",
-            lambda: services.lease_renew(lease=lease, by=request.user,
-                                         start_date=data.get("start_date"),
-                                         end_date=data.get("end_date"),
-                                         monthly_rent=data.get("monthly_rent")),
-            _("Draft renewal made for %(number)s.") % {"number": lease.number},
-        )
-        return self.go(request, self.change_url(renewal or lease))
-
-    @action(description=_("End as agreed"), url_path="end", icon="event_available",
-            dialog=confirm(_("End lease"),
-                           _("The lease ends as agreed; the unit becomes available unless "
-                             "another lease holds it. Periods after the end are not billed."),
-                           _("End lease"), EndForm))
-    def end(self, request, form, object_id):
-        lease = self.get_object(request, object_id)
-        self.perform(request, lease, "end",
-                     lambda: services.lease_end(lease=lease, by=request.user,
-                                                on=form.cleaned_data["on"]),
-                     _("Lease %(number)s ended.") % {"number": lease.number})
-        return self.go(request, self.change_url(lease))
-
-    @action(description=_("Terminate early"), url_path="terminate", icon="block",
-            dialog=confirm(_("Terminate lease"),
-                           _("The lease stops early; periods after the date are not billed and "
-                             "their unpaid invoices are voided."), _("Terminate"),
-                           TerminateForm))
-    def terminate(self, request, form, object_id):
-        lease = self.get_object(request, object_id)
-        data = form.cleaned_data
-        self.perform(request, lease, "terminate",
-                     lambda: services.lease_terminate(lease=lease, by=request.user,
-                                                      reason=data["reason"], on=data["on"]),
-                     _("Lease %(number)s terminated.") % {"number": lease.number})
-        return self.go(request, self.change_url(lease))
-
-    @action(description=_("Deposit"), url_path="deposit", icon="savings",
-            dialog=confirm(_("Record deposit movement"),
-                           _("The deposit received, returned to the tenant, or kept for unpaid "
-                             "rent or repairs. No more can go out than is held."), _("Record"),
-                           DepositForm))
-    def record_deposit(self, request, form, object_id):
-        lease = self.get_object(request, object_id)
-        data = form.cleaned_data
-        self.perform(
-            request, lease, "record_deposit",
-            lambda: services.deposit_record(lease=lease, movement=data["movement"],
-                                            amount=data["amount"], on=data["on"],
-                                            note=data.get("note", ""), by=request.user),
-            _("Deposit movement recorded on %(number)s.") % {"number": lease.number},
-        )
-        return self.go(request, self.change_url(lease))
 
 
 # --- vendors ------------------------------------------------------------------------------

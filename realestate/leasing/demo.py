@@ -160,11 +160,13 @@ def seed(rng, *, users) -> dict:
             services.lease_end(lease=lease, by=by, on=lease.end_date)
         if fate == "ended":
             kept = to_money(lease.deposit_amount * Decimal("0.25"))
+            # Money going back out is the accountant's step.
             services.deposit_record(lease=lease, movement=DepositMovement.KEPT_REPAIRS,
-                                    amount=kept, by=by, on=lease.end_date + timedelta(days=7),
+                                    amount=kept, by=users["accountant"],
+                                    on=lease.end_date + timedelta(days=7),
                                     note="Repainting and a broken wardrobe door")
             services.deposit_record(lease=lease, movement=DepositMovement.RETURNED,
-                                    amount=lease.deposit_amount - kept, by=by,
+                                    amount=lease.deposit_amount - kept, by=users["accountant"],
                                     on=lease.end_date + timedelta(days=10),
                                     note="Balance returned by bank transfer")
 

@@ -142,6 +142,9 @@ class DepositTransaction(TimeStampedModel):
         ordering = ["occurred_on", "id"]
         verbose_name = _("deposit movement")
         verbose_name_plural = _("deposit movements")
+        permissions = [
+            ("release_deposit", "Can return or keep tenants' deposits"),
+        ]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0),
                                               name="deposit_movement_positive")]
 

@@ -36,11 +36,13 @@ from django.db.models.functions import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from realestate.core.dates import add_months, month_end, month_start
 from realestate.core.money import to_money
 from realestate.core.numbering import WIDTH as NUMBER_WIDTH
 from realestate.core.numbering import number_take, numbers_lock
+from realestate.core.workflow import step
 from realestate.finance import services as finance
 from realestate.finance.choices import ExpenseCategory, ReceivableKind, ReceivableStatus
 from realestate.finance.models import Expense, Receivable
@@ -80,6 +82,7 @@ def _overlap_check(lease: Lease) -> None:
         )
 
 
+@step(_lazy("Draft lease"), record="unit", permission="leasing.add_lease", log_on=None)
 def lease_create(*, unit: Unit, tenant, start_date: date, monthly_rent: Decimal, by=None,
                  end_date: date | None = None, agent=None, renewed_from: Lease | None = None,
                  notes: str = "", **terms) -> Lease:
@@ -103,6 +106,7 @@ def lease_create(*, unit: Unit, tenant, start_date: date, monthly_rent: Decimal,
     return lease
 
 
+@step(_lazy("Change lease terms"), record="lease", log_on=None)
 def lease_update(*, lease: Lease, by=None, **changes) -> Lease:
     """Change a lease's terms. Periods already invoiced stay as they were; the unbilled
     rest of the schedule is laid out again from the new terms."""
@@ -127,6 +131,7 @@ def lease_update(*, lease: Lease, by=None, **changes) -> Lease:
     return locked
 
 
+@step(_lazy("Activate lease"), record="lease")
 def lease_activate(*, lease: Lease, by=None) -> Lease:
     """Start a lease: the unit becomes leased (or stays leased for a renewal), the rent
     schedule is laid out and the deposit is charged."""
@@ -317,10 +322,12 @@ def _lease_close(lease: Lease, status: str, by, on: date, reason: str = "") -> L
     return locked
 
 
+@step(_lazy("End lease"), record="lease")
 def lease_end(*, lease: Lease, by=None, on: date | None = None) -> Lease:
     return _lease_close(lease, LeaseStatus.ENDED, by, on or lease.end_date or timezone.localdate())
 
 
+@step(_lazy("Terminate lease"), record="lease")
 def lease_terminate(*, lease: Lease, by=None, reason: str, on: date | None = None) -> Lease:
     if not reason.strip():
         raise ValidationError({"termination_reason": _("Say why the lease is terminated.")})
@@ -334,6 +341,7 @@ def lease_terminate(*, lease: Lease, by=None, reason: str, on: date | None = Non
     return _lease_close(lease, LeaseStatus.TERMINATED, by, on or timezone.localdate(), reason)
 
 
+@step(_lazy("Renew lease"), record="lease")
 def lease_renew(*, lease: Lease, by=None, start_date: date | None = None,
                 end_date: date | None = None, monthly_rent: Decimal | None = None) -> Lease:
     """A draft renewal linked to ``lease``: same terms, starting the day after it ends, for
@@ -394,8 +402,34 @@ def deposit_held(lease: Lease) -> Decimal:
 
 def deposit_record(*, lease: Lease, movement: str, amount: Decimal, by=None,
                    on: date | None = None, note: str = "") -> DepositTransaction:
+    """Record the deposit received (``deposit_receive``), or returned or kept
+    (``deposit_release``, money going out: the accountants' step)."""
+    if movement == DepositMovement.RECEIVED:
+        return deposit_receive(lease=lease, amount=amount, by=by, on=on, note=note)
+    return deposit_release(lease=lease, movement=movement, amount=amount, by=by, on=on,
+                           note=note)
+
+
+@step(_lazy("Record deposit received"), record="lease")
+def deposit_receive(*, lease: Lease, amount: Decimal, by=None, on: date | None = None,
+                    note: str = "") -> DepositTransaction:
+    return _deposit_movement(lease, DepositMovement.RECEIVED, amount, by, on, note)
+
+
+@step(_lazy("Return or keep deposit"), record="lease",
+      permission="leasing.release_deposit")
+def deposit_release(*, lease: Lease, movement: str, amount: Decimal, by=None,
+                    on: date | None = None, note: str = "") -> DepositTransaction:
+    if movement == DepositMovement.RECEIVED:
+        raise ValidationError({"movement": _("Choose returned or kept.")})
+    return _deposit_movement(lease, movement, amount, by, on, note)
+
+
+def _deposit_movement(lease: Lease, movement: str, amount: Decimal, by, on, note: str):
     """Record the deposit received, returned or kept; never more out than is held."""
     amount = to_money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
     with transaction.atomic():
         locked = Lease.objects.select_for_update().get(pk=lease.pk)
         if movement != DepositMovement.RECEIVED and amount > deposit_held(locked):
@@ -410,6 +444,8 @@ def deposit_record(*, lease: Lease, movement: str, amount: Decimal, by=None,
 
 
 # --- maintenance ----------------------------------------------------------------------------
+@step(_lazy("Report maintenance"), record="unit",
+      permission="leasing.add_maintenancerequest", log_on=None)
 def maintenance_request_create(*, unit: Unit, title: str, category: str, by=None,
                                reported_by_client=None, **fields) -> MaintenanceRequest:
     with transaction.atomic():
@@ -422,6 +458,7 @@ def maintenance_request_create(*, unit: Unit, title: str, category: str, by=None
     return request
 
 
+@step(_lazy("Move work order"), record="request")
 def maintenance_status_change(*, request: MaintenanceRequest, status: str, by=None,
                               cost: Decimal | None = None, vendor=None) -> MaintenanceRequest:
     """Move a work order along; completing it with a cost books that cost as an expense of

@@ -1,8 +1,7 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,8 @@ from realestate.core.admin import (
     ImportExportAdmin,
     MapAdminMixin,
     ScopedInline,
+    StepAction,
+    StepActionsMixin,
     ViewOnlyHistoryAdmin,
     label_html,
     link,
@@ -129,7 +130,7 @@ DEAL_HISTORY_LIMIT = 10
 
 
 @admin.register(Unit)
-class UnitAdmin(ViewOnlyHistoryAdmin, MapAdminMixin, ImportExportAdmin):
+class UnitAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExportAdmin):
     resource_classes = [UnitResource]
     list_display = ["code", "project", "building", "unit_type", "bedrooms", "area_sqm",
                     "price", "unit_status", "agent"]
@@ -159,8 +160,16 @@ class UnitAdmin(ViewOnlyHistoryAdmin, MapAdminMixin, ImportExportAdmin):
         (_("Location"), {"fields": ["location"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    actions = ["take_off_market", "return_to_market"]
-    actions_detail = ["fact_sheet", "detail_take_off_market", "detail_return_to_market"]
+    actions_detail = ["fact_sheet", "take_off_market", "return_to_market"]
+    steps = {
+        "take_off_market": StepAction(
+            services.unit_take_off_market, _("Take off market"), "block",
+            _("Unit %(record)s taken off market."), when={UnitStatus.AVAILABLE}, bulk=True),
+        "return_to_market": StepAction(
+            services.unit_return_to_market, _("Return to market"), "storefront",
+            _("Unit %(record)s is back on the market."), when={UnitStatus.OFF_MARKET},
+            bulk=True),
+    }
     unit_status = status_badge("status", UNIT_STATUS_COLOURS)
 
     def get_fieldsets(self, request, obj=None):
@@ -219,48 +228,6 @@ class UnitAdmin(ViewOnlyHistoryAdmin, MapAdminMixin, ImportExportAdmin):
         if obj.monthly_rent is not None:
             return f"{format_money(obj.monthly_rent, obj.currency)} / mo"
         return "—"
-
-    # --- status actions: thin wrappers over the services --------------------------------
-    def _change_status(self, request, units, service, done_message):
-        changed, refused = 0, []
-        for unit in units:
-            try:
-                service(unit=unit, by=request.user)
-                changed += 1
-            except ValidationError as error:
-                refused.append(f"{unit.code}: {' '.join(error.messages)}")
-        if changed:
-            self.message_user(request, done_message % {"count": changed}, messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.ERROR)
-
-    @action(description=_("Take off market"), permissions=["change"])
-    def take_off_market(self, request, queryset):
-        self._change_status(request, queryset.restrict(request.user, "change"),
-                            services.unit_take_off_market, _("%(count)s unit(s) taken off market."))
-
-    @action(description=_("Return to market"), permissions=["change"])
-    def return_to_market(self, request, queryset):
-        self._change_status(request, queryset.restrict(request.user, "change"),
-                            services.unit_return_to_market, _("%(count)s unit(s) back on market."))
-
-    def _detail_status(self, request, object_id, service, done_message):
-        unit = self.get_object(request, object_id)
-        if not self.has_change_permission(request, unit):
-            self.message_user(request, _("You may not change this unit."), messages.ERROR)
-        else:
-            self._change_status(request, [unit], service, done_message)
-        return redirect(reverse("admin:properties_unit_change", args=[unit.pk]))
-
-    @action(description=_("Take off market"), url_path="take-off-market", icon="block")
-    def detail_take_off_market(self, request, object_id):
-        return self._detail_status(request, object_id, services.unit_take_off_market,
-                                   _("%(count)s unit(s) taken off market."))
-
-    @action(description=_("Return to market"), url_path="return-to-market", icon="storefront")
-    def detail_return_to_market(self, request, object_id):
-        return self._detail_status(request, object_id, services.unit_return_to_market,
-                                   _("%(count)s unit(s) back on market."))
 
     # --- fact sheet ----------------------------------------------------------------------
     @action(description=_("Fact sheet (PDF)"), url_path="fact-sheet", icon="picture_as_pdf")

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from realestate.core.signals import status_changed
+from realestate.core.workflow import step
 from realestate.properties.choices import UNIT_STATUS_FLOW, WORKFLOW_STATUSES, UnitStatus
 from realestate.properties.models import InventorySnapshot, Unit
 
@@ -50,12 +52,24 @@ def unit_status_change(*, unit: Unit, status: str, by=None, workflow: bool = Fal
     return locked
 
 
+def _unit_market_move(unit: Unit, status: str, by) -> Unit:
+    current = Unit.objects.filter(pk=unit.pk).values_list("status", flat=True).get()
+    if current == status:
+        raise ValidationError(
+            _("Unit %(code)s is already %(status)s: nothing changed."),
+            code="unchanged",
+            params={"code": unit.code, "status": UnitStatus(status).label.lower()})
+    return unit_status_change(unit=unit, status=status, by=by)
+
+
+@step(_lazy("Take off market"), record="unit")
 def unit_take_off_market(*, unit: Unit, by=None) -> Unit:
-    return unit_status_change(unit=unit, status=UnitStatus.OFF_MARKET, by=by)
+    return _unit_market_move(unit, UnitStatus.OFF_MARKET, by)
 
 
+@step(_lazy("Return to market"), record="unit")
 def unit_return_to_market(*, unit: Unit, by=None) -> Unit:
-    return unit_status_change(unit=unit, status=UnitStatus.AVAILABLE, by=by)
+    return _unit_market_move(unit, UnitStatus.AVAILABLE, by)
 
 
 def inventory_snapshot_take(*, on=None) -> InventorySnapshot:

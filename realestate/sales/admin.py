@@ -9,7 +9,8 @@ finance receivables of the contract) is shown beside it.
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -21,7 +22,7 @@ from unfold.contrib.filters.admin import (
     RangeDateFilter,
     RangeDateTimeFilter,
 )
-from unfold.decorators import action, display
+from unfold.decorators import display
 from unfold.forms import BaseDialogForm
 
 from realestate.core.admin import (
@@ -34,7 +35,9 @@ from realestate.core.admin import (
     NativeDateInput,
     ReadOnlyInline,
     ReasonForm,
+    RecordPaymentMixin,
     ServiceForm,
+    StepAction,
     ViewOnlyHistoryAdmin,
     WorkflowAdmin,
     confirm,
@@ -156,9 +159,26 @@ class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     search_fields = ["number", "unit__code", "client__name"]
     autocomplete_fields = ["unit", "client", "agent"]
     actions_detail = ["convert", "cancel"]
-    workflow_actions = {
-        "convert": lambda r: r.status == ReservationStatus.ACTIVE and not _has_contract(r),
-        "cancel": {ReservationStatus.ACTIVE},
+    steps = {
+        "convert": StepAction(
+            services.contract_create, _("Convert to contract"), "handshake",
+            _("Draft contract made from reservation %(record)s: check it and sign it."),
+            when=lambda r: r.status == ReservationStatus.ACTIVE and not _has_contract(r),
+            dialog=confirm(_("Convert to contract"),
+                           _("A draft sale contract is made for the client at the unit's list "
+                             "price. Signing it converts this reservation."),
+                           _("Make draft contract")),
+            call=lambda admin, request, reservation, data: _convert(reservation, request.user),
+            opens=lambda contract, reservation: contract,
+        ),
+        "cancel": StepAction(
+            services.reservation_cancel, _("Cancel reservation"), "cancel",
+            _("Reservation %(record)s cancelled."), when={ReservationStatus.ACTIVE},
+            dialog=confirm(_("Cancel reservation"),
+                           _("The unit becomes available again and the unpaid deposit invoice "
+                             "is voided."), _("Cancel reservation"), ReasonForm),
+            arguments=lambda data: {"reason": data["reason"]},
+        ),
     }
     reservation_status = status_badge("status", RESERVATION_STATUS_COLOURS)
 
@@ -227,42 +247,16 @@ class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
         return link(contract.get_absolute_url(),
                     f"{contract.number} · {contract.get_status_display()}")
 
-    @action(description=_("Convert to contract"), url_path="convert", icon="handshake",
-            dialog=confirm(_("Convert to contract"),
-                           _("A draft sale contract is made for the client at the unit's list "
-                             "price. Signing it converts this reservation."),
-                           _("Make draft contract")))
-    def convert(self, request, form, object_id):
-        reservation = self.get_object(request, object_id)
-        unit = reservation.unit
-        if unit.list_price is None:
-            self.message_user(request, _("Unit %(code)s has no list price: add one to the unit, "
-                                         "or add the contract by hand.") % {"code": unit.code},
-                              messages.ERROR)
-            return self.go(request, self.change_url(reservation))
-        contract = self.perform(
-            request, reservation, "convert",
-            lambda: services.contract_create(
-                unit=unit, buyer=reservation.client, price=unit.list_price,
-                reservation=reservation, agent=reservation.agent, by=request.user),
-            _("Draft contract made from reservation %(number)s: check it and sign it.")
-            % {"number": reservation.number},
-        )
-        return self.go(request, self.change_url(contract or reservation))
 
-    @action(description=_("Cancel reservation"), url_path="cancel", icon="cancel",
-            dialog=confirm(_("Cancel reservation"),
-                           _("The unit becomes available again and the unpaid deposit invoice "
-                             "is voided."), _("Cancel reservation"), ReasonForm))
-    def cancel(self, request, form, object_id):
-        reservation = self.get_object(request, object_id)
-        self.perform(
-            request, reservation, "cancel",
-            lambda: services.reservation_cancel(reservation=reservation, by=request.user,
-                                                reason=form.cleaned_data["reason"]),
-            _("Reservation %(number)s cancelled.") % {"number": reservation.number},
-        )
-        return self.go(request, self.change_url(reservation))
+
+def _convert(reservation, by):
+    """A draft contract for the reservation's client at the unit's list price."""
+    unit = reservation.unit
+    if unit.list_price is None:
+        raise ValidationError(_("Unit %(code)s has no list price: add one to the unit, or add "
+                                "the contract by hand.") % {"code": unit.code})
+    return services.contract_create(unit=unit, buyer=reservation.client, price=unit.list_price,
+                                    reservation=reservation, agent=reservation.agent, by=by)
 
 
 def _contract_of(reservation):
@@ -368,7 +362,7 @@ class CommissionInline(ReadOnlyInline):
 
 
 @admin.register(SaleContract)
-class SaleContractAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = SaleContractForm
     list_display = ["number", "unit", "buyer", "net_price_display", "contract_status",
                     "signing_date", "paid_summary"]
@@ -378,10 +372,27 @@ class SaleContractAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
                    ("buyer", AutocompleteSelectFilter), ("plan", AutocompleteSelectFilter)]
     search_fields = ["number", "unit__code", "buyer__name"]
     autocomplete_fields = ["unit", "reservation", "buyer", "co_buyers", "agent", "plan"]
-    actions_detail = ["sign", "cancel"]
-    workflow_actions = {
-        "sign": {ContractStatus.DRAFT},
-        "cancel": {ContractStatus.DRAFT, ContractStatus.SIGNED},
+    actions_detail = ["sign", "record_payment", "cancel"]
+    steps = {
+        "sign": StepAction(
+            services.contract_sign, _("Sign"), "draw", _("Contract %(record)s signed."),
+            when={ContractStatus.DRAFT},
+            dialog=confirm(_("Sign contract"),
+                           _("The unit becomes sold, the instalment schedule is invoiced and the "
+                             "agent's commission is recorded. A signed contract can no longer "
+                             "be edited."), _("Sign"), SignForm),
+            arguments=lambda data: {"signing_date": data.get("signing_date")},
+        ),
+        "cancel": StepAction(
+            services.contract_cancel, _("Cancel contract"), "cancel",
+            _("Contract %(record)s cancelled."),
+            when={ContractStatus.DRAFT, ContractStatus.SIGNED},
+            dialog=confirm(_("Cancel contract"),
+                           _("The unit becomes available again, unpaid instalments are voided "
+                             "and an unpaid commission is cancelled. Money already paid stays "
+                             "paid."), _("Cancel contract"), ReasonForm),
+            arguments=lambda data: {"reason": data["reason"]},
+        ),
     }
     contract_status = status_badge("status", CONTRACT_STATUS_COLOURS)
 
@@ -453,6 +464,9 @@ class SaleContractAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # cancelled, never deleted: numbers are never reused
 
+    def unsettled_receivables(self, obj):
+        return obj.receivables.filter(status__in=UNSETTLED)
+
     net_price_display = money_column("net_price", _("Net price"), ordering="net_price")
 
     price_display = money_column("price", _("Price"))
@@ -486,36 +500,6 @@ class SaleContractAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
               money(obj.due_total, obj.currency), link(url, _("Open the list"))]],
         )
 
-    @action(description=_("Sign"), url_path="sign", icon="draw",
-            dialog=confirm(_("Sign contract"),
-                           _("The unit becomes sold, the instalment schedule is invoiced and the "
-                             "agent's commission is recorded. A signed contract can no longer "
-                             "be edited."), _("Sign"), SignForm))
-    def sign(self, request, form, object_id):
-        contract = self.get_object(request, object_id)
-        self.perform(
-            request, contract, "sign",
-            lambda: services.contract_sign(contract=contract, by=request.user,
-                                           signing_date=form.cleaned_data.get("signing_date")),
-            _("Contract %(number)s signed.") % {"number": contract.number},
-        )
-        return self.go(request, self.change_url(contract))
-
-    @action(description=_("Cancel contract"), url_path="cancel", icon="cancel",
-            dialog=confirm(_("Cancel contract"),
-                           _("The unit becomes available again, unpaid instalments are voided "
-                             "and an unpaid commission is cancelled. Money already paid stays "
-                             "paid."), _("Cancel contract"), ReasonForm))
-    def cancel(self, request, form, object_id):
-        contract = self.get_object(request, object_id)
-        self.perform(
-            request, contract, "cancel",
-            lambda: services.contract_cancel(contract=contract, by=request.user,
-                                             reason=form.cleaned_data["reason"]),
-            _("Contract %(number)s cancelled.") % {"number": contract.number},
-        )
-        return self.go(request, self.change_url(contract))
-
 
 # --- commissions --------------------------------------------------------------------------
 @admin.register(Commission)
@@ -529,18 +513,29 @@ class CommissionAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
                      "agent__last_name"]
     fields = ["contract", "agent", "rate", "amount_display", "status_display", "paid_on"]
     readonly_fields = fields
-    actions = ["approve", "pay"]
-    actions_detail = ["approve_one", "pay_one"]
-    workflow_actions = {"approve_one": {CommissionStatus.PENDING},
-                        "pay_one": {CommissionStatus.APPROVED}}
+    actions_detail = ["approve", "pay"]
+    steps = {
+        "approve": StepAction(
+            services.commission_approve, _("Approve"), "done", _("Commission %(record)s approved."),
+            when={CommissionStatus.PENDING}, bulk=True,
+            dialog=confirm(_("Approve commission"),
+                           _("Approve this commission for payment. Nobody approves their own "
+                             "commission."), _("Approve")),
+        ),
+        "pay": StepAction(
+            services.commission_pay, _("Mark paid"), "payments",
+            _("Commission %(record)s marked paid."), when={CommissionStatus.APPROVED}, bulk=True,
+            dialog=confirm(_("Mark commission paid"),
+                           _("Record that the agent has been paid today."), _("Mark paid")),
+        ),
+    }
     commission_status = status_badge("status", COMMISSION_STATUS_COLOURS)
 
     def has_add_permission(self, request):
         return False  # made by signing a contract
 
     def has_change_permission(self, request, obj=None):
-        # The record itself is never edited; the list's approve/pay actions need the grant.
-        return obj is None and super().has_change_permission(request)
+        return False  # never edited: approved and paid by its steps
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -550,35 +545,3 @@ class CommissionAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     @display(description=_("Status"))
     def status_display(self, obj):
         return status_label(obj, COMMISSION_STATUS_COLOURS)
-
-    @action(description=_("Approve"), permissions=["change"], icon="done")
-    def approve(self, request, queryset):
-        self.bulk(request, queryset.select_related("contract"),
-                  lambda c: services.commission_approve(commission=c, by=request.user),
-                  _("%(count)s commission(s) approved."))
-
-    @action(description=_("Mark paid"), permissions=["change"], icon="payments")
-    def pay(self, request, queryset):
-        self.bulk(request, queryset,
-                  lambda c: services.commission_pay(commission=c, by=request.user),
-                  _("%(count)s commission(s) marked paid."))
-
-    @action(description=_("Approve"), url_path="approve", icon="done",
-            dialog=confirm(_("Approve commission"),
-                           _("Approve this commission for payment."), _("Approve")))
-    def approve_one(self, request, form, object_id):
-        commission = self.get_object(request, object_id)
-        self.perform(request, commission, "approve_one",
-                     lambda: services.commission_approve(commission=commission, by=request.user),
-                     _("Commission approved."))
-        return self.go(request, self.change_url(commission))
-
-    @action(description=_("Mark paid"), url_path="pay", icon="payments",
-            dialog=confirm(_("Mark commission paid"),
-                           _("Record that the agent has been paid today."), _("Mark paid")))
-    def pay_one(self, request, form, object_id):
-        commission = self.get_object(request, object_id)
-        self.perform(request, commission, "pay_one",
-                     lambda: services.commission_pay(commission=commission, by=request.user),
-                     _("Commission marked paid."))
-        return self.go(request, self.change_url(commission))

@@ -45,7 +45,18 @@ def seed(rng, *, users) -> dict:
     if PaymentPlan.objects.exists():
         return {}
     today = timezone.localdate()
-    manager, agents = users["manager"], [users["agent1"], users["agent2"]]
+    # Each step is run by whom it falls to: the unit's agent drafts, signs and reserves;
+    # the accountant posts payments and pays commissions; commissions are approved by the
+    # sales manager of the agent's branch (or the accountant), never by the agent.
+    manager, accountant = users["manager"], users["accountant"]
+
+    def agent_of(unit):
+        return unit.agent or users["admin"]
+
+    def approver(commission):
+        profile = getattr(commission.agent, "agent_profile", None)
+        branch = profile.branch if profile else None
+        return manager if branch is not None and branch.manager_id == manager.pk else accountant
     plans = {}
     for name, down, count, frequency, handover, grace, offered in PLANS:
         plans[name] = PaymentPlan.objects.create(
@@ -92,39 +103,45 @@ def seed(rng, *, users) -> dict:
         unit = take(pool)
         signing = _day(rng, months_ago, today)
         contract = services.contract_create(
-            unit=unit, buyer=buyer(n), price=unit.list_price, by=manager,
+            unit=unit, buyer=buyer(n), price=unit.list_price, by=agent_of(unit),
             discount=_round_to(unit.list_price * discount / 100, 1000),
             plan=plans[plan_name], co_buyers=[buyer(n + 5)] if co_buyer else (),
             notes="Signed at the Downtown office." if n % 2 else "",
         )
-        contract = services.contract_sign(contract=contract, by=manager, signing_date=signing)
-        _pay_schedule(rng, contract, today, unpaid=unpaid, half=half, by=manager)
+        contract = services.contract_sign(contract=contract, by=agent_of(unit),
+                                          signing_date=signing)
+        _pay_schedule(rng, contract, today, unpaid=unpaid, half=half, by=accountant)
         contracts.append(contract)
     for contract in contracts[:2]:
-        services.commission_approve(commission=contract.commissions.get(), by=manager)
+        commission = contract.commissions.get()
+        services.commission_approve(commission=commission, by=approver(commission))
 
     # Bought outright: the schedule is paid, so the contract is completed; commission paid.
     unit = take(parking)
     cash = services.contract_create(unit=unit, buyer=buyer(4), price=unit.list_price,
-                                    by=manager, plan=plans["Cash purchase"])
-    cash = services.contract_sign(contract=cash, by=manager, signing_date=_day(rng, 2, today))
-    _pay_schedule(rng, cash, today, unpaid=0, half=False, by=manager)
-    commission = services.commission_approve(commission=cash.commissions.get(), by=manager)
-    services.commission_pay(commission=commission, by=manager,
+                                    by=agent_of(unit), plan=plans["Cash purchase"])
+    cash = services.contract_sign(contract=cash, by=agent_of(unit),
+                                  signing_date=_day(rng, 2, today))
+    _pay_schedule(rng, cash, today, unpaid=0, half=False, by=accountant)
+    commission = cash.commissions.get()
+    commission = services.commission_approve(commission=commission, by=approver(commission))
+    services.commission_pay(commission=commission, by=accountant,
                             paid_on=min(cash.signing_date + timedelta(days=30), today))
 
     # Signed, down payment paid, then the buyer's financing fell through.
     unit = take(ready)
     lost = services.contract_create(unit=unit, buyer=buyer(5), price=unit.list_price,
-                                    by=manager, plan=plans["Ready 25/75 quarterly over 2 years"])
-    lost = services.contract_sign(contract=lost, by=manager, signing_date=_day(rng, 5, today))
-    _pay_schedule(rng, lost, lost.signing_date, unpaid=0, half=False, by=manager)
-    services.contract_cancel(contract=lost, by=manager,
+                                    by=agent_of(unit),
+                                    plan=plans["Ready 25/75 quarterly over 2 years"])
+    lost = services.contract_sign(contract=lost, by=agent_of(unit),
+                                  signing_date=_day(rng, 5, today))
+    _pay_schedule(rng, lost, lost.signing_date, unpaid=0, half=False, by=accountant)
+    services.contract_cancel(contract=lost, by=agent_of(unit),
                              reason="Buyer's mortgage was declined; down payment kept as agreed.")
 
     # A draft still being negotiated.
     unit = take(off_plan or ready)
-    services.contract_create(unit=unit, buyer=buyer(6), price=unit.list_price, by=manager,
+    services.contract_create(unit=unit, buyer=buyer(6), price=unit.list_price, by=agent_of(unit),
                              discount=_round_to(unit.list_price * Decimal("0.03"), 1000),
                              plan=plans["Off-plan 10/70/20 over 24 months"],
                              notes="Buyer asks for 3% off; awaiting the sales manager.")
@@ -136,7 +153,7 @@ def seed(rng, *, users) -> dict:
     for n in range(5):
         unit = take(ready)
         reservations.append(services.reservation_create(
-            unit=unit, client=buyer(n + 2), deposit=deposit_for(unit), by=agents[n % 2],
+            unit=unit, client=buyer(n + 2), deposit=deposit_for(unit), by=agent_of(unit),
             expires_at=(now + timedelta(days=rng.randint(4, 12)) if n != 4
                         else now + timedelta(minutes=5)),
             notes="Viewing went well; client returns with the family." if n == 0 else "",
@@ -144,13 +161,14 @@ def seed(rng, *, users) -> dict:
     _active, converting, cancelled, held, expiring = reservations
     for reservation in (converting, held):
         pay(rng, client=reservation.client, receivables=reservation.receivables.all(),
-            received_on=today, method=Method.CARD, by=agents[0])
+            received_on=today, method=Method.CARD, by=accountant)
     contract = services.contract_create(
         unit=converting.unit, buyer=converting.client, price=converting.unit.list_price,
-        by=manager, reservation=converting, plan=plans["Ready 25/75 quarterly over 2 years"],
+        by=agent_of(converting.unit), reservation=converting,
+        plan=plans["Ready 25/75 quarterly over 2 years"],
     )
-    services.contract_sign(contract=contract, by=manager, signing_date=today)
-    services.reservation_cancel(reservation=cancelled, by=agents[0],
+    services.contract_sign(contract=contract, by=agent_of(converting.unit), signing_date=today)
+    services.reservation_cancel(reservation=cancelled, by=agent_of(cancelled.unit),
                                 reason="Client chose a unit with a sea view instead.")
     services.reservations_expire(now=expiring.expires_at + timedelta(minutes=1))
     return {"plans": list(plans.values()), "contracts": contracts + [cash, lost, contract],

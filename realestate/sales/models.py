@@ -219,6 +219,10 @@ class Commission(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("commission")
         verbose_name_plural = _("commissions")
+        permissions = [
+            ("approve_commission", "Can approve commissions (never one's own)"),
+            ("pay_commission", "Can mark commissions paid (never one's own)"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["contract", "agent"],
                                     name="commission_one_per_agent_per_contract"),

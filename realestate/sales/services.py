@@ -16,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from realestate.core.money import to_money
 from realestate.core.numbering import number_take
+from realestate.core.workflow import step
 from realestate.finance import services as finance
 from realestate.finance.choices import UNSETTLED, ReceivableKind, ReceivableStatus
 from realestate.finance.models import Receivable
@@ -42,6 +44,7 @@ def _lock_unit(unit: Unit) -> Unit:
 
 
 # --- reservations -------------------------------------------------------------------------
+@step(_lazy("Reserve unit"), record="unit", permission="sales.add_reservation", log_on=None)
 def reservation_create(*, unit: Unit, client, deposit: Decimal, expires_at: datetime, by=None,
                        agent=None, notes: str = "") -> Reservation:
     """Hold an available unit for a client; the deposit becomes a receivable due today."""
@@ -103,6 +106,7 @@ def _reservation_close(reservation: Reservation, status: str, by, reason: str = 
     return locked
 
 
+@step(_lazy("Cancel reservation"), record="reservation")
 def reservation_cancel(*, reservation: Reservation, by=None, reason: str = "") -> Reservation:
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the reservation is cancelled.")})
@@ -125,6 +129,8 @@ def reservations_expire(now: datetime | None = None) -> int:
 
 
 # --- contracts ----------------------------------------------------------------------------
+@step(_lazy("Draft sale contract"), record="unit", permission="sales.add_salecontract",
+      log_on=None)
 def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Decimal = 0,
                     plan: PaymentPlan | None = None, agent=None,
                     reservation: Reservation | None = None, co_buyers=(),
@@ -172,6 +178,7 @@ def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Dec
     return contract
 
 
+@step(_lazy("Sign contract"), record="contract")
 def contract_sign(*, contract: SaleContract, by=None, signing_date: date | None = None):
     """Sign: the unit becomes sold, the reservation converted, the instalment schedule and
     the agent's commission are created."""
@@ -256,6 +263,7 @@ def _commission_create(contract: SaleContract) -> Commission | None:
     )
 
 
+@step(_lazy("Cancel contract"), record="contract")
 def contract_cancel(*, contract: SaleContract, by=None, reason: str) -> SaleContract:
     """Cancel: the unit is free again, what is unpaid is voided, unpaid commission cancelled."""
     if not reason.strip():
@@ -293,6 +301,12 @@ def contracts_complete_paid(contract_ids) -> int:
     return completed
 
 
+def _commission_agent(commission: Commission):
+    return commission.agent_id
+
+
+@step(_lazy("Approve commission"), record="commission", permission="sales.approve_commission",
+      beneficiary=_commission_agent)
 def commission_approve(*, commission: Commission, by=None) -> Commission:
     with transaction.atomic():
         locked = Commission.objects.select_for_update().get(pk=commission.pk)
@@ -302,6 +316,8 @@ def commission_approve(*, commission: Commission, by=None) -> Commission:
     return locked
 
 
+@step(_lazy("Pay commission"), record="commission", permission="sales.pay_commission",
+      beneficiary=_commission_agent)
 def commission_pay(*, commission: Commission, by=None, paid_on: date | None = None):
     with transaction.atomic():
         locked = Commission.objects.select_for_update().get(pk=commission.pk)

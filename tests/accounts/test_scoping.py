@@ -68,7 +68,7 @@ def test_agent_opens_own_unit(client, two_agents_with_units, agent1):
 
 
 @pytest.mark.parametrize("view", ["change", "fact_sheet", "history", "delete",
-                                  "detail_take_off_market"])
+                                  "take_off_market"])
 def test_agent_cannot_open_other_agents_unit(client, two_agents_with_units, agent1, view):
     _unit1, unit2 = two_agents_with_units
     response = logged_in(client, agent1).get(

@@ -11,12 +11,14 @@ from realestate.finance.models import Expense, LateFeePolicy, OwnerStatement, Pa
 from realestate.leasing.models import Lease, MaintenanceRequest, RentCharge
 from realestate.sales.models import Commission, Reservation, SaleContract
 from tests.factories import (
+    AgentFactory,
     ClientFactory,
     PaymentPlanFactory,
     ProjectFactory,
     ReceivableFactory,
     SuperUserFactory,
     UnitFactory,
+    UserFactory,
     VendorFactory,
 )
 
@@ -127,6 +129,8 @@ def test_contract_add_with_plan_and_commission(c, su):
         grace_months=0,
     )
     buyer = ClientFactory()
+    # The contract's agent earns the commission: someone else approves and pays it.
+    seller = AgentFactory(user=UserFactory(username="seller")).user
     data = {
         "unit": unit.pk,
         "buyer": buyer.pk,
@@ -137,7 +141,7 @@ def test_contract_add_with_plan_and_commission(c, su):
         "signing_date": "",
         "handover_date": "",
         "notes": "",
-        "agent": su.pk,
+        "agent": seller.pk,
         "down_payment_percent": "10",
         "instalment_count": "12",
         "frequency": "monthly",
@@ -154,7 +158,8 @@ def test_contract_add_with_plan_and_commission(c, su):
     form = r.context["adminform"].form
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
     data.update(
-        {"discount": "20000", "co_buyers": [], "plan": plan.pk, "agent": su.pk, "buyer": buyer.pk}
+        {"discount": "20000", "co_buyers": [], "plan": plan.pk, "agent": seller.pk,
+         "buyer": buyer.pk}
     )
     data = {k: v for k, v in data.items() if not isinstance(v, list) or v}
     r = c.post(reverse("admin:sales_salecontract_change", args=[contract.pk]), data)
@@ -165,19 +170,19 @@ def test_contract_add_with_plan_and_commission(c, su):
     commission = Commission.objects.get()
     r = c.post(
         reverse("admin:sales_commission_changelist"),
-        {"action": "pay", "_selected_action": [commission.pk]},
+        {"action": "pay_selected", "_selected_action": [commission.pk]},
     )
     commission.refresh_from_db()
     assert commission.status == "pending"
     r = c.post(
         reverse("admin:sales_commission_changelist"),
-        {"action": "approve", "_selected_action": [commission.pk]},
+        {"action": "approve_selected", "_selected_action": [commission.pk]},
     )
     commission.refresh_from_db()
     assert commission.status == "approved"
     r = c.post(
         reverse("admin:sales_commission_changelist"),
-        {"action": "pay", "_selected_action": [commission.pk]},
+        {"action": "pay_selected", "_selected_action": [commission.pk]},
     )
     commission.refresh_from_db()
     assert commission.status == "paid"
@@ -241,8 +246,7 @@ def test_leasing_flow(c):
     # deposit movement
     r = dialog(
         c,
-        reverse("admin:leasing_lease_record_deposit", args=[lease.pk]),
-        movement="received",
+        reverse("admin:leasing_lease_receive_deposit", args=[lease.pk]),
         amount="8000",
         on=start.isoformat(),
         note="",
@@ -250,7 +254,7 @@ def test_leasing_flow(c):
     assert lease.deposit_movements.count() == 1
     r = dialog(
         c,
-        reverse("admin:leasing_lease_record_deposit", args=[lease.pk]),
+        reverse("admin:leasing_lease_release_deposit", args=[lease.pk]),
         movement="returned",
         amount="9000",
         on=start.isoformat(),
@@ -434,7 +438,7 @@ def test_owner_statements(c):
     assert c.get(reverse("admin:finance_ownerstatement_change", args=[st.pk])).status_code == 200
     r = c.post(
         reverse("admin:finance_ownerstatement_changelist"),
-        {"action": "regenerate", "_selected_action": [st.pk]},
+        {"action": "regenerate_selected", "_selected_action": [st.pk]},
     )
     assert r.status_code == 302
 
