@@ -14,7 +14,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from realestate.accounts.models import Agent, Branch, RolePolicy, User
 from realestate.accounts.roles import roles_about
 from realestate.accounts.twofactor import remove_devices
-from realestate.core.admin import BaseAdmin, MapAdminMixin
+from realestate.core.admin import BaseAdmin, MapAdminMixin, OfferedActionsOnlyMixin
 from realestate.core.permissions import assignable_users
 
 admin.site.unregister(Group)
@@ -74,7 +74,7 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(MembershipAuditMixin, DjangoUserAdmin, ModelAdmin):
+class UserAdmin(OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin, ModelAdmin):
     audited_relations = ("groups", "user_permissions")
     form = StaffUserChangeForm
     add_form = UserCreationForm

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     ChoicesDropdownFilter,
@@ -30,6 +29,7 @@ from realestate.core.admin import (
     WARNING,
     BaseAdmin,
     ExportAdmin,
+    HistoryAdmin,
     ScopedInline,
     StepAction,
     StepActionsMixin,
@@ -71,7 +71,7 @@ class LeadInline(ScopedInline):
 
 
 @admin.register(Client)
-class ClientAdmin(SimpleHistoryAdmin, ExportAdmin):
+class ClientAdmin(HistoryAdmin, ExportAdmin):
     resource_classes = [ClientResource]
     list_display = ["name", "kind", "email", "phone", "source", "agent", "id_expiry"]
     list_select_related = ["agent"]
@@ -188,6 +188,9 @@ class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
             services.lead_status_change, _("Advance to next stage"), "arrow_forward",
             _("Lead %(record)s moved to its next stage."),
             when=lambda lead: LEAD_STATUS_FLOW.forward(lead.status) is not None,
+            dialog=confirm(_("Advance to next stage"),
+                           _("The lead moves on to the next stage of the pipeline: new, "
+                             "contacted, qualified, viewing, negotiation, won."), _("Advance")),
             call=lambda admin, request, lead, data: services.lead_status_change(
                 lead=lead, status=LEAD_STATUS_FLOW.forward(lead.status), by=request.user),
         ),
@@ -246,8 +249,13 @@ class ViewingAdmin(StepActionsMixin, BaseAdmin):
             confirm(_("Viewing done"), _("The viewing took place. A qualified lead moves on to "
                                          "its viewing stage."), _("Mark done"),
                     ViewingFeedbackForm)),
-        "mark_no_show": _viewing_step(ViewingStatus.NO_SHOW, _("Mark no-show"), "person_off",
-                                      _("Viewing %(record)s marked as a no-show.")),
-        "mark_cancelled": _viewing_step(ViewingStatus.CANCELLED, _("Cancel"), "event_busy",
-                                        _("Viewing %(record)s cancelled.")),
+        "mark_no_show": _viewing_step(
+            ViewingStatus.NO_SHOW, _("Mark no-show"), "person_off",
+            _("Viewing %(record)s marked as a no-show."),
+            confirm(_("Client did not come"), _("The client did not come to the viewing."),
+                    _("Mark no-show"))),
+        "mark_cancelled": _viewing_step(
+            ViewingStatus.CANCELLED, _("Cancel"), "event_busy", _("Viewing %(record)s cancelled."),
+            confirm(_("Cancel viewing"), _("The viewing will not take place."),
+                    _("Cancel viewing"))),
     }

@@ -42,6 +42,8 @@ from guardian.core import ObjectPermissionChecker
 from import_export.admin import ExportActionModelAdmin, ImportExportModelAdmin
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import action, display
@@ -498,7 +500,8 @@ class StepAction:
     (403 otherwise, the record unchanged); ``when`` decides on which records it applies.
 
     - ``when``: the statuses it applies in, or a predicate on the record; None: always.
-    - ``dialog``: ``confirm(...)``; its form's cleaned data goes to ``arguments``.
+    - ``dialog``: ``confirm(...)``; its form's cleaned data goes to ``arguments``. Every step
+      has one (a plain confirmation by default): a step runs on a POST, never on a link.
     - ``arguments(data)``: the service's keyword arguments besides the record and ``by``.
     - ``call(admin, request, record, data)``: instead of calling the service directly.
     - ``opens(result, record)``: the record whose page opens afterwards (a new contract).
@@ -536,7 +539,19 @@ class StepAction:
         return self.service(**{self.rule.record: record}, by=request.user, **extra)
 
 
-class StepActionsMixin:
+class OfferedActionsOnlyMixin:
+    """A list action the user is not offered (their role does not allow it) answers 403 when
+    posted anyway, instead of Django's quiet "No action selected"."""
+
+    def changelist_view(self, request, extra_context=None):
+        chosen = request.POST.get("action", "") if request.method == "POST" else ""
+        if chosen and chosen not in self.get_actions(request) and chosen in {
+                name for _func, name, _description in self._get_base_actions()}:
+            raise PermissionDenied(_("You may not run “%(action)s” here.") % {"action": chosen})
+        return super().changelist_view(request, extra_context)
+
+
+class StepActionsMixin(OfferedActionsOnlyMixin):
     """Detail and bulk actions made from ``steps`` (see ``StepAction``).
 
     Buttons show only where the step applies and its rule lets the user run it; a request for
@@ -601,15 +616,6 @@ class StepActionsMixin:
                 del actions[f"{name}_selected"]
         return actions
 
-    def changelist_view(self, request, extra_context=None):
-        chosen = request.POST.get("action", "") if request.method == "POST" else ""
-        name = chosen.removesuffix("_selected")
-        if chosen.endswith("_selected") and name in self.steps and not self._bulk_allowed(
-                request, name):
-            raise PermissionDenied(self.steps[name].rule.refusal(request.user).message
-                                   if self.steps[name].rule.refusal(request.user)
-                                   else _("You may not do that."))
-        return super().changelist_view(request, extra_context)
 
     def perform(self, request, obj, name: str, call, success: str):
         """Run ``call()`` (a service call) if step ``name`` applies to ``obj``; report the
@@ -681,9 +687,9 @@ def _detail_step(name: str, step_action: StepAction):
         return self.go(request, self.change_url(target))
 
     run.__name__ = run.__qualname__ = name
+    dialog = step_action.dialog or confirm(step_action.label, _("Confirm to go ahead."))
     return action(description=step_action.label, icon=step_action.icon,
-                  url_path=step_action.url_path or name.replace("_", "-"),
-                  dialog=step_action.dialog)(run)
+                  url_path=step_action.url_path or name.replace("_", "-"), dialog=dialog)(run)
 
 
 def _bulk_step(name: str, step_action: StepAction):
@@ -776,7 +782,27 @@ class WorkflowAdmin(StepActionsMixin, BaseAdmin):
         return response
 
 
-class ViewOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadableHistoryContext(HistoricalRecordContextHelper):
+    """History deltas in words: an empty value reads "—" (not "Deleted payment plan
+    (pk=None)"), a choice its label ("Signed", not "signed")."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value in (None, "") or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"
+        if getattr(field, "flatchoices", None) and not isinstance(value, list | dict):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """A record's history, with readable changes and the reason of each row."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryContext(self.model, historical_record)
+
+
+class ViewOnlyHistoryAdmin(HistoryAdmin):
     """History to read, never to revert: a revert saves an old row past the services."""
 
     def revert_disabled(self, request, obj=None):
@@ -803,6 +829,8 @@ __all__ = [
     "ServiceForm",
     "StepAction",
     "StepActionsMixin",
+    "OfferedActionsOnlyMixin",
+    "HistoryAdmin",
     "ViewOnlyHistoryAdmin",
     "WorkflowAdmin",
     "confirm",

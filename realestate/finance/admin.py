@@ -602,6 +602,9 @@ class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
         "regenerate": StepAction(
             services.owner_statement_generate, _("Generate again"), "refresh",
             _("Statement %(record)s generated again."), bulk=True,
+            dialog=confirm(_("Generate again"),
+                           _("The statement's figures are computed again from the payments and "
+                             "expenses recorded for its month."), _("Generate")),
             call=lambda admin, request, statement, data: services.owner_statement_generate(
                 owner=statement.owner, month=statement.period_start, by=request.user),
         ),

@@ -24,6 +24,7 @@ from realestate.core.admin import (
     StepAction,
     StepActionsMixin,
     ViewOnlyHistoryAdmin,
+    confirm,
     label_html,
     link,
     small_table,
@@ -164,11 +165,17 @@ class UnitAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExp
     steps = {
         "take_off_market": StepAction(
             services.unit_take_off_market, _("Take off market"), "block",
-            _("Unit %(record)s taken off market."), when={UnitStatus.AVAILABLE}, bulk=True),
+            _("Unit %(record)s taken off market."), when={UnitStatus.AVAILABLE}, bulk=True,
+            dialog=confirm(_("Take off market"),
+                           _("The unit is no longer offered for sale or rent until it is "
+                             "returned to the market."), _("Take off market"))),
         "return_to_market": StepAction(
             services.unit_return_to_market, _("Return to market"), "storefront",
             _("Unit %(record)s is back on the market."), when={UnitStatus.OFF_MARKET},
-            bulk=True),
+            bulk=True,
+            dialog=confirm(_("Return to market"),
+                           _("The unit is available again for reservations and leases."),
+                           _("Return to market"))),
     }
     unit_status = status_badge("status", UNIT_STATUS_COLOURS)
 

@@ -106,7 +106,10 @@ def test_admin_detail_action_takes_unit_off_market(admin_client):
     url = reverse("admin:properties_unit_take_off_market", args=[unit.pk])
     assert url == f"/admin/properties/unit/{unit.pk}/take-off-market/"
 
-    response = admin_client.get(url, follow=True)
+    # A link never moves a unit: the GET shows a confirmation, the POST moves it.
+    assert admin_client.get(url).status_code == 200
+    assert stored_status(unit) == UnitStatus.AVAILABLE
+    response = admin_client.post(url, {"_form_submitted": "on"}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("admin:properties_unit_change",
                                                      args=[unit.pk])
@@ -118,8 +121,9 @@ def test_admin_detail_action_reports_refused_change(admin_client):
     unit = UnitFactory()
     services.unit_status_change(unit=unit, status=UnitStatus.RESERVED, workflow=True)
 
-    response = admin_client.get(
-        reverse("admin:properties_unit_take_off_market", args=[unit.pk]), follow=True
+    response = admin_client.post(
+        reverse("admin:properties_unit_take_off_market", args=[unit.pk]),
+        {"_form_submitted": "on"}, follow=True,
     )
 
     assert response.status_code == 200
