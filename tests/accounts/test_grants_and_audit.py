@@ -2,8 +2,10 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
@@ -14,12 +16,20 @@ from realestate.accounts.roles import (
     ACCOUNTANT,
     ADMINISTRATOR,
     AUDITOR,
+    LEASING_MANAGER,
     SALES_AGENT,
     SALES_MANAGER,
 )
 from realestate.clients.models import Client
 from realestate.properties.models import Unit
-from tests.factories import ClientFactory, ReceivableFactory, UnitFactory, UserFactory
+from tests.factories import (
+    AgentFactory,
+    BranchFactory,
+    ClientFactory,
+    ReceivableFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +198,26 @@ def test_auditor_given_the_permission_exports_clients(client, roles):
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["name"] for row in rows] == ["Private Person"]
+
+
+@pytest.mark.parametrize("role,allowed", [
+    (ADMINISTRATOR, True), (SALES_MANAGER, True), (LEASING_MANAGER, True), (ACCOUNTANT, True),
+    (SALES_AGENT, False), (AUDITOR, False),
+])
+def test_who_exports_personal_data_is_what_the_readme_says(client, roles, role, allowed):
+    """Agents and auditors export no list of people: an agent leaving with the client list is
+    the leak this permission exists for. The README's role table says the same."""
+    user = UserFactory(username=f"exporter-{role.lower().replace(' ', '-')}", roles=[role])
+    if role in (SALES_MANAGER, SALES_AGENT):  # a client of their own, or of their branch
+        agent = AgentFactory(user=UserFactory(username="their-agent", roles=[SALES_AGENT]),
+                             branch=BranchFactory(manager=user)).user
+        ClientFactory(name="Private Person", agent=user if role == SALES_AGENT else agent)
+    client.force_login(user)
+    assert export_clients(client).status_code == (200 if allowed else 403)
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    line = next(text for text in readme.splitlines()
+                if text.startswith("- **Personal data**"))
+    paragraph = " ".join(readme[readme.index(line):].split("\n\n")[0].split())
+    named = f"the {role}" in paragraph
+    assert named != allowed, f"the README's personal-data paragraph must name {role} " \
+                             f"only if it may not export"

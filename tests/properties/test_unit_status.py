@@ -130,3 +130,36 @@ def test_admin_detail_action_reports_refused_change(admin_client):
     assert stored_status(unit) == UnitStatus.RESERVED
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert warnings == [f"Nothing changed: {unit} is reserved."]
+
+
+@pytest.mark.parametrize("status,shown,hidden", [
+    (UnitStatus.AVAILABLE, "take_off_market", "return_to_market"),
+    (UnitStatus.OFF_MARKET, "return_to_market", "take_off_market"),
+])
+def test_unit_page_offers_only_the_move_that_applies(admin_client, status, shown, hidden):
+    unit = UnitFactory()
+    if status == UnitStatus.OFF_MARKET:
+        services.unit_take_off_market(unit=unit)
+    page = admin_client.get(reverse("admin:properties_unit_change", args=[unit.pk]))
+    html = page.content.decode()
+    assert reverse(f"admin:properties_unit_{shown}", args=[unit.pk]) in html
+    assert reverse(f"admin:properties_unit_{hidden}", args=[unit.pk]) not in html
+
+
+def test_reserved_unit_offers_no_market_move(admin_client):
+    unit = UnitFactory()
+    services.unit_status_change(unit=unit, status=UnitStatus.RESERVED, workflow=True)
+    html = admin_client.get(reverse("admin:properties_unit_change", args=[unit.pk])).content
+    for name in ("take_off_market", "return_to_market"):
+        assert reverse(f"admin:properties_unit_{name}", args=[unit.pk]).encode() not in html
+
+
+def test_returning_an_available_unit_says_nothing_changed(admin_client):
+    unit = UnitFactory()
+    response = admin_client.post(reverse("admin:properties_unit_changelist"),
+                                 {"action": "return_to_market_selected",
+                                  "_selected_action": [unit.pk]}, follow=True)
+    messages = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert messages == [("warning", f"Nothing changed: {unit} is available.")]
+    with pytest.raises(ValidationError, match="already available: nothing changed"):
+        services.unit_return_to_market(unit=unit)
