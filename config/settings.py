@@ -146,7 +146,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The database, so that every process sees the same cache (table made by core's
+    # migrations). Counters do not use it: see realestate/core/counters.py.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        },
+        # django-q2's cluster statistics, rewritten twice a second: kept out of the database.
+        "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 Q_CLUSTER = {
     "name": "realestate",
@@ -164,6 +173,7 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["cache"] = "jobs"
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

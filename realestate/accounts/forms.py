@@ -21,12 +21,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttling.record_failure(username, ip)
-            minutes = throttling.locked_minutes(username, ip)
+            minutes = throttling.record_failure(username, ip)
             if minutes:
-                raise ValidationError(
-                    throttling.lockout_message(minutes), code="locked"
-                ) from None
+                raise ValidationError(throttling.lockout_message(minutes), code="locked") from None
             raise
         throttling.reset_user(username)
         return cleaned
