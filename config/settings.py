@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Domain apps
@@ -258,7 +259,7 @@ SESSION_COOKIE_HTTPONLY = True
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "realestate.accounts.tokens.RevocableJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -267,11 +268,23 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Counted in realestate/core/counters.py (shared by all processes); 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "realestate.api.throttling.AnonRateThrottle",
+        "realestate.api.throttling.UserRateThrottle",
+    ],
 }
+# "<requests>/<second|minute|hour|day>"; empty switches a limit off.
+API_RATE_USER = env.str("API_RATE_USER", default="1200/hour")  # per signed-in user
+API_RATE_ANON = env.str("API_RATE_ANON", default="300/hour")  # per address, without a token
+API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="30/minute")  # token endpoint, per address
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "UPDATE_LAST_LOGIN": True,
+    # A refresh token is good for one refresh: the used one is blacklisted.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Real-estate back office API",
@@ -282,6 +295,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TokenRefusalCodeEnum": "realestate.accounts.api.serializers.REFUSAL_CHOICES",
+    },
 }
 
 # --- Maps ---------------------------------------------------------------------------------
