@@ -193,6 +193,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# unfold's login form posts no "next": a login opened directly lands on the dashboard.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login throttling (admin form and API token endpoint): failures per username and per client
 # address within the window lock that username / address for the window.
@@ -203,6 +205,20 @@ LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 # empty: REMOTE_ADDR. Only set it when the proxy overwrites that header.
 LOGIN_CLIENT_IP_HEADER = env.str("LOGIN_CLIENT_IP_HEADER", default="")
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Real-estate back office")
+
+# --- E-mail (staff password reset) ----------------------------------------------------------
+# e.g. smtp+tls://user:password@smtp.example.com:587; the default prints mails on the console.
+# EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, … from the URL (django-environ).
+vars().update(
+    {
+        name: value
+        for name, value in env.email_url("EMAIL_URL", default="consolemail://").items()
+        if value is not None
+    }
+)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Real-estate back office <noreply@localhost>"
+)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
