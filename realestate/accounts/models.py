@@ -60,7 +60,8 @@ class User(AbstractUser):
             self.token_generation = models.F("token_generation") + (1 if revoke else 0)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "token_generation"}
-        self._password_replaced = False
+        if update_fields is None or "password" in update_fields:
+            self._password_replaced = False
         super().save(*args, **kwargs)
         if counted:
             self.refresh_from_db(fields=["token_generation"])

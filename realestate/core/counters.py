@@ -53,6 +53,12 @@ def reset(key: str) -> None:
     _store().reset(key)
 
 
+def purge_expired() -> int:
+    """Delete the database's expired counters (Redis expires its own); returns how many."""
+    deleted, _ = SharedCounter.objects.filter(expires_at__lte=time.time()).delete()
+    return deleted
+
+
 def _store():
     return RedisCounters(settings.REDIS_URL) if settings.REDIS_URL else DatabaseCounters()
 
@@ -83,7 +89,7 @@ class DatabaseCounters:
             cursor.execute(sql, params)
             value, expires_at = cursor.fetchone()
         if random.randrange(PURGE_ONE_IN) == 0:  # noqa: S311 - not security related
-            SharedCounter.objects.filter(expires_at__lte=now).delete()
+            purge_expired()
         return Count(value, expires_at)
 
     def peek(self, key: str) -> Count:

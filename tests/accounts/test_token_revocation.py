@@ -253,3 +253,42 @@ def test_other_saves_keep_tokens(user):
     user.save(update_fields=["is_active"])
 
     assert bearer(pair["access"]).get(UNITS).status_code == 200
+
+
+def test_saving_other_fields_first_does_not_forget_a_new_password(user):
+    pair = log_in()
+
+    user.set_password(NEW_PASSWORD)
+    user.save(update_fields=["first_name"])
+    user.save()
+
+    assert_all_revoked(pair)
+
+
+def test_nightly_job_deletes_expired_tokens_and_counters(user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    from realestate.accounts.tasks import expired_tokens_flush
+    from realestate.core import counters
+    from realestate.core.models import SharedCounter
+
+    live = log_in()
+    bearer(live["access"]).post(LOGOUT, {"refresh": live["refresh"]}, format="json")
+    old = OutstandingToken.objects.create(
+        user=user, jti="old", token="x", expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    BlacklistedToken.objects.create(token=old)
+    SharedCounter.objects.create(key="gone", count=1, expires_at=0)
+    counters.hit("kept", 60)
+
+    expired_tokens_flush()
+
+    assert not OutstandingToken.objects.filter(jti="old").exists()
+    assert OutstandingToken.objects.count() == BlacklistedToken.objects.count() == 1
+    assert set(SharedCounter.objects.values_list("key", flat=True)) >= {"kept"}
+    assert not SharedCounter.objects.filter(key="gone").exists()
+    # The logged-out token is still refused: its blacklist entry outlives the job.
+    assert refresh(live["refresh"]).status_code == 401
