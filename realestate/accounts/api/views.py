@@ -85,7 +85,18 @@ class TokenRefreshRotateView(TokenRefreshView):
         "Revokes the refresh token sent and the access token of the `Authorization` header: "
         "both stop working at once."
     ),
-    responses={204: None, 400: BAD_REQUEST, 401: BAD_TOKEN, 429: THROTTLED},
+    responses={
+        204: OpenApiResponse(description="Both tokens are revoked."),
+        400: OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description=(
+                '`{"refresh": [message]}`: the refresh token is missing, malformed, expired, '
+                "revoked already or another user's. Nothing was revoked."
+            ),
+        ),
+        401: BAD_TOKEN,
+        429: THROTTLED,
+    },
 )
 class LogoutView(GenericAPIView):
     serializer_class = LogoutSerializer
