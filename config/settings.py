@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Domain apps
@@ -146,7 +147,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The database, so that every process sees the same cache (table made by core's
+    # migrations). Counters do not use it: see realestate/core/counters.py.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        },
+        # django-q2's cluster statistics, rewritten twice a second: kept out of the database.
+        "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 Q_CLUSTER = {
     "name": "realestate",
@@ -164,6 +174,7 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["cache"] = "jobs"
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -182,6 +193,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# unfold's login form posts no "next": a login opened directly lands on the dashboard.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login throttling (admin form and API token endpoint): failures per username and per client
 # address within the window lock that username / address for the window.
@@ -192,6 +205,20 @@ LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 # empty: REMOTE_ADDR. Only set it when the proxy overwrites that header.
 LOGIN_CLIENT_IP_HEADER = env.str("LOGIN_CLIENT_IP_HEADER", default="")
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Real-estate back office")
+
+# --- E-mail (staff password reset) ----------------------------------------------------------
+# e.g. smtp+tls://user:password@smtp.example.com:587; the default prints mails on the console.
+# EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, … from the URL (django-environ).
+vars().update(
+    {
+        name: value
+        for name, value in env.email_url("EMAIL_URL", default="consolemail://").items()
+        if value is not None
+    }
+)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Real-estate back office <noreply@localhost>"
+)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -248,7 +275,7 @@ SESSION_COOKIE_HTTPONLY = True
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "realestate.accounts.tokens.RevocableJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -257,11 +284,23 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Counted in realestate/core/counters.py (shared by all processes); 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "realestate.api.throttling.AnonRateThrottle",
+        "realestate.api.throttling.UserRateThrottle",
+    ],
 }
+# "<requests>/<second|minute|hour|day>"; empty switches a limit off.
+API_RATE_USER = env.str("API_RATE_USER", default="1200/hour")  # per signed-in user
+API_RATE_ANON = env.str("API_RATE_ANON", default="300/hour")  # per address, without a token
+API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="30/minute")  # token endpoint, per address
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "UPDATE_LAST_LOGIN": True,
+    # A refresh token is good for one refresh: the used one is blacklisted.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Real-estate back office API",
@@ -272,6 +311,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TokenRefusalCodeEnum": "realestate.accounts.api.serializers.REFUSAL_CHOICES",
+    },
 }
 
 # --- Maps ---------------------------------------------------------------------------------

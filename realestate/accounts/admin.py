@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from unfold.admin import ModelAdmin, StackedInline
 from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
@@ -20,7 +21,9 @@ from realestate.core.permissions import assignable_users
 admin.site.unregister(Group)
 # django-otp's raw device admins expose secrets and are not needed: staff manage their own
 # devices at /admin/security/, and administrators reset a user's 2FA with the user action.
-for _device_model in (TOTPDevice, StaticDevice):
+# simplejwt's token tables are bookkeeping: a password change or a deactivation ends a
+# user's tokens (see accounts.tokens), so they get no admin pages either.
+for _device_model in (TOTPDevice, StaticDevice, OutstandingToken, BlacklistedToken):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)
 
@@ -43,8 +46,9 @@ class MembershipAuditMixin:
         message = super().construct_change_message(request, form, formsets, add)
         extra = [text for text in getattr(request, "_membership_changes", []) if text]
         if extra:
-            message = [*message, {"changed": {"fields": extra}}] if isinstance(
-                message, list) else message
+            message = (
+                [*message, {"changed": {"fields": extra}}] if isinstance(message, list) else message
+            )
         return message
 
     @staticmethod
@@ -68,8 +72,11 @@ class StaffUserChangeForm(UserChangeForm):
         client = getattr(self.instance, "client_profile", None) if self.instance.pk else None
         if cleaned.get("is_staff") and client is not None:
             # Owners and tenants are app users, never staff: the admin holds everybody's data.
-            self.add_error("is_staff", _("This login is the mobile app login of client "
-                                         "“%(client)s”: it cannot be staff.") % {"client": client})
+            self.add_error(
+                "is_staff",
+                _("This login is the mobile app login of client “%(client)s”: it cannot be staff.")
+                % {"client": client},
+            )
         return cleaned
 
 
@@ -89,8 +96,10 @@ class UserAdmin(OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin, 
     def reset_two_factor(self, request, queryset):
         for user in queryset:
             remove_devices(user)
-        self.message_user(request, _("Two-factor authentication reset for %(count)d users.")
-                          % {"count": queryset.count()})
+        self.message_user(
+            request,
+            _("Two-factor authentication reset for %(count)d users.") % {"count": queryset.count()},
+        )
 
     # --- choosing whom to assign a record to ---------------------------------------------
     # An agent field's autocomplete lists people: staff who may assign records but not read
@@ -106,8 +115,13 @@ class UserAdmin(OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin, 
         if request.GET.get("field_name") not in getattr(model, "assignment_fields", ()):
             return False
         source_admin = self.admin_site._registry.get(model)
-        return bool(source_admin and (source_admin.has_add_permission(request)
-                                      or source_admin.has_change_permission(request)))
+        return bool(
+            source_admin
+            and (
+                source_admin.has_add_permission(request)
+                or source_admin.has_change_permission(request)
+            )
+        )
 
     def has_view_permission(self, request, obj=None):
         if obj is None and self._assignment_lookup(request):
@@ -148,6 +162,7 @@ class GroupAdmin(MembershipAuditMixin, DjangoGroupAdmin, ModelAdmin):
     @display(description=_("Members"), ordering="member_count")
     def members(self, obj):
         return obj.member_count
+
     inlines = [RolePolicyInline]
 
 
@@ -168,15 +183,23 @@ class BranchAdmin(MapAdminMixin, BaseAdmin):
 
 @admin.register(Agent)
 class AgentAdmin(MapAdminMixin, BaseAdmin):
-    list_display = ["user", "branch", "licence_number", "licence_expiry", "commission_rate",
-                    "is_active"]
+    list_display = [
+        "user",
+        "branch",
+        "licence_number",
+        "licence_expiry",
+        "commission_rate",
+        "is_active",
+    ]
     list_select_related = ["user", "branch"]
     list_filter = ["branch", "is_active"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "licence_number"]
     autocomplete_fields = ["user", "branch"]
     fieldsets = [
         (None, {"fields": ["user", "branch", "is_active"]}),
-        (_("Licence and commission"),
-         {"fields": ["licence_number", "licence_expiry", "commission_rate"]}),
+        (
+            _("Licence and commission"),
+            {"fields": ["licence_number", "licence_expiry", "commission_rate"]},
+        ),
         (_("Territory"), {"fields": ["territory"]}),
     ]

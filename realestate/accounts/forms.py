@@ -1,6 +1,7 @@
-"""Admin login with throttling, and the forms of the two-factor pages."""
+"""Admin login with throttling, the forms of the two-factor pages and of the password reset."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import AuthenticationForm
@@ -21,12 +22,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttling.record_failure(username, ip)
-            minutes = throttling.locked_minutes(username, ip)
+            minutes = throttling.record_failure(username, ip)
             if minutes:
-                raise ValidationError(
-                    throttling.lockout_message(minutes), code="locked"
-                ) from None
+                raise ValidationError(throttling.lockout_message(minutes), code="locked") from None
             raise
         throttling.reset_user(username)
         return cleaned
@@ -50,3 +48,27 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    """Django's reset form in the admin's look. Django mails only active users with a usable
+    password and this e-mail address; this form also leaves out all but staff (the page is
+    the admin's). The page says the same whether or not a mail went out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(
+            {"class": " ".join(BASE_INPUT_CLASSES), "autofocus": ""}
+        )
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.is_staff)
+
+
+class StyledSetPasswordForm(SetPasswordForm):
+    """The new password, twice, in the admin's look (saving it ends the user's API tokens)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs["class"] = " ".join(BASE_INPUT_CLASSES)

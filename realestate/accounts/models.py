@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, check_password, make_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +13,9 @@ class User(AbstractUser):
     """Staff log in to the admin; owners, tenants and field agents use the API."""
 
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    #: Written into every API token; a password change or a deactivation adds one, so every
+    #: token issued before stops working (realestate/accounts/tokens.py).
+    token_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -19,13 +23,65 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         ordering = ["username"]
         permissions = [
-            ("export_personal_data",
-             "Can export personal data (clients, leads, viewings, staff)"),
+            ("export_personal_data", "Can export personal data (clients, leads, viewings, staff)"),
             ("manage_grants", "Can grant or withdraw single records to users and groups"),
         ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    # --- API token revocation ------------------------------------------------------------
+    # set_password / set_unusable_password anywhere (admin forms, the user's own change,
+    # a password reset, a shell) and is_active turning off end every token of the user on
+    # the next save. A rehash of the same password at login (new hasher parameters) does not.
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._password_replaced = True
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_replaced = True
+
+    def check_password(self, raw_password):
+        def rehash(raw):  # same password, stronger hash: the user's tokens stay valid
+            self.password = make_password(raw)
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, rehash)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        revoke = self._ends_tokens(update_fields)
+        # The generation is counted in the database: a save never writes back the value an
+        # instance loaded earlier (that would bring revoked tokens back to life).
+        counted = not self._state.adding and (update_fields is None or revoke)
+        if counted:
+            self.token_generation = models.F("token_generation") + (1 if revoke else 0)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "token_generation"}
+        if update_fields is None or "password" in update_fields:
+            self._password_replaced = False
+        super().save(*args, **kwargs)
+        if counted:
+            self.refresh_from_db(fields=["token_generation"])
+
+    def _ends_tokens(self, update_fields) -> bool:
+        if self._state.adding:
+            return False
+        saved = type(self)._default_manager.filter(pk=self.pk)
+        if getattr(self, "_password_replaced", False) and (
+            update_fields is None or "password" in update_fields
+        ):
+            # A user who never had a usable password was never issued a token with one.
+            before = saved.values_list("password", flat=True).first()
+            if before and not before.startswith(UNUSABLE_PASSWORD_PREFIX):
+                return True
+        return (
+            not self.is_active
+            and (update_fields is None or "is_active" in update_fields)
+            and saved.filter(is_active=True).exists()
+        )
 
 
 class Branch(TimeStampedModel):
@@ -39,8 +95,12 @@ class Branch(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     manager = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="managed_branches", verbose_name=_("branch manager"),
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_branches",
+        verbose_name=_("branch manager"),
         limit_choices_to={"is_staff": True},
         help_text=_("Sees and manages every record assigned to the branch's agents."),
     )

@@ -1,20 +1,21 @@
 """Login throttling: lock out a username and a client address after repeated failures.
 
-Counters live in the Django cache (Redis when configured, per-process memory otherwise).
-Both the admin login form and the API token endpoint use this module. Unknown usernames
-are counted and locked exactly like real ones, so a lockout reveals nothing about which
-accounts exist.
+The admin login form and the API token endpoint (wrong passwords and wrong 2FA codes) both
+use this module. Failures are counted in ``core.counters``: one atomic increment per
+failure in Redis or the database, shared by every process, so four web workers lock a
+username after ``LOGIN_MAX_FAILURES`` failures as one would. Unknown usernames are counted
+and locked exactly like real ones, so a lockout reveals nothing about which accounts exist.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import ngettext
+
+from realestate.core import counters
 
 
 def _user_key(username: str) -> str:
@@ -48,29 +49,35 @@ def _limits(username: str, ip: str) -> list[tuple[str, int]]:
     ]
 
 
+def _minutes(seconds: float) -> int:
+    return math.ceil(seconds / 60) if seconds > 0 else 0
+
+
 def locked_minutes(username: str, ip: str) -> int:
     """Minutes left on a lockout of this username or this address; 0 when not locked."""
-    now = time.time()
     remaining = 0.0
     for key, limit in _limits(username, ip):
-        entry = cache.get(key)
-        if entry and entry["count"] >= limit:
-            remaining = max(remaining, entry["until"] - now)
-    return math.ceil(remaining / 60) if remaining > 0 else 0
+        count = counters.peek(key)
+        if count.value >= limit:
+            remaining = max(remaining, count.seconds_left())
+    return _minutes(remaining)
 
 
-def record_failure(username: str, ip: str) -> None:
-    """Count a failed attempt; the window restarts from the latest failure."""
-    now = time.time()
-    for key, _limit in _limits(username, ip):
-        entry = cache.get(key) or {"count": 0}
-        entry = {"count": entry["count"] + 1, "until": now + _window()}
-        cache.set(key, entry, _window())
+def record_failure(username: str, ip: str) -> int:
+    """Count a failed attempt (the window restarts from it) and return the minutes the
+    username or address is now locked for, 0 when not locked. The answer comes from this
+    failure's own increment, so concurrent failures cannot all see a count below the limit."""
+    remaining = 0.0
+    for key, limit in _limits(username, ip):
+        count = counters.hit(key, _window(), sliding=True)
+        if count.value >= limit:
+            remaining = max(remaining, count.seconds_left())
+    return _minutes(remaining)
 
 
 def reset_user(username: str) -> None:
     """A successful login clears the username's counter (not the address's)."""
-    cache.delete(_user_key(username))
+    counters.reset(_user_key(username))
 
 
 def lockout_message(minutes: int) -> str:

@@ -1,38 +1,66 @@
-"""The API's JWT endpoint with the same throttling as the admin login."""
+"""API tokens that end when they should.
 
-from rest_framework import status
-from rest_framework.exceptions import APIException, AuthenticationFailed
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
-from rest_framework_simplejwt.views import TokenObtainPairView
+- **Logout** (one device): its refresh token is blacklisted (simplejwt's blacklist app) and
+  the access token it called with is denied by its ``jti`` until it expires. The denylist is
+  a counter of ``core.counters`` (Redis or the database), so every process refuses the token
+  at once; it holds one short-lived entry per logout. A per-user "valid after" time would
+  have logged out the user's other devices too.
+- **Every token of a user** (a password change or reset, a deactivation): each token carries
+  the user's ``token_generation`` (claim ``gen``), which ``User.save`` increases on those
+  changes, so every token issued before no longer matches. A counter is exact where a time
+  would not be: ``iat`` has one-second resolution, and a login right after a password change
+  must work while a token from a moment before must not.
+- **Refresh**: a refresh token is used once (``ROTATE_REFRESH_TOKENS`` with
+  ``BLACKLIST_AFTER_ROTATION``); of two refreshes with the same token only one succeeds.
+"""
 
-from realestate.accounts import throttling
+from __future__ import annotations
 
+import time
 
-class LockedOut(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "locked_out"
+from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt import tokens
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
 
+from realestate.core import counters
 
-class ThrottledTokenObtainPairSerializer(TokenObtainPairSerializer):
-    def validate(self, attrs):
-        username = attrs.get(self.username_field) or ""
-        ip = throttling.client_ip(self.context.get("request"))
-        minutes = throttling.locked_minutes(username, ip)
-        if minutes:
-            raise LockedOut(throttling.lockout_message(minutes))
-        try:
-            data = super().validate(attrs)
-        except AuthenticationFailed:
-            throttling.record_failure(username, ip)
-            minutes = throttling.locked_minutes(username, ip)
-            if minutes:
-                raise LockedOut(throttling.lockout_message(minutes)) from None
-            raise
-        throttling.reset_user(username)
-        return data
+GENERATION_CLAIM = "gen"
+DENIED_PREFIX = "jwt-denied:"
 
 
-class ThrottledTokenObtainPairView(TokenObtainPairView):
-    """Obtain an access/refresh pair; locked after repeated failures (HTTP 429)."""
+class RefreshToken(tokens.RefreshToken):
+    """simplejwt's refresh token, stamped with the user's token generation (the access
+    tokens made from it copy the claim)."""
 
-    serializer_class = ThrottledTokenObtainPairSerializer
+    @classmethod
+    def for_user(cls, user):
+        token = super().for_user(user)
+        token[GENERATION_CLAIM] = user.token_generation
+        return token
+
+
+def token_is_current(token, user) -> bool:
+    """False once the user's password changed or the account was deactivated since."""
+    return user.is_active and token.get(GENERATION_CLAIM, 0) == user.token_generation
+
+
+def access_token_deny(token) -> None:
+    """Refuse this access token from now until it expires (logout)."""
+    seconds_left = token["exp"] - time.time()
+    if seconds_left > 0:
+        counters.hit(DENIED_PREFIX + token["jti"], seconds_left + 1)
+
+
+def access_token_denied(token) -> bool:
+    return counters.peek(DENIED_PREFIX + token["jti"]).value > 0
+
+
+class RevocableJWTAuthentication(JWTAuthentication):
+    """``Authorization: Bearer <access>``, refused once the token was revoked."""
+
+    def get_user(self, validated_token):
+        user = super().get_user(validated_token)
+        if not token_is_current(validated_token, user) or access_token_denied(validated_token):
+            raise AuthenticationFailed(_("The token has been revoked."), code="token_revoked")
+        return user

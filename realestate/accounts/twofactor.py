@@ -68,10 +68,21 @@ def remove_devices(user) -> None:
 
 
 class TwoFactorMiddleware:
-    """Keeps a staff session that still owes a second factor on the verify/enrol pages."""
+    """Keeps a staff session that still owes a second factor on the verify/enrol pages.
 
-    EXEMPT_NAMES = ("two_factor_verify", "two_factor_enrol", "admin:logout", "admin:login",
-                    "admin:jsi18n", "healthz")
+    Session API calls get 403; anything else, uploaded files under ``/media/`` included, is
+    sent to the verify (or enrol) page. API tokens never owe a code: the token endpoint asks
+    for it before it issues them.
+    """
+
+    EXEMPT_NAMES = (
+        "two_factor_verify",
+        "two_factor_enrol",
+        "admin:logout",
+        "admin:login",
+        "admin:jsi18n",
+        "healthz",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,10 +97,8 @@ class TwoFactorMiddleware:
         target = self.target(request)
         if target is None:
             return self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            return JsonResponse(
-                {"detail": "Two-factor authentication required."}, status=403
-            )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "Two-factor authentication required."}, status=403)
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
     def target(self, request):
@@ -97,7 +106,7 @@ class TwoFactorMiddleware:
         if user is None or not user.is_authenticated or not user.is_staff:
             return None
         path = request.path
-        if path in self.exempt_paths() or path.startswith(("/static/", "/media/")):
+        if path in self.exempt_paths() or path.startswith("/static/"):
             return None
         if user.is_verified():
             return None

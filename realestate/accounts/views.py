@@ -1,6 +1,8 @@
-"""Two-factor pages: verify a code after the password, enrol an authenticator, self-service."""
+"""Two-factor pages (verify a code after the password, enrol an authenticator,
+self-service) and the staff password reset by e-mail."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from realestate.accounts import twofactor
-from realestate.accounts.forms import TokenForm
+from realestate.accounts.forms import StaffPasswordResetForm, StyledSetPasswordForm, TokenForm
 
 
 def _next_url(request):
@@ -74,16 +76,21 @@ def enrol(request):
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             codes = twofactor.new_backup_codes(user)
-            return render(request, "accounts/two_factor_backup_codes.html",
-                          _context(request, codes=codes))
+            return render(
+                request, "accounts/two_factor_backup_codes.html", _context(request, codes=codes)
+            )
         form.add_error("token", _("The code is not valid. Check the clock of your device."))
-    return render(request, "accounts/two_factor_enrol.html", _context(
+    return render(
         request,
-        form=form,
-        secret=twofactor.secret_base32(device),
-        otpauth_uri=device.config_url,
-        required=twofactor.two_factor_required(user),
-    ))
+        "accounts/two_factor_enrol.html",
+        _context(
+            request,
+            form=form,
+            secret=twofactor.secret_base32(device),
+            otpauth_uri=device.config_url,
+            required=twofactor.two_factor_required(user),
+        ),
+    )
 
 
 @staff_required
@@ -98,13 +105,53 @@ def security(request):
             return redirect("two_factor_enrol")
         if action == "backup_codes" and twofactor.has_authenticator(user):
             codes = twofactor.new_backup_codes(user)
-            return render(request, "accounts/two_factor_backup_codes.html",
-                          _context(request, codes=codes, next=reverse("two_factor_security")))
+            return render(
+                request,
+                "accounts/two_factor_backup_codes.html",
+                _context(request, codes=codes, next=reverse("two_factor_security")),
+            )
         return redirect("two_factor_security")
     backup = user.staticdevice_set.filter(name=twofactor.BACKUP_NAME).first()
-    return render(request, "accounts/two_factor_security.html", _context(
+    return render(
         request,
-        enrolled=twofactor.has_authenticator(user),
-        required=twofactor.two_factor_required(user),
-        backup_left=backup.token_set.count() if backup else 0,
-    ))
+        "accounts/two_factor_security.html",
+        _context(
+            request,
+            enrolled=twofactor.has_authenticator(user),
+            required=twofactor.two_factor_required(user),
+            backup_left=backup.token_set.count() if backup else 0,
+        ),
+    )
+
+
+# --- Password reset (reached from "Forgotten your password?" on the admin login) ----------
+
+
+class AdminLookMixin:
+    """Django's password reset views with the admin's context (unfold's login look)."""
+
+    def get_context_data(self, **kwargs):
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+
+class PasswordResetView(AdminLookMixin, auth_views.PasswordResetView):
+    form_class = StaffPasswordResetForm
+
+    def form_valid(self, form):
+        # The mail names the back office (unfold's site title), not the host name.
+        self.extra_email_context = {
+            "site_name": admin.site.each_context(self.request)["site_title"]
+        }
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(AdminLookMixin, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(AdminLookMixin, auth_views.PasswordResetConfirmView):
+    form_class = StyledSetPasswordForm
+
+
+class PasswordResetCompleteView(AdminLookMixin, auth_views.PasswordResetCompleteView):
+    pass

@@ -2,13 +2,9 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework_simplejwt.views import TokenRefreshView
-
-from realestate.accounts.tokens import ThrottledTokenObtainPairView
 
 v1 = [
-    path("auth/token/", ThrottledTokenObtainPairView.as_view(), name="token_obtain_pair"),
-    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("", include("realestate.accounts.api.urls")),
     path("", include("realestate.properties.api.urls")),
 ]
 

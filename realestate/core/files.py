@@ -19,6 +19,7 @@ from django.db import models
 from django.http import FileResponse, Http404
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.settings import api_settings
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 
@@ -35,8 +36,11 @@ def file_holders() -> tuple:
 def _user(request):
     if request.user.is_authenticated:
         return request.user
+    # The API's own token authentication (it refuses revoked tokens), not simplejwt's.
+    token_auth = next(cls for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+                      if issubclass(cls, JWTAuthentication))
     try:
-        found = JWTAuthentication().authenticate(request)
+        found = token_auth().authenticate(request)
     except AuthenticationFailed:
         return None
     return found[0] if found else None

@@ -29,3 +29,16 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+class SharedCounter(models.Model):
+    """One counter of ``core.counters`` (login failures, API calls, revoked tokens) when there
+    is no Redis: a row per key, counted up by one atomic upsert, void once ``expires_at``
+    (seconds since the epoch) has passed."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.FloatField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

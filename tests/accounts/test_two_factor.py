@@ -40,8 +40,9 @@ def wrong_code(device):
 
 
 def password_login(client, username, next_url=INDEX):
-    return client.post(f"{LOGIN}?next={next_url}",
-                       {"username": username, "password": "pass", "next": next_url})
+    return client.post(
+        f"{LOGIN}?next={next_url}", {"username": username, "password": "pass", "next": next_url}
+    )
 
 
 def enrolled_user(username="secure"):
@@ -185,9 +186,32 @@ def test_admin_action_resets_a_users_two_factor(client):
     new_backup_codes(user)
     client.force_login(UserFactory(username="helpdesk", is_superuser=True))
 
-    response = client.post(reverse("admin:accounts_user_changelist"),
-                           {"action": "reset_two_factor", "_selected_action": [user.pk]})
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [user.pk]},
+    )
 
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert not StaticToken.objects.filter(device__user=user).exists()
+
+
+def test_session_owing_a_code_gets_no_uploaded_files(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from realestate.properties.models import UnitPhoto
+    from tests.factories import UnitFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    user, device = enrolled_user()
+    photo = UnitPhoto.objects.create(
+        unit=UnitFactory(agent=user), image=SimpleUploadedFile("front.gif", b"GIF89a", "image/gif")
+    )
+    password_login(client, "secure")
+
+    owing = client.get(photo.image.url)
+    assert owing.status_code == 302
+    assert owing["Location"].startswith(VERIFY)
+
+    client.post(VERIFY, {"token": code_for(device), "next": INDEX})
+    assert client.get(photo.image.url).status_code == 200
