@@ -220,7 +220,7 @@ def test_rehash_of_the_same_password_at_login_keeps_tokens(user, settings):
     pair = log_in()
     # New hasher parameters: the next login stores a new hash of the same password.
     settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
     old_hash = User.objects.get(pk=user.pk).password
