@@ -16,7 +16,7 @@ from realestate.accounts.models import Agent, Branch, RolePolicy, User
 from realestate.accounts.roles import roles_about
 from realestate.accounts.twofactor import remove_devices
 from realestate.core.admin import BaseAdmin, MapAdminMixin, OfferedActionsOnlyMixin
-from realestate.core.permissions import assignable_users
+from realestate.core.permissions import assignable_users, is_agent_field
 
 admin.site.unregister(Group)
 # django-otp's raw device admins expose secrets and are not needed: staff manage their own
@@ -104,24 +104,23 @@ class UserAdmin(OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin, 
     # --- choosing whom to assign a record to ---------------------------------------------
     # An agent field's autocomplete lists people: staff who may assign records but not read
     # the users list get the people they may assign to (``assignable_users``), nobody else.
-    def _assignment_lookup(self, request) -> bool:
+    def _assignment_lookup(self, request):
+        """The model whose assignment field this autocomplete request fills, or None."""
         match = getattr(request, "resolver_match", None)
         if match is None or match.url_name != "autocomplete":
-            return False
+            return None
         try:
             model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
         except (KeyError, LookupError, ValueError):
-            return False
+            return None
         if request.GET.get("field_name") not in getattr(model, "assignment_fields", ()):
-            return False
+            return None
         source_admin = self.admin_site._registry.get(model)
-        return bool(
-            source_admin
-            and (
-                source_admin.has_add_permission(request)
-                or source_admin.has_change_permission(request)
-            )
-        )
+        if source_admin and (
+            source_admin.has_add_permission(request) or source_admin.has_change_permission(request)
+        ):
+            return model
+        return None
 
     def has_view_permission(self, request, obj=None):
         if obj is None and self._assignment_lookup(request):
@@ -130,8 +129,11 @@ class UserAdmin(OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin, 
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
-        if self._assignment_lookup(request):
-            queryset = assignable_users(request.user, queryset)
+        model = self._assignment_lookup(request)
+        if model is not None:
+            queryset = assignable_users(
+                request.user, queryset, agents_only=is_agent_field(model, request.GET["field_name"])
+            )
         return queryset, duplicates
 
     @display(description=_("Name"), ordering="last_name")

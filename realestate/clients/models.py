@@ -14,6 +14,7 @@ from realestate.clients.choices import (
     LostReason,
     ViewingStatus,
 )
+from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
 from realestate.core.querysets import AGENT_BRANCH
 from realestate.properties.choices import UnitType
@@ -21,7 +22,7 @@ from realestate.properties.choices import UnitType
 AGENT_CHOICES = {"is_staff": True}
 
 
-class Client(TimeStampedModel):
+class Client(AgentFieldsMixin, TimeStampedModel):
     """A person or company: buyer, tenant and owner are roles, not kinds of client."""
 
     kind = models.CharField(
@@ -89,7 +90,7 @@ class Client(TimeStampedModel):
                 % {"user": self.portal_user}})
 
 
-class Lead(TimeStampedModel):
+class Lead(AgentFieldsMixin, TimeStampedModel):
     """A client's interest in a unit, a project or a set of criteria."""
 
     client = models.ForeignKey(
@@ -163,7 +164,7 @@ class Lead(TimeStampedModel):
             )
 
 
-class Viewing(TimeStampedModel):
+class Viewing(AgentFieldsMixin, TimeStampedModel):
     """A visit of a unit by a client with an agent."""
 
     client = models.ForeignKey(

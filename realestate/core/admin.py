@@ -55,6 +55,7 @@ from realestate.core.permissions import (
     assignable_users,
     can_manage_grants,
     has_any_grant,
+    is_agent_field,
     scope_filter,
 )
 from realestate.core.workflow import Rule
@@ -82,7 +83,7 @@ def scope_choices(fields, model, user, rows) -> None:
     """Adjust a form's foreign-key choices for the records ``rows`` it edits: the value a
     record holds now stays a valid choice even outside the user's scope (a building's manager
     saves a unit whose project they do not see), and assignment fields offer only whom the
-    user may assign to (``assignable_users``)."""
+    user may assign to (``assignable_users``): an agent field, active agents only."""
     assigned = set(getattr(model, "assignment_fields", ()))
     for name, field in fields.items():
         queryset = getattr(field, "queryset", None)
@@ -91,7 +92,8 @@ def scope_choices(fields, model, user, rows) -> None:
         current = [getattr(row, f"{name}_id", None) for row in rows]
         current = [pk for pk in current if pk is not None]
         if name in assigned:
-            field.queryset = assignable_users(user, queryset, current)
+            field.queryset = assignable_users(user, queryset, current,
+                                              agents_only=is_agent_field(model, name))
         elif current and hasattr(queryset.model._default_manager, "restrict"):
             field.queryset = queryset.model._default_manager.filter(
                 Q(pk__in=queryset.values("pk")) | Q(pk__in=current))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
 from realestate.leasing.choices import (
     BillingFrequency,
@@ -24,7 +25,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 STAFF = {"is_staff": True}
 
 
-class Lease(TimeStampedModel):
+class Lease(AgentFieldsMixin, TimeStampedModel):
     """A tenancy of one unit. Renewal makes a new lease linked to this one."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from realestate.core.assignments import default_agent
 from realestate.core.dates import add_months, month_end, month_start
 from realestate.core.money import to_money
 from realestate.core.numbering import WIDTH as NUMBER_WIDTH
@@ -83,17 +84,26 @@ def _overlap_check(lease: Lease) -> None:
 
 
 @step(_lazy("Draft lease"), record="unit", permission="leasing.add_lease", log_on=None)
-def lease_create(*, unit: Unit, tenant, start_date: date, monthly_rent: Decimal, by=None,
-                 end_date: date | None = None, agent=None, renewed_from: Lease | None = None,
-                 notes: str = "", **terms) -> Lease:
-    """A draft lease. It holds the unit for its dates: another lease cannot overlap it."""
+def lease_create(*, unit: Unit, tenant, start_date: date, monthly_rent: Decimal | None = None,
+                 by=None, end_date: date | None = None, agent=None,
+                 renewed_from: Lease | None = None, notes: str = "", **terms) -> Lease:
+    """A draft lease. It holds the unit for its dates: another lease cannot overlap it.
+    Without ``monthly_rent`` the lease takes the unit's listed rent; the currency is always
+    the unit's."""
     try:
         with transaction.atomic():
             locked_unit = Unit.objects.select_for_update().get(pk=unit.pk)
+            if monthly_rent is None:
+                monthly_rent = locked_unit.monthly_rent
+            if monthly_rent is None:
+                raise ValidationError({"monthly_rent": ValidationError(
+                    _("Give the monthly rent: unit %(unit)s has no listed rent.")
+                    % {"unit": locked_unit.code}, code="rent_required")})
             lease = Lease(unit=locked_unit, tenant=tenant, start_date=start_date,
                           end_date=end_date, monthly_rent=to_money(monthly_rent),
-                          agent=agent or locked_unit.agent, renewed_from=renewed_from,
-                          currency=locked_unit.currency, notes=notes, **terms)
+                          agent=agent or default_agent(locked_unit.agent),
+                          renewed_from=renewed_from, currency=locked_unit.currency, notes=notes,
+                          **terms)
             lease.full_clean(exclude=["number", "unit", "tenant", "renewed_from"])
             _overlap_check(lease)
             lease.number = number_take("LS")
@@ -369,7 +379,8 @@ def lease_renew(*, lease: Lease, by=None, start_date: date | None = None,
     # again (staff can still set one on the draft).
     terms["deposit_amount"] = Decimal("0")
     return lease_create(unit=lease.unit, tenant=lease.tenant, start_date=start_date,
-                        end_date=end_date, monthly_rent=monthly_rent, by=by, agent=lease.agent,
+                        end_date=end_date, monthly_rent=monthly_rent, by=by,
+                        agent=default_agent(lease.agent),
                         renewed_from=lease, notes=f"Renewal of {lease.number}", **terms)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
 from realestate.core.querysets import AGENT_BRANCH
 from realestate.properties.choices import ProjectStatus, UnitPurpose, UnitStatus, UnitType
@@ -99,7 +100,7 @@ class Amenity(models.Model):
         return self.name
 
 
-class Unit(TimeStampedModel):
+class Unit(AgentFieldsMixin, TimeStampedModel):
     """The thing sold or let. May stand alone, without a project."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)

@@ -256,7 +256,7 @@ def _convert(reservation, by):
         raise ValidationError(_("Unit %(code)s has no list price: add one to the unit, or add "
                                 "the contract by hand.") % {"code": unit.code})
     return services.contract_create(unit=unit, buyer=reservation.client, price=unit.list_price,
-                                    reservation=reservation, agent=reservation.agent, by=by)
+                                    reservation=reservation, by=by)
 
 
 def _contract_of(reservation):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
 from realestate.core.querysets import AGENT_BRANCH
 from realestate.sales.choices import (
@@ -80,7 +81,7 @@ class PaymentPlan(PlanTerms, TimeStampedModel):
         self.clean_terms()
 
 
-class Reservation(TimeStampedModel):
+class Reservation(AgentFieldsMixin, TimeStampedModel):
     """Holds a unit for a client against a deposit until it expires."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
@@ -123,7 +124,7 @@ class Reservation(TimeStampedModel):
         return reverse("admin:sales_reservation_change", args=[self.pk])
 
 
-class SaleContract(PlanTerms, TimeStampedModel):
+class SaleContract(AgentFieldsMixin, PlanTerms, TimeStampedModel):
     """A sale of a unit to one or more buyers, with the payment plan it was signed on."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from realestate.core.assignments import agents_check, default_agent
 from realestate.core.money import to_money
 from realestate.core.numbering import number_take
 from realestate.core.workflow import step
@@ -60,12 +61,13 @@ def reservation_create(*, unit: Unit, client, deposit: Decimal, expires_at: date
                     % {"code": locked.code, "status": locked.get_status_display().lower()},
                     code="unit_unavailable",
                 )
-            unit_status_change(unit=locked, status=UnitStatus.RESERVED, by=by, workflow=True)
             reservation = Reservation(
-                number=number_take("RS"), unit=locked, client=client, deposit=deposit,
-                currency=locked.currency, expires_at=expires_at, agent=agent or locked.agent,
-                notes=notes,
+                unit=locked, client=client, deposit=deposit, currency=locked.currency,
+                expires_at=expires_at, agent=agent or default_agent(locked.agent), notes=notes,
             )
+            agents_check(reservation)
+            unit_status_change(unit=locked, status=UnitStatus.RESERVED, by=by, workflow=True)
+            reservation.number = number_take("RS")
             if by is not None:
                 reservation._history_user = by
             reservation.save()
@@ -156,7 +158,7 @@ def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Dec
             contract = SaleContract(
                 number=number_take("SC"), unit=locked, buyer=buyer, price=to_money(price),
                 discount=to_money(discount or 0), plan=plan, reservation=reservation,
-                agent=agent or (reservation.agent if reservation else locked.agent),
+                agent=agent or default_agent(reservation.agent if reservation else locked.agent),
                 signing_date=signing_date, currency=locked.currency, notes=notes,
                 handover_date=handover_date or (locked.project.handover_date
                                                 if locked.project_id else None),

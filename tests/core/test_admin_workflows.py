@@ -121,6 +121,7 @@ def test_sales_flow(c):
 
 
 def test_contract_add_with_plan_and_commission(c, su):
+    AgentFactory(user=su)  # only an active agent may be a contract's agent
     unit = UnitFactory(list_price=Decimal("500000.00"), status="available", agent=su)
     plan = PaymentPlanFactory(
         down_payment_percent=Decimal("20"),
@@ -492,6 +493,7 @@ def test_maintenance_add_with_photos(c, settings, tmp_path):
 def test_plain_edits_write_only_their_fields(c, su):
     from realestate.sales.services import reservation_create
 
+    AgentFactory(user=su)  # only an active agent may be a reservation's agent
     unit = UnitFactory(list_price=Decimal("900000"), status="available")
     res = reservation_create(
         unit=unit,

@@ -16,7 +16,13 @@ from import_export.formats import base_formats
 from realestate.properties.choices import UnitStatus
 from realestate.properties.models import Unit
 from realestate.properties.resources import UnitResource
-from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, UserFactory
+from tests.factories import (
+    AgentFactory,
+    BuildingFactory,
+    ProjectFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +202,7 @@ def test_unreadable_file_is_refused(admin_client, inventory):
 
 def test_resource_import_creates_unit_with_point_and_agent_grant(roles):
     project = ProjectFactory(code="palm-villas")
-    agent = UserFactory(username="omar")
+    agent = AgentFactory(user=UserFactory(username="omar")).user
     dataset = tablib.Dataset(headers=[
         "code", "project", "unit_type", "purpose", "status", "bedrooms", "area_sqm",
         "list_price", "latitude", "longitude", "agent",
