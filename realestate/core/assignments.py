@@ -43,7 +43,8 @@ def agents_check(instance, exclude=()) -> None:
         if not is_active_agent(user):
             errors[name] = ValidationError(
                 _("%(user)s is not an active sales agent: choose one of the agents."),
-                code="not_an_agent", params={"user": user},
+                code="not_an_agent",
+                params={"user": user},
             )
     if errors:
         raise ValidationError(errors)

@@ -57,18 +57,25 @@ def form_choices(user, model, obj=None, field="agent"):
 
 def offered(client, user, app_label, model_name, field_name="agent"):
     client.force_login(user)
-    response = client.get(reverse("admin:autocomplete"), {
-        "app_label": app_label, "model_name": model_name, "field_name": field_name,
-        "term": ""})
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""},
+    )
     assert response.status_code == 200
     return {int(row["id"]) for row in response.json()["results"]}
 
 
 def reservation_data(unit, client, agent):
     expires = timezone.localtime() + timedelta(days=5)
-    return {"unit": unit.pk, "client": client.pk, "agent": agent.pk, "deposit": "25000",
-            "expires_at_0": expires.strftime("%Y-%m-%d"), "expires_at_1": "12:00:00",
-            "notes": ""}
+    return {
+        "unit": unit.pk,
+        "client": client.pk,
+        "agent": agent.pk,
+        "deposit": "25000",
+        "expires_at_0": expires.strftime("%Y-%m-%d"),
+        "expires_at_1": "12:00:00",
+        "notes": "",
+    }
 
 
 # --- the admin ------------------------------------------------------------------------------
@@ -76,8 +83,9 @@ def test_reservation_form_refuses_the_accountant_as_agent(admin_client, people):
     _agent, _former, accountant = people
     unit = UnitFactory(status=UnitStatus.AVAILABLE)
 
-    response = admin_client.post(reverse("admin:sales_reservation_add"),
-                                 reservation_data(unit, ClientFactory(), accountant))
+    response = admin_client.post(
+        reverse("admin:sales_reservation_add"), reservation_data(unit, ClientFactory(), accountant)
+    )
 
     assert response.status_code == 200
     assert "agent" in response.context["adminform"].form.errors
@@ -90,8 +98,9 @@ def test_reservation_form_saves_an_active_agent(admin_client, people):
     agent, _former, _accountant = people
     unit = UnitFactory(status=UnitStatus.AVAILABLE)
 
-    response = admin_client.post(reverse("admin:sales_reservation_add"),
-                                 reservation_data(unit, ClientFactory(), agent))
+    response = admin_client.post(
+        reverse("admin:sales_reservation_add"), reservation_data(unit, ClientFactory(), agent)
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Reservation.objects.get().agent == agent
@@ -140,8 +149,7 @@ def test_the_current_agent_of_a_record_stays_a_choice(superuser, people, model):
     assert form_choices(superuser, model, record) == {agent, former}
 
 
-def test_an_unchanged_former_agent_stays_valid_but_a_new_non_agent_is_refused(
-        superuser, people):
+def test_an_unchanged_former_agent_stays_valid_but_a_new_non_agent_is_refused(superuser, people):
     agent, former, accountant = people
     record = ClientFactory(agent=former, email="kept@example.com")
     request = RequestFactory().get("/admin/")
@@ -149,8 +157,11 @@ def test_an_unchanged_former_agent_stays_valid_but_a_new_non_agent_is_refused(
     form_class = admin.site._registry[Client].get_form(request, record)
 
     def bound(agent):
-        data = {name: value for name, value in forms.model_to_dict(record).items()
-                if name in form_class.base_fields and value is not None}
+        data = {
+            name: value
+            for name, value in forms.model_to_dict(record).items()
+            if name in form_class.base_fields and value is not None
+        }
         return form_class(data | {"name": "Kept Client", "agent": agent.pk}, instance=record)
 
     kept = bound(former)
@@ -176,8 +187,13 @@ def test_reservation_service_refuses_a_non_agent(people):
     unit = UnitFactory()
     for wrong in (accountant, former):
         with pytest.raises(ValidationError) as refused:
-            sales.reservation_create(unit=unit, client=ClientFactory(), deposit=Decimal("100"),
-                                     expires_at=in_days(3), agent=wrong)
+            sales.reservation_create(
+                unit=unit,
+                client=ClientFactory(),
+                deposit=Decimal("100"),
+                expires_at=in_days(3),
+                agent=wrong,
+            )
         assert "not an active sales agent" in refused.value.message_dict["agent"][0]
     assert not Reservation.objects.exists()
     unit.refresh_from_db()
@@ -187,14 +203,20 @@ def test_reservation_service_refuses_a_non_agent(people):
 def test_contract_and_lease_services_refuse_a_non_agent(people):
     _agent, _former, accountant = people
     with pytest.raises(ValidationError) as refused:
-        sales.contract_create(unit=UnitFactory(), buyer=ClientFactory(), price=Decimal("1000"),
-                              agent=accountant)
+        sales.contract_create(
+            unit=UnitFactory(), buyer=ClientFactory(), price=Decimal("1000"), agent=accountant
+        )
     assert "agent" in refused.value.message_dict
     unit = UnitFactory(purpose="rent", list_price=None, monthly_rent=Decimal("5000"))
     with pytest.raises(ValidationError) as refused:
-        leasing.lease_create(unit=unit, tenant=ClientFactory(), agent=accountant,
-                             start_date=timezone.localdate(), end_date=None,
-                             term_type="periodic")
+        leasing.lease_create(
+            unit=unit,
+            tenant=ClientFactory(),
+            agent=accountant,
+            start_date=timezone.localdate(),
+            end_date=None,
+            term_type="periodic",
+        )
     assert "agent" in refused.value.message_dict
     assert not SaleContract.objects.exists() and not Lease.objects.exists()
 
@@ -203,12 +225,17 @@ def test_a_former_agent_of_the_unit_is_not_copied_into_a_new_deal(people):
     agent, former, _accountant = people
     unit = UnitFactory(agent=former)
 
-    reservation = sales.reservation_create(unit=unit, client=ClientFactory(),
-                                           deposit=Decimal("0"), expires_at=in_days(3))
+    reservation = sales.reservation_create(
+        unit=unit, client=ClientFactory(), deposit=Decimal("0"), expires_at=in_days(3)
+    )
     assert reservation.agent is None
 
-    mine = sales.reservation_create(unit=UnitFactory(agent=agent), client=ClientFactory(),
-                                    deposit=Decimal("0"), expires_at=in_days(3))
+    mine = sales.reservation_create(
+        unit=UnitFactory(agent=agent),
+        client=ClientFactory(),
+        deposit=Decimal("0"),
+        expires_at=in_days(3),
+    )
     assert mine.agent == agent
 
 
@@ -226,8 +253,9 @@ def test_lease_update_keeps_its_agent_but_refuses_a_new_non_agent(people):
 # --- the importer ----------------------------------------------------------------------------
 def test_unit_import_refuses_a_non_agent(people):
     ProjectFactory(code="palm-villas")
-    dataset = tablib.Dataset(headers=["code", "project", "unit_type", "purpose", "area_sqm",
-                                      "list_price", "agent"])
+    dataset = tablib.Dataset(
+        headers=["code", "project", "unit_type", "purpose", "area_sqm", "list_price", "agent"]
+    )
     dataset.append(["PV-8", "palm-villas", "villa", "sale", "300", "5000000", "accountant"])
 
     result = UnitResource().import_data(dataset, dry_run=False)
