@@ -15,3 +15,8 @@ def format_money(amount, currency: str = "") -> str:
     if amount in (None, ""):
         return "—"
     return f"{currency} {to_money(amount):,.2f}".strip()
+
+
+def percent_text(value) -> str:
+    """``Decimal("10.00")`` -> ``"10"``, ``Decimal("2.50")`` -> ``"2.5"``."""
+    return f"{value.normalize():f}" if value is not None else "—"

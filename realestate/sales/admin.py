@@ -48,7 +48,7 @@ from realestate.core.admin import (
     status_badge,
     status_label,
 )
-from realestate.core.money import format_money
+from realestate.core.money import format_money, percent_text
 from realestate.finance.choices import UNSETTLED, ReceivableStatus
 from realestate.finance.models import Receivable
 from realestate.sales import services
@@ -109,11 +109,6 @@ class PaymentPlanAdmin(BaseAdmin):
     @display(description=_("Contracts"), ordering="contract_total")
     def contract_count(self, obj):
         return obj.contract_total
-
-
-def percent_text(value) -> str:
-    """``Decimal("10.00")`` -> ``"10"``, ``Decimal("2.50")`` -> ``"2.5"``."""
-    return f"{value.normalize():f}" if value is not None else "—"
 
 
 def plan_terms_text(terms) -> str:
@@ -296,7 +291,10 @@ class SaleContractForm(ServiceForm):
 
     def save_through_service(self, by):
         if self.instance.pk:
-            return None  # a draft's edits: a plain save (net price follows price and discount)
+            # A draft's edits: checked like a new contract's, then a plain save (the net
+            # price follows the price and the discount).
+            services.contract_terms_check(contract=self.instance, changed=self.changed_data)
+            return None
         data = self.cleaned_data
         terms = None if data.get("plan") else {f: data[f] for f in SaleContract.TERM_FIELDS}
         return services.contract_create(

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from realestate.core.assignments import agents_check, default_agent
-from realestate.core.money import to_money
+from realestate.core.money import percent_text, to_money
 from realestate.core.numbering import number_take
 from realestate.core.workflow import step
 from realestate.finance import services as finance
 from realestate.finance.choices import UNSETTLED, ReceivableKind, ReceivableStatus
 from realestate.finance.models import Receivable
-from realestate.properties.choices import UnitStatus
+from realestate.properties.choices import ProjectStatus, UnitStatus
 from realestate.properties.models import Unit
 from realestate.properties.services import unit_status_change
 from realestate.sales.choices import (
@@ -160,8 +160,7 @@ def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Dec
                 discount=to_money(discount or 0), plan=plan, reservation=reservation,
                 agent=agent or default_agent(reservation.agent if reservation else locked.agent),
                 signing_date=signing_date, currency=locked.currency, notes=notes,
-                handover_date=handover_date or (locked.project.handover_date
-                                                if locked.project_id else None),
+                handover_date=handover_date or _project_handover(locked, signing_date),
                 commission_rate=commission_rate,
             )
             source = terms or ({f: getattr(plan, f) for f in SaleContract.TERM_FIELDS}
@@ -169,6 +168,7 @@ def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Dec
             for field, value in source.items():
                 setattr(contract, field, value)
             contract.full_clean(exclude=["number", "net_price", "unit", "buyer"])
+            contract_terms_check(contract=contract)
             if by is not None:
                 contract._history_user = by
             contract.save()
@@ -178,6 +178,62 @@ def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Dec
         raise ValidationError(_("Unit %(code)s already has a contract that is not cancelled.")
                               % {"code": unit.code}, code="unit_unavailable") from error
     return contract
+
+
+def _project_handover(unit: Unit, signing_date: date | None) -> date | None:
+    """The project's handover date, for a contract on one of its units: only while it is
+    still to come (a completed project has handed its units over already)."""
+    project = unit.project if unit.project_id else None
+    if project is None or project.status == ProjectStatus.COMPLETED:
+        return None
+    if project.handover_date and project.handover_date >= (signing_date
+                                                           or timezone.localdate()):
+        return project.handover_date
+    return None
+
+
+#: The contract fields each check of ``contract_terms_check`` reads.
+HANDOVER_DATE_FIELDS = {"handover_date", "signing_date"}
+HANDOVER_PLAN_FIELDS = {"plan", "handover_percent"}
+
+
+def contract_terms_check(*, contract: SaleContract, changed=None) -> None:
+    """Refuse a contract whose dates or plan cannot hold for its unit:
+
+    - a handover date before the signing date (before today while the draft has none);
+    - a payment due on handover for a unit of a completed project, whose handover has passed
+      (grace months count from signing, so a post-handover plan is fine).
+
+    ``changed`` (the fields a draft's edit changed) limits the checks to those fields, so an
+    old draft can still be edited; signing checks everything again.
+    """
+    errors = {}
+    if changed is None or HANDOVER_DATE_FIELDS & set(changed):
+        signing = contract.signing_date or timezone.localdate()
+        if contract.handover_date and contract.handover_date < signing:
+            errors["handover_date"] = (
+                _("The handover date %(handover)s is before the signing date %(signing)s.")
+                if contract.signing_date else
+                _("The handover date %(handover)s is in the past: leave it empty for a unit "
+                  "that has been handed over.")
+            ) % {"handover": contract.handover_date, "signing": contract.signing_date}
+    project = contract.unit.project if contract.unit.project_id else None
+    completed = project is not None and project.status == ProjectStatus.COMPLETED
+    if completed and contract.handover_percent and (
+            changed is None or HANDOVER_PLAN_FIELDS & set(changed)):
+        params = {"plan": contract.plan, "project": project, "percent": percent_text(
+            contract.handover_percent)}
+        if contract.plan_id:
+            errors["plan"] = _(
+                "Payment plan “%(plan)s” has %(percent)s%% due on handover, but project "
+                "“%(project)s” is completed: its units have been handed over. Choose a plan "
+                "without a handover payment.") % params
+        else:
+            errors["handover_percent"] = _(
+                "Project “%(project)s” is completed: its units have been handed over, so "
+                "nothing can fall due on handover (%(percent)s%% here). Set it to 0.") % params
+    if errors:
+        raise ValidationError(errors)
 
 
 @step(_lazy("Sign contract"), record="contract")
@@ -205,8 +261,9 @@ def contract_sign(*, contract: SaleContract, by=None, signing_date: date | None 
             raise ValidationError(_("Unit %(code)s is %(status)s: the contract cannot be signed.")
                                   % {"code": unit.code,
                                      "status": unit.get_status_display().lower()})
-        unit_status_change(unit=unit, status=UnitStatus.SOLD, by=by, workflow=True)
         locked.signing_date = signing_date or locked.signing_date or timezone.localdate()
+        contract_terms_check(contract=locked)
+        unit_status_change(unit=unit, status=UnitStatus.SOLD, by=by, workflow=True)
         CONTRACT_FLOW.apply(locked, ContractStatus.SIGNED, by,
                     signing_date=locked.signing_date)
         _schedule_create(locked)
