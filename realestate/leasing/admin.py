@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
-from django.urls import reverse
+from django.http import Http404, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -73,6 +75,7 @@ from realestate.leasing.models import (
     RentCharge,
     Vendor,
 )
+from realestate.properties.models import Unit
 
 LEASE_STATUS_COLOURS = {
     LeaseStatus.DRAFT: WARNING,
@@ -118,12 +121,24 @@ class LeaseForm(ServiceForm):
                   "monthly_rent", "billing_frequency", "billing_day", "deposit_amount",
                   "escalation_percent", "notes"]
 
+    class Media:
+        # Picking the unit fills an empty rent with the unit's listed one (a static file:
+        # the pages run under a Content-Security-Policy without inline scripts).
+        js = ["leasing/lease_form.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and "monthly_rent" in self.fields:
+            self.fields["monthly_rent"].required = False
+            self.fields["monthly_rent"].help_text = _(
+                "Empty: the unit's listed rent. Rent is in the unit's currency.")
+
     def save_through_service(self, by):
         data = self.cleaned_data
         if not self.instance.pk:
             return services.lease_create(
                 unit=data["unit"], tenant=data["tenant"], start_date=data["start_date"],
-                end_date=data.get("end_date"), monthly_rent=data["monthly_rent"],
+                end_date=data.get("end_date"), monthly_rent=data.get("monthly_rent"),
                 agent=data.get("agent"), notes=data.get("notes", ""), by=by,
                 **{field: data[field] for field in self.TERMS if field in data},
             )
@@ -361,6 +376,46 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     def get_inlines(self, request, obj):
         return [] if obj is None else [RentChargeInline, DepositMovementInline]
+
+    # --- a new lease takes the unit's listed rent ----------------------------------------
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        unit = form.base_fields.get("unit")
+        if obj is None and unit is not None:
+            unit.widget.widget.attrs["data-rent-url"] = reverse("admin:leasing_lease_unit_rent")
+        return form
+
+    def get_changeform_initial_data(self, request):
+        # "New lease" on a unit's page opens this form with ?unit=<id>.
+        initial = super().get_changeform_initial_data(request)
+        unit = self._unit_for_rent(request, initial.get("unit"))
+        if unit is not None and unit.monthly_rent is not None:
+            initial.setdefault("monthly_rent", unit.monthly_rent)
+        return initial
+
+    @staticmethod
+    def _unit_for_rent(request, unit_id):
+        if not str(unit_id or "").isdigit():
+            return None
+        return (Unit.objects.restrict(request.user, "view")
+                .only("pk", "monthly_rent", "currency").filter(pk=unit_id).first())
+
+    def get_urls(self):
+        rent = path("unit-rent/", self.admin_site.admin_view(self.unit_rent_view),
+                    name="leasing_lease_unit_rent")
+        return [rent, *super().get_urls()]
+
+    def unit_rent_view(self, request):
+        """``{"monthly_rent": "9500.00", "currency": "AED"}`` of a unit the user may see, for
+        the add form's script; 404 for any other."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        unit = self._unit_for_rent(request, request.GET.get("unit"))
+        if unit is None:
+            raise Http404
+        rent = unit.monthly_rent
+        return JsonResponse({"monthly_rent": None if rent is None else f"{rent:.2f}",
+                             "currency": unit.currency})
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status not in HOLDING_STATUSES:

@@ -34,7 +34,7 @@ from realestate.core.money import format_money
 from realestate.leasing.admin import LEASE_STATUS_COLOURS
 from realestate.leasing.models import Lease
 from realestate.properties import services
-from realestate.properties.choices import ProjectStatus, UnitStatus
+from realestate.properties.choices import ProjectStatus, UnitPurpose, UnitStatus
 from realestate.properties.models import (
     Amenity,
     Building,
@@ -223,6 +223,11 @@ class UnitAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExp
         table = small_table([_("Kind"), _("Number"), _("Party"), _("Dates"), _("Status")],
                             [cells for _when, cells in rows],
                             empty=_("No reservation, sale contract or lease yet."))
+        if obj.purpose != UnitPurpose.SALE and user is not None and user.has_perm(
+                "leasing.add_lease"):
+            # The lease form opens with this unit chosen and its listed rent filled in.
+            more.append(link(f"{reverse('admin:leasing_lease_add')}?unit={obj.pk}",
+                             _("New lease")))
         if not more:
             return table
         return format_html("{}<p class=\"mt-2\">{}</p>", table,
