@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "import_export",
-    "django_q",
     "leaflet",
     "simple_history",
     "django_filters",
@@ -66,6 +65,8 @@ INSTALLED_APPS = [
     "realestate.leasing",
     "realestate.finance",
     "realestate.api",
+    # After the domain apps: realestate.core's qcluster command replaces django-q's.
+    "django_q",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,8 @@ Q_CLUSTER = {
     "label": _("Scheduled jobs"),
     "sync": env.bool("Q_SYNC", default=False),
 }
+#: Seconds `qcluster` may take to stop on SIGTERM: tasks in hand finish or go back to the queue.
+Q_STOP_TIMEOUT = env.int("Q_STOP_TIMEOUT", default=8)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
