@@ -4,7 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test setup setup-test migrate demo lint format clean-db bench-rent bench-scope
+.PHONY: run test setup setup-test migrate demo lint format clean-db bench-rent bench-scope \
+	bench-search
 
 setup:
 	@bash scripts/setup.sh
@@ -53,3 +54,13 @@ bench-scope: setup
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_scope make bench-scope" >&2; exit 2; }
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py bench_scope $(BENCH_ARGS)
+
+# Time the admin's search box over 100,000 units and 100,000 clients, as a superuser and as an
+# agent granted a tenth of them (prints search_superuser_ms=… search_agent_ms=…). PostGIS and
+# a database of its own (it reuses bench-scope's units):
+#   psql -h 127.0.0.1 -U postgres -c 'create database realestate_search'
+#   DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_search make bench-search
+bench-search: setup
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_search make bench-search" >&2; exit 2; }
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py bench_search --explain $(BENCH_ARGS)

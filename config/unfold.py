@@ -41,7 +41,10 @@ UNFOLD = {
     },
     "SIDEBAR": {
         "show_search": True,
+        # The search box opens the command search, which finds records too (core.search).
+        "command_search": True,
         "show_all_applications": False,
         "navigation": SIDEBAR_NAVIGATION,
     },
+    "COMMAND": {"search_callback": "realestate.core.search.search_records"},
 }

@@ -62,34 +62,8 @@ class Command(BaseCommand):
     def handle(self, *args, units, grants, runs, seed, force, reseed, **options):
         if units < 1 or not 1 <= grants <= units or runs < 1:
             raise CommandError("Need --units >= 1, 1 <= --grants <= --units and --runs >= 1.")
-        User = get_user_model()
-        foreign = {
-            "units": Unit.objects.exclude(code__startswith=MARK).count(),
-            "users": User.objects.exclude(username__startswith=USERS).count(),
-        }
-        if any(foreign.values()) and not force:
-            raise CommandError(
-                "This database holds data the benchmark did not create ("
-                + ", ".join(f"{n} {name}" for name, n in foreign.items() if n)
-                + "). Run it on a database of its own, e.g. DATABASE_URL=postgis://postgres@"
-                "127.0.0.1:5432/realestate_scope make bench-scope, or pass --force."
-            )
-        self.stdout.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
-        roles_sync()
-        root, agent = _users()
-        started = time.perf_counter()
-        bench = Unit.objects.filter(code__startswith=MARK)
-        granted = UnitUserObjectPermission.objects.filter(user=agent)
-        if (not reseed and bench.count() == units
-                and bench.filter(agent=agent).count() == grants
-                and granted.count() == 2 * grants):
-            self.stdout.write(f"Reusing the {units} units and {grants} grants seeded earlier.")
-        else:
-            _flush()
-            _seed(random.Random(seed), units, grants, agent)
-            self.stdout.write(f"Seeded {units} units, {grants} granted to the agent, in "
-                              f"{time.perf_counter() - started:.1f}s.")
-        _tidy()
+        root, agent = units_seed(units=units, grants=grants, seed=seed, force=force,
+                                 reseed=reseed, out=self.stdout)
 
         url = reverse("admin:properties_unit_changelist")
         with override_settings(STORAGES=PLAIN_STATIC, DEBUG=False):
@@ -108,6 +82,40 @@ class Command(BaseCommand):
         self.stdout.write(f"unscoped_changelist_ms={statistics.median(unscoped):.1f} "
                           f"scoped_changelist_ms={statistics.median(scoped):.1f} "
                           f"scoped_queries={queries}")
+
+
+def units_seed(*, units: int, grants: int, seed: int, force: bool, reseed: bool, out):
+    """The bench's superuser and agent, and ``units`` units, ``grants`` of them assigned and
+    granted to the agent: seeded, or kept from an earlier run with the same figures."""
+    User = get_user_model()
+    foreign = {
+        "units": Unit.objects.exclude(code__startswith=MARK).count(),
+        "users": User.objects.exclude(username__startswith=USERS).count(),
+    }
+    if any(foreign.values()) and not force:
+        raise CommandError(
+            "This database holds data the benchmark did not create ("
+            + ", ".join(f"{n} {name}" for name, n in foreign.items() if n)
+            + "). Run it on a database of its own, e.g. DATABASE_URL=postgis://postgres@"
+            "127.0.0.1:5432/realestate_scope make bench-scope, or pass --force."
+        )
+    out.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+    roles_sync()
+    root, agent = _users()
+    started = time.perf_counter()
+    bench = Unit.objects.filter(code__startswith=MARK)
+    granted = UnitUserObjectPermission.objects.filter(user=agent)
+    if (not reseed and bench.count() == units
+            and bench.filter(agent=agent).count() == grants
+            and granted.count() == 2 * grants):
+        out.write(f"Reusing the {units} units and {grants} grants seeded earlier.")
+    else:
+        _flush()
+        _seed(random.Random(seed), units, grants, agent)
+        out.write(f"Seeded {units} units, {grants} granted to the agent, in "
+                  f"{time.perf_counter() - started:.1f}s.")
+    _tidy()
+    return root, agent
 
 
 def _users():
