@@ -382,7 +382,8 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         unit = form.base_fields.get("unit")
         if obj is None and unit is not None:
-            unit.widget.widget.attrs["data-rent-url"] = reverse("admin:leasing_lease_unit_rent")
+            widget = getattr(unit.widget, "widget", unit.widget)  # inside the "+" wrapper
+            widget.attrs["data-rent-url"] = reverse("admin:leasing_lease_unit_rent")
         return form
 
     def get_changeform_initial_data(self, request):
