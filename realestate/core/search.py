@@ -6,7 +6,7 @@ document number; units by code; sale contracts, leases, invoices and receipts by
 kind is searched within ``restrict(user, "view")``, a handful of rows at most, and links to
 the record's admin page.
 
-The lookups are chosen for indexes (see ``core/migrations/0002_search_indexes``): codes,
+The lookups are chosen for indexes (see ``core/migrations/0003_search_indexes``): codes,
 numbers, e-mails and document numbers match from their start (``istartswith``), which an
 expression index on ``UPPER(column)`` serves on PostgreSQL; names and phones match anywhere
 (``icontains``), which a ``pg_trgm`` GIN index serves. On SpatiaLite the same lookups scan the

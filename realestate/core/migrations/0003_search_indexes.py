@@ -27,7 +27,7 @@ ANYWHERE = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0001_initial"),
+        ("core", "0002_shared_counters_and_cache_table"),
         ("clients", "0001_initial"),
         ("finance", "0001_initial"),
         ("leasing", "0001_initial"),
