@@ -8,7 +8,7 @@ client's surname and number, a term matching nothing), as a superuser and as the
 ``--explain`` it prints the plans (``EXPLAIN ANALYZE`` on PostgreSQL) of the agent's unit and
 client queries. The last line is the result::
 
-    search_superuser_ms=24.7 search_agent_ms=41.8 search_queries=3
+    search_superuser_ms=13.3 search_agent_ms=22.3 search_queries=3
 
 Run it on a database of its own (``make bench-search``; PostGIS, as in CI): like
 ``bench_scope`` it refuses a database holding data it did not create, unless ``--force``.
