@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from realestate.core.admin_views import view_on_site
 from realestate.core.files import protected_media
 from realestate.core.views import healthz
 
@@ -10,6 +11,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/security/", include("realestate.accounts.urls")),
+    # Ahead of the admin's own "view on site" shortcut (same path and name): records the
+    # user may see only.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("api/", include("realestate.api.urls")),
 ]

@@ -15,7 +15,12 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from realestate.accounts.models import Agent, Branch, RolePolicy, User
 from realestate.accounts.roles import roles_about
 from realestate.accounts.twofactor import remove_devices
-from realestate.core.admin import BaseAdmin, MapAdminMixin, OfferedActionsOnlyMixin
+from realestate.core.admin import (
+    BaseAdmin,
+    MapAdminMixin,
+    MissingIs404Mixin,
+    OfferedActionsOnlyMixin,
+)
 from realestate.core.permissions import assignable_users, is_agent_field
 
 admin.site.unregister(Group)
@@ -81,7 +86,8 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin, ModelAdmin):
+class UserAdmin(MissingIs404Mixin, OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin,
+                ModelAdmin):
     audited_relations = ("groups", "user_permissions")
     form = StaffUserChangeForm
     add_form = UserCreationForm
@@ -150,7 +156,7 @@ class RolePolicyInline(StackedInline):
 
 
 @admin.register(Group)
-class GroupAdmin(MembershipAuditMixin, DjangoGroupAdmin, ModelAdmin):
+class GroupAdmin(MissingIs404Mixin, MembershipAuditMixin, DjangoGroupAdmin, ModelAdmin):
     audited_relations = ("permissions",)
     list_display = ["name", "about", "members"]
 

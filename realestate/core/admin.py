@@ -10,7 +10,8 @@
 - ``ServiceForm`` and ``WorkflowAdmin`` put a record's saving and its status moves through the
   app's services: a service's refusal shows as a form error or an error message, never as a
   half-written record.
-- ``ViewOnlyHistoryAdmin`` shows a record's history without offering to revert it (a revert
+- ``HistoryAdmin`` (``core.history_admin``) shows a record's history, readably, only to those
+  who may see the record; ``ViewOnlyHistoryAdmin`` without offering to revert it (a revert
   would write past the services).
 """
 
@@ -41,15 +42,13 @@ from guardian.admin import GuardedModelAdminMixin, UserManage
 from guardian.core import ObjectPermissionChecker
 from import_export.admin import ExportActionModelAdmin, ImportExportModelAdmin
 from leaflet.admin import LeafletGeoAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import DeletedObject
-from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from unfold.decorators import action, display
 from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
+from realestate.core.history_admin import HistoryAdmin, ViewOnlyHistoryAdmin
 from realestate.core.money import format_money
 from realestate.core.permissions import (
     assignable_users,
@@ -402,6 +401,14 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class MissingIs404Mixin:
+    """A missing record is a 404, as one out of scope is (``ScopedAdminMixin``), not Django's
+    redirect to the admin index; for admins that do not scope by record."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(_("No such record, or not one you may see."))
 
 
 class ReadOnlyInline(ReadOnlyMixin, TabularInline):
@@ -784,44 +791,13 @@ class WorkflowAdmin(StepActionsMixin, BaseAdmin):
         return response
 
 
-class ReadableHistoryContext(HistoricalRecordContextHelper):
-    """History deltas in words: an empty value reads "—" (not "Deleted payment plan
-    (pk=None)"), a choice its label ("Signed", not "signed")."""
-
-    def prepare_delta_change_value(self, change, value):
-        field = self.model._meta.get_field(change.field)
-        if value in (None, "") or (isinstance(value, DeletedObject) and value.pk is None):
-            return "—"
-        if getattr(field, "flatchoices", None) and not isinstance(value, list | dict):
-            return dict(field.flatchoices).get(value, value)
-        return super().prepare_delta_change_value(change, value)
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """A record's history, with readable changes and the reason of each row."""
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return ReadableHistoryContext(self.model, historical_record)
-
-
-class ViewOnlyHistoryAdmin(HistoryAdmin):
-    """History to read, never to revert: a revert saves an old row past the services."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
 __all__ = [
     "BaseAdmin",
     "ConfirmForm",
     "ExportAdmin",
     "ImportExportAdmin",
     "MapAdminMixin",
+    "MissingIs404Mixin",
     "NativeDateInput",
     "ReadOnlyInline",
     "ReadOnlyMixin",

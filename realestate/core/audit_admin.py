@@ -17,11 +17,11 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
-from realestate.core.admin import DANGER, GOOD, INFO, ReadOnlyMixin, link
+from realestate.core.admin import DANGER, GOOD, INFO, MissingIs404Mixin, ReadOnlyMixin, link
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(ReadOnlyMixin, ModelAdmin):
+class LogEntryAdmin(MissingIs404Mixin, ReadOnlyMixin, ModelAdmin):
     list_display = ["action_time", "user", "action", "content_type", "record", "summary"]
     list_select_related = ["user", "content_type"]
     list_filter = [

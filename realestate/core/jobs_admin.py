@@ -5,6 +5,8 @@ from django_q import admin as q_admin
 from django_q.models import Failure, OrmQ, Schedule, Success
 from unfold.admin import ModelAdmin
 
+from realestate.core.admin import MissingIs404Mixin
+
 for model, base in (
     (Schedule, q_admin.ScheduleAdmin),
     (Success, q_admin.TaskAdmin),
@@ -13,4 +15,5 @@ for model, base in (
 ):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-    admin.site.register(model, type(f"Unfold{base.__name__}", (base, ModelAdmin), {}))
+    admin.site.register(
+        model, type(f"Unfold{base.__name__}", (MissingIs404Mixin, base, ModelAdmin), {}))
