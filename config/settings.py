@@ -238,6 +238,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+#: Largest photo accepted (unit and maintenance photos: JPEG, PNG or WebP), in megabytes.
+PHOTO_MAX_MB = env.int("PHOTO_MAX_MB", default=10)
 
 AWS_STORAGE_BUCKET_NAME = env.str("S3_BUCKET", default="")
 if AWS_STORAGE_BUCKET_NAME:

@@ -5,13 +5,14 @@ A model holding files names the record whose scope decides (``file_owner = "unit
 local storage every file under ``MEDIA_URL`` is served by ``protected_media``, which finds the
 row holding the file and answers only if ``restrict(user, "view")`` reaches its owner, for a
 staff session or an API token alike; anything else is a plain 404, as for a missing file.
+Files are served as the type their extension names (``core.uploads``), with ``nosniff``.
 With S3 storage, file links are signed and expire (``AWS_QUERYSTRING_AUTH``).
 """
 
 from __future__ import annotations
 
 import functools
-import mimetypes
+from pathlib import PurePath
 
 from django.apps import apps
 from django.core.files.storage import default_storage
@@ -21,6 +22,8 @@ from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.settings import api_settings
 from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from realestate.core.uploads import content_type_for
 
 
 @functools.cache
@@ -64,7 +67,12 @@ def may_see_file(user, name: str) -> bool:
 def protected_media(request, path: str):
     if not may_see_file(_user(request), path) or not default_storage.exists(path):
         raise Http404("No such file, or not one you may see.")
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+    # The type its validated extension names, never a guess from the content; a file of
+    # another kind (stored before photos were checked) is only offered for download.
+    content_type = content_type_for(path)
+    response = FileResponse(default_storage.open(path, "rb"), filename=PurePath(path).name,
+                            content_type=content_type or "application/octet-stream",
+                            as_attachment=content_type is None)
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0"
     return response

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
+from realestate.core.uploads import PhotoField
 from realestate.leasing.choices import (
     BillingFrequency,
     DepositMovement,
@@ -216,7 +217,7 @@ def maintenance_photo_path(instance, filename):
 class MaintenancePhoto(models.Model):
     request = models.ForeignKey(MaintenanceRequest, on_delete=models.CASCADE,
                                 related_name="photos")
-    image = models.ImageField(_("image"), upload_to=maintenance_photo_path)
+    image = PhotoField(_("image"), upload_to=maintenance_photo_path)
     caption = models.CharField(_("caption"), max_length=160, blank=True)
 
     #: Whoever may see the request may see its photos (see core.files).

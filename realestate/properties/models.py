@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
 from realestate.core.querysets import AGENT_BRANCH
+from realestate.core.uploads import PhotoField
 from realestate.properties.choices import ProjectStatus, UnitPurpose, UnitStatus, UnitType
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -211,7 +212,7 @@ def unit_photo_path(instance, filename):
 
 class UnitPhoto(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("image"), upload_to=unit_photo_path)
+    image = PhotoField(_("image"), upload_to=unit_photo_path)
     caption = models.CharField(_("caption"), max_length=160, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
