@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -338,6 +339,17 @@ LEAFLET_CONFIG = {
     if MAP_TILES_URL
     else [],
 }
+
+# --- Content-Security-Policy (see config/csp.py) --------------------------------------------
+from config.csp import content_security_policy, storage_origins  # noqa: E402
+
+CONTENT_SECURITY_POLICY = content_security_policy(
+    env,
+    map_tiles_url=MAP_TILES_URL,
+    storage=storage_origins(bucket=AWS_STORAGE_BUCKET_NAME,
+                            endpoint_url=env.str("S3_ENDPOINT_URL", default=None),
+                            region=env.str("S3_REGION", default=None)),
+)
 
 # --- Import / export ----------------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
