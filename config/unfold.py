@@ -18,6 +18,11 @@ UNFOLD = {
     "ENVIRONMENT": "realestate.core.dashboard.environment_label",
     "DASHBOARD_CALLBACK": "realestate.core.dashboard.dashboard_callback",
     "STYLES": [lambda request: static("core/admin.css")],
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml",
+         "href": lambda request: static("core/favicon.svg")},
+        {"rel": "icon", "sizes": "48x48", "href": lambda request: static("core/favicon.ico")},
+    ],
     "COLORS": {
         "primary": {
             "50": "oklch(97.7% .014 308.299)",

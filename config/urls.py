@@ -5,11 +5,17 @@ from django.views.generic import RedirectView
 
 from realestate.core.admin_views import view_on_site
 from realestate.core.files import protected_media
-from realestate.core.views import healthz
+from realestate.core.views import favicon, healthz
+
+# Error pages in the admin's look (JSON under /api/), also for PermissionDenied in the admin.
+handler403 = "realestate.core.errors.permission_denied"
+handler404 = "realestate.core.errors.page_not_found"
+handler500 = "realestate.core.errors.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/security/", include("realestate.accounts.urls")),
     # Ahead of the admin's own "view on site" shortcut (same path and name): records the
     # user may see only.

@@ -19,7 +19,7 @@ def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs)
 class AccountsConfig(AppConfig):
     name = "realestate.accounts"
     label = "accounts"
-    verbose_name = "Staff and agents"
+    verbose_name = "Organisation"
 
     def ready(self):
         post_migrate.connect(roles_sync_after_migrate, dispatch_uid="accounts-roles-sync")

@@ -42,6 +42,7 @@ def list_or_add(model_label: str):
             return _admin_url(model_label, "add")
         return _admin_url(model_label, "changelist")
 
+    target.model_label = model_label  # read by breadcrumb_names
     return target
 
 
@@ -120,3 +121,17 @@ SIDEBAR_NAVIGATION = [
         model_link(_("Queued jobs"), "django_q.OrmQ", "pending"),
     ]),
 ]
+
+
+def breadcrumb_names() -> dict[str, tuple[str, str]]:
+    """A model's list path -> (section title, item title) in the sidebar: the admin's page
+    headers name a model's pages as the sidebar does (``core/templates/unfold/helpers/
+    header_title.html``), where Django would say "Administration › Log entries" for the
+    audit log or "Authentication and Authorization › Groups" for roles."""
+    names = {}
+    for group in SIDEBAR_NAVIGATION:
+        for item in group["items"]:
+            label = getattr(item["link"], "model_label", None)
+            if label:
+                names[_admin_url(label, "changelist")] = (group["title"], item["title"])
+    return names

@@ -1,10 +1,11 @@
-"""Operational endpoints."""
+"""Operational endpoints, and the site's icon."""
 
 import uuid
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,3 +43,14 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
     )
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "core" / "favicon.ico"
+
+
+@require_GET
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for on pages that name no icon (JSON, files)."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -77,8 +77,6 @@ def page(live_server, offline_map):
             connections.close_all()
 
 
-
-
 @pytest.fixture
 def log_in(page, live_server):
     """Log ``username`` (password "pass") in through the admin's login form."""
@@ -93,3 +91,30 @@ def log_in(page, live_server):
         page.wait_for_url(f"{live_server.url}{next_url}")
 
     return go
+
+
+#: Chromium's own hints (autocomplete attributes and the like) are not the page's doing.
+IGNORED_CONSOLE = ("[DOM]",)
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with ``page.violations`` and ``page.console`` filled as it runs."""
+    page.violations = []
+    page.console = []
+    page.expose_binding("reportViolation", lambda source, text: page.violations.append(text))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => window.reportViolation("
+        "`${location.pathname}: ${e.violatedDirective} blocked ${e.blockedURI} "
+        "(${e.sourceFile}:${e.lineNumber}) ${e.sample}`));"
+    )
+    page.on(
+        "console",
+        lambda message: (
+            None
+            if message.text.startswith(IGNORED_CONSOLE)
+            else page.console.append(f"{message.type}: {message.text} @ {page.url}")
+        ),
+    )
+    page.on("pageerror", lambda error: page.console.append(f"pageerror: {error} @ {page.url}"))
+    return page

@@ -10,32 +10,6 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-#: Chromium's own hints (autocomplete attributes and the like) are not the page's doing.
-IGNORED_CONSOLE = ("[DOM]",)
-
-
-@pytest.fixture
-def watched(page):
-    """The page, with ``page.violations`` and ``page.console`` filled as it runs."""
-    page.violations = []
-    page.console = []
-    page.expose_binding("reportViolation", lambda source, text: page.violations.append(text))
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e => window.reportViolation("
-        "`${location.pathname}: ${e.violatedDirective} blocked ${e.blockedURI} "
-        "(${e.sourceFile}:${e.lineNumber}) ${e.sample}`));"
-    )
-    page.on(
-        "console",
-        lambda message: (
-            None
-            if message.text.startswith(IGNORED_CONSOLE)
-            else page.console.append(f"{message.type}: {message.text} @ {page.url}")
-        ),
-    )
-    page.on("pageerror", lambda error: page.console.append(f"pageerror: {error} @ {page.url}"))
-    return page
-
 
 def settle(page):
     page.wait_for_load_state("networkidle")
