@@ -48,12 +48,25 @@ API_MESSAGES = {
 
 
 def error_page(
-    request, status: int, title: str, message: str, icon: str, staff_allowed: bool = True
+    request,
+    status: int,
+    title: str,
+    message: str,
+    icon: str,
+    staff_allowed: bool = True,
+    reason: str = "",
 ) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": _(API_MESSAGES[status])}, status=status)
     home = reverse("admin:index")
-    page = {"title": title, "message": message, "icon": icon, "status": status, "home_url": home}
+    page = {
+        "title": title,
+        "message": message,
+        "reason": reason,
+        "icon": icon,
+        "status": status,
+        "home_url": home,
+    }
     try:
         if staff_allowed and _is_staff(request):
             context = {
@@ -80,12 +93,14 @@ def error_page(
 
 
 def permission_denied(request, exception=None):
+    # A refusal that says why (a workflow step's rule: "... benefits you") shows its reason.
     return error_page(
         request,
         403,
         _("Not allowed"),
         _("You may not open this page. If your work needs it, ask an administrator for access."),
         "block",
+        reason=str(exception or ""),
     )
 
 

@@ -33,6 +33,18 @@ def test_refused_admin_page_is_a_403_in_the_admin(client, roles):
     assert b'id="nav-sidebar"' in response.content  # inside the admin, sidebar and all
 
 
+def test_a_refusal_that_says_why_shows_its_reason(rf, superuser):
+    from django.core.exceptions import PermissionDenied
+
+    from realestate.core.errors import permission_denied
+
+    request = rf.get("/admin/")
+    request.user = superuser
+    response = permission_denied(request, PermissionDenied("You may not approve your own <b>."))
+    looks_like_the_admin(response, 403, "You may not open this page")
+    assert b"You may not approve your own &lt;b&gt;." in response.content
+
+
 def test_missing_page_is_a_404_in_the_admin_for_staff(admin_client):
     response = admin_client.get("/admin/properties/unit/987654/change/")
     looks_like_the_admin(response, 404, "There is no such page")
