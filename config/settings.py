@@ -346,9 +346,11 @@ from config.csp import content_security_policy, storage_origins  # noqa: E402
 CONTENT_SECURITY_POLICY = content_security_policy(
     env,
     map_tiles_url=MAP_TILES_URL,
-    storage=storage_origins(bucket=AWS_STORAGE_BUCKET_NAME,
-                            endpoint_url=env.str("S3_ENDPOINT_URL", default=None),
-                            region=env.str("S3_REGION", default=None)),
+    storage=storage_origins(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=None),
+        region=env.str("S3_REGION", default=None),
+    ),
 )
 
 # --- Import / export ----------------------------------------------------------------------

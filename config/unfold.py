@@ -19,8 +19,11 @@ UNFOLD = {
     "DASHBOARD_CALLBACK": "realestate.core.dashboard.dashboard_callback",
     "STYLES": [lambda request: static("core/admin.css")],
     "SITE_FAVICONS": [
-        {"rel": "icon", "type": "image/svg+xml",
-         "href": lambda request: static("core/favicon.svg")},
+        {
+            "rel": "icon",
+            "type": "image/svg+xml",
+            "href": lambda request: static("core/favicon.svg"),
+        },
         {"rel": "icon", "sizes": "48x48", "href": lambda request: static("core/favicon.ico")},
     ],
     "COLORS": {

@@ -16,4 +16,5 @@ for model, base in (
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(
-        model, type(f"Unfold{base.__name__}", (MissingIs404Mixin, base, ModelAdmin), {}))
+        model, type(f"Unfold{base.__name__}", (MissingIs404Mixin, base, ModelAdmin), {})
+    )
