@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from realestate.core import signals
+        from realestate.core import search, signals
 
         signals._connect()
+        search.site_search_uncached()

@@ -135,3 +135,25 @@ def search_records(request, term: str) -> list[SearchResult]:
                 )
             )
     return results
+
+
+def site_search_uncached() -> None:
+    """unfold keeps each user's search results for five minutes: a record whose access was
+    just withdrawn would still be listed. The admin site's search computes them afresh."""
+    import hashlib
+    import types
+
+    from django.contrib import admin
+    from django.core.cache import cache
+    from django.utils.encoding import force_bytes
+
+    site = admin.site
+    cached_search = type(site).search
+
+    def search(self, request, extra_context=None):
+        term = (request.GET.get("s") or "").lower()
+        base = force_bytes(f"{request.user.pk}_{term}")
+        cache.delete(f"unfold_search_{hashlib.sha256(base).hexdigest()}")
+        return cached_search(self, request, extra_context)
+
+    site.search = types.MethodType(search, site)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from guardian.shortcuts import remove_perm
 
 from realestate.core.permissions import grant
 from realestate.core.search import KINDS, PER_KIND, search_records
@@ -168,3 +169,16 @@ def test_the_search_box_opens_the_command_search(admin_client):
     # The sidebar's box dispatches "opencommand" (unfold's command search, which calls
     # core.search) instead of filtering menu items only.
     assert "$dispatch('opencommand')" in html
+
+
+def test_withdrawn_access_is_not_remembered_by_the_search(client, roles):
+    """unfold keeps search results for five minutes; a record whose grant was just withdrawn
+    must not be listed any more."""
+    mine = ClientFactory(name="Yusuf Remembered")
+    user = UserFactory(username="was-granted")
+    grant(mine, user, actions=("view",))
+    assert change_url(mine) in links(searched(client, user, "yusuf"))
+
+    remove_perm("clients.view_client", user, mine)
+
+    assert change_url(mine) not in links(searched(client, user, "yusuf"))
