@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "realestate.leasing",
     "realestate.finance",
     "realestate.api",
+    "realestate.backoffice",
     # After the domain apps: realestate.core's qcluster command replaces django-q's.
     "django_q",
 ]

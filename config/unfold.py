@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from realestate.core.navigation import SIDEBAR_NAVIGATION
+from realestate.backoffice.navigation import SIDEBAR_NAVIGATION
 
 UNFOLD = {
     "SITE_TITLE": _("Real-estate back office"),
@@ -15,8 +15,8 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_BACK_BUTTON": True,
-    "ENVIRONMENT": "realestate.core.dashboard.environment_label",
-    "DASHBOARD_CALLBACK": "realestate.core.dashboard.dashboard_callback",
+    "ENVIRONMENT": "realestate.backoffice.dashboard.environment_label",
+    "DASHBOARD_CALLBACK": "realestate.backoffice.dashboard.dashboard_callback",
     "STYLES": [lambda request: static("core/admin.css")],
     "SITE_FAVICONS": [
         {
@@ -49,10 +49,10 @@ UNFOLD = {
     },
     "SIDEBAR": {
         "show_search": True,
-        # The search box opens the command search, which finds records too (core.search).
+        # The search box opens the command search, which finds records too (backoffice.search).
         "command_search": True,
         "show_all_applications": False,
         "navigation": SIDEBAR_NAVIGATION,
     },
-    "COMMAND": {"search_callback": "realestate.core.search.search_records"},
+    "COMMAND": {"search_callback": "realestate.backoffice.search.search_records"},
 }

@@ -7,7 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from realestate.core import search, signals
+        from realestate.core import signals
 
         signals._connect()
-        search.site_search_uncached()

@@ -24,8 +24,6 @@ from guardian.models import (
 from guardian.shortcuts import assign_perm, remove_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from realestate.core.querysets import q_or
-
 
 def can_manage_grants(user) -> bool:
     """Whether the user may hand out access: grant single records by hand, or change a field
@@ -187,6 +185,16 @@ def granted_id_subqueries(user, model: type[models.Model], action: str) -> list[
         else:
             subqueries.append(rows.values("content_object_id"))
     return subqueries
+
+
+def q_or(conditions: list[Q]) -> Q | bool:
+    """The conditions OR-ed together; False (no row) when there are none."""
+    if not conditions:
+        return False
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
 
 
 def path_model(model: type[models.Model], path: str) -> type[models.Model]:

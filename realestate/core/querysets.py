@@ -16,7 +16,6 @@ grow with the number of grants.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 
 ACTIONS = ("view", "change", "delete")
 
@@ -36,11 +35,3 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         return self.filter(condition)
 
-
-def q_or(conditions: list[Q]) -> Q | bool:
-    if not conditions:
-        return False
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined |= condition
-    return combined

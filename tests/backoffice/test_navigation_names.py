@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import resolve
 
-from realestate.core.navigation import SIDEBAR_NAVIGATION
+from realestate.backoffice.navigation import SIDEBAR_NAVIGATION
 from tests import factories
 
 pytestmark = pytest.mark.django_db

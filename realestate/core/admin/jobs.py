@@ -5,7 +5,7 @@ from django_q import admin as q_admin
 from django_q.models import Failure, OrmQ, Schedule, Success
 from unfold.admin import ModelAdmin
 
-from realestate.core.admin import MissingIs404Mixin
+from realestate.core.admin.base import MissingIs404Mixin
 
 for model, base in (
     (Schedule, q_admin.ScheduleAdmin),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from realestate.core.navigation import breadcrumb_names
+from realestate.backoffice.navigation import breadcrumb_names
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from realestate.accounts.roles import (
     SALES_AGENT,
     SALES_MANAGER,
 )
-from realestate.core.navigation import SIDEBAR_NAVIGATION
+from realestate.backoffice.navigation import SIDEBAR_NAVIGATION
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

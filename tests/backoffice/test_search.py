@@ -11,7 +11,7 @@ from django.urls import reverse
 from guardian.shortcuts import remove_perm
 
 from realestate.core.permissions import grant
-from realestate.core.search import KINDS, PER_KIND, search_records
+from realestate.backoffice.search import KINDS, PER_KIND, search_records
 from tests.factories import (
     ClientFactory,
     LeaseFactory,
@@ -167,7 +167,7 @@ def test_the_search_box_opens_the_command_search(admin_client):
     html = admin_client.get(reverse("admin:index")).content.decode()
 
     # The sidebar's box dispatches "opencommand" (unfold's command search, which calls
-    # core.search) instead of filtering menu items only.
+    # backoffice.search) instead of filtering menu items only.
     assert "$dispatch('opencommand')" in html
 
 

@@ -29,7 +29,7 @@ from django.urls import reverse
 from realestate.clients.models import Client, ClientUserObjectPermission
 from realestate.core.management.commands import bench_scope
 from realestate.core.permissions import grants_bulk_assign
-from realestate.core.search import KINDS, search_records
+from realestate.backoffice.search import KINDS, search_records
 from realestate.properties.models import Unit
 
 CLIENT_MAIL = "@bench-search.invalid"

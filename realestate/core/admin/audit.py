@@ -17,7 +17,8 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
-from realestate.core.admin import DANGER, GOOD, INFO, MissingIs404Mixin, ReadOnlyMixin, link
+from realestate.core.admin.base import MissingIs404Mixin, ReadOnlyMixin
+from realestate.core.admin.display import DANGER, GOOD, INFO, link
 
 
 @admin.register(LogEntry)
