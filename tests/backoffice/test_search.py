@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from guardian.shortcuts import remove_perm
 
-from realestate.core.permissions import grant
 from realestate.backoffice.search import KINDS, PER_KIND, search_records
+from realestate.core.permissions import grant
 from tests.factories import (
     ClientFactory,
     LeaseFactory,

@@ -26,10 +26,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from realestate.backoffice.search import KINDS, search_records
 from realestate.clients.models import Client, ClientUserObjectPermission
 from realestate.core.management.commands import bench_scope
 from realestate.core.permissions import grants_bulk_assign
-from realestate.backoffice.search import KINDS, search_records
 from realestate.properties.models import Unit
 
 CLIENT_MAIL = "@bench-search.invalid"
