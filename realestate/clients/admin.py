@@ -1,8 +1,5 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -15,6 +12,7 @@ from unfold.widgets import UnfoldAdminTextareaWidget
 from realestate.clients import services
 from realestate.clients.choices import (
     LEAD_STATUS_FLOW,
+    VIEWING_STATUS_FLOW,
     LeadStatus,
     LostReason,
     ViewingStatus,
@@ -22,42 +20,17 @@ from realestate.clients.choices import (
 from realestate.clients.models import Client, Lead, Viewing
 from realestate.clients.resources import ClientResource
 from realestate.core.admin import (
-    DANGER,
-    GOOD,
-    INFO,
-    NEUTRAL,
-    WARNING,
     BaseAdmin,
     ExportAdmin,
     HistoryAdmin,
+    PanelsMixin,
     ScopedInline,
     StepAction,
     StepActionsMixin,
     ViewOnlyHistoryAdmin,
     confirm,
-    link,
-    money,
-    small_table,
     status_badge,
 )
-from realestate.finance import services as finance
-from realestate.finance.models import Payment, Receivable
-
-LEAD_STATUS_COLOURS = {
-    LeadStatus.NEW: INFO,
-    LeadStatus.CONTACTED: INFO,
-    LeadStatus.QUALIFIED: WARNING,
-    LeadStatus.VIEWING: WARNING,
-    LeadStatus.NEGOTIATION: WARNING,
-    LeadStatus.WON: GOOD,
-    LeadStatus.LOST: DANGER,
-}
-VIEWING_STATUS_COLOURS = {
-    ViewingStatus.SCHEDULED: INFO,
-    ViewingStatus.DONE: GOOD,
-    ViewingStatus.CANCELLED: NEUTRAL,
-    ViewingStatus.NO_SHOW: DANGER,
-}
 
 
 class LeadInline(ScopedInline):
@@ -71,7 +44,7 @@ class LeadInline(ScopedInline):
 
 
 @admin.register(Client)
-class ClientAdmin(HistoryAdmin, ExportAdmin):
+class ClientAdmin(PanelsMixin, HistoryAdmin, ExportAdmin):
     resource_classes = [ClientResource]
     list_display = ["name", "kind", "email", "phone", "source", "agent", "id_expiry"]
     list_select_related = ["agent"]
@@ -85,52 +58,6 @@ class ClientAdmin(HistoryAdmin, ExportAdmin):
         (_("Identity"), {"fields": ["id_type", "id_number", "id_expiry"]}),
         (_("Relationship"), {"fields": ["agent", "source", "portal_user", "notes"]}),
     ]
-    readonly_fields = ["account_balance", "account_records"]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self._may_see_money(request):
-            return fieldsets
-        obj._viewer = request.user  # the account panel counts only what this user may see
-        return [*fieldsets, (_("Account"), {"fields": ["account_balance", "account_records"]})]
-
-    def _may_see_money(self, request) -> bool:
-        receivables = admin.site._registry.get(Receivable)
-        return bool(receivables and receivables.has_view_permission(request))
-
-    @admin.display(description=_("Balance and ageing"))
-    def account_balance(self, obj):
-        if obj.pk is None:
-            return "—"
-        balance = finance.client_balance(obj)
-        currency = settings.DEFAULT_CURRENCY
-        ageing = balance["ageing"]
-        totals = small_table(
-            [_("Charged"), _("Received"), _("Credit"), _("Due"), _("Overdue")],
-            [[money(balance[key], currency)
-              for key in ("charged", "received", "credit", "due", "overdue")]],
-        )
-        buckets = small_table(
-            [_("Not yet late"), _("1–30 days"), _("31–60 days"), _("61–90 days"),
-             _("Over 90 days")],
-            [[money(ageing[key], currency)
-              for key in ("current", "1_30", "31_60", "61_90", "over_90")]],
-        )
-        return format_html('<div class="flex flex-col gap-3 w-full">{}{}</div>', totals, buckets)
-
-    @admin.display(description=_("Records"))
-    def account_records(self, obj):
-        if obj.pk is None:
-            return "—"
-        user = getattr(obj, "_viewer", None)
-        lines = []
-        for model, label in ((Receivable, _("%(n)s receivable(s)")),
-                             (Payment, _("%(n)s payment(s)"))):
-            rows = model.objects.restrict(user, "view").filter(client=obj)
-            url = (reverse(f"admin:finance_{model._meta.model_name}_changelist")
-                   + f"?client__id__exact={obj.pk}")
-            lines.append(link(url, label % {"n": rows.count()}))
-        return format_html("{} · {}", *lines)
 
 
 class LeadForm(forms.ModelForm):
@@ -181,7 +108,7 @@ class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
         (_("Notes"), {"fields": ["notes"]}),
     ]
     form = LeadForm
-    lead_status = status_badge("status", LEAD_STATUS_COLOURS)
+    lead_status = status_badge("status", LEAD_STATUS_FLOW)
     actions_detail = ["advance"]
     steps = {
         "advance": StepAction(
@@ -241,7 +168,7 @@ class ViewingAdmin(StepActionsMixin, BaseAdmin):
     readonly_fields = ["status"]
     fields = ["client", "unit", "lead", "agent", "scheduled_at", "status", "feedback"]
     date_hierarchy = "scheduled_at"
-    viewing_status = status_badge("status", VIEWING_STATUS_COLOURS)
+    viewing_status = status_badge("status", VIEWING_STATUS_FLOW)
     actions_detail = ["mark_done", "mark_no_show", "mark_cancelled"]
     steps = {
         "mark_done": _viewing_step(

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from realestate.core.choices import Flow
+from realestate.core.choices import DANGER, GOOD, INFO, NEUTRAL, WARNING, Flow
 
 
 class ClientKind(models.TextChoices):
@@ -51,6 +51,15 @@ LEAD_STATUS_FLOW = Flow(
         LeadStatus.LOST: {LeadStatus.CONTACTED},
         LeadStatus.WON: set(),
     },
+    colours={
+        LeadStatus.NEW: INFO,
+        LeadStatus.CONTACTED: INFO,
+        LeadStatus.QUALIFIED: WARNING,
+        LeadStatus.VIEWING: WARNING,
+        LeadStatus.NEGOTIATION: WARNING,
+        LeadStatus.WON: GOOD,
+        LeadStatus.LOST: DANGER,
+    },
     side={LeadStatus.LOST},
 )
 OPEN_LEAD_STATUSES = frozenset(_OPEN_LEAD)
@@ -78,5 +87,11 @@ VIEWING_STATUS_FLOW = Flow(
     {
         ViewingStatus.SCHEDULED: {ViewingStatus.DONE, ViewingStatus.CANCELLED,
                                   ViewingStatus.NO_SHOW},
+    },
+    colours={
+        ViewingStatus.SCHEDULED: INFO,
+        ViewingStatus.DONE: GOOD,
+        ViewingStatus.CANCELLED: NEUTRAL,
+        ViewingStatus.NO_SHOW: DANGER,
     },
 )

@@ -1,8 +1,10 @@
-"""Status flows: each stateful model declares its allowed transitions once, here-shaped.
+"""Statuses, defined once: their labels, badge colours and allowed moves.
 
-An app's ``choices.py`` defines a ``TextChoices`` status class and a ``Flow`` over it; the
-app's services move a record with ``flow.apply(record, target, by)`` (or check first with
-``flow.check(current, target)``).
+An app's ``choices.py`` defines a ``TextChoices`` class and, beside it, a ``Palette`` (labels
+and colours, for a status computed from amounts, such as a receivable's) or a ``Flow`` (a
+palette with allowed transitions). The app's services move a record with
+``flow.apply(record, target, by)``; admin badges, buttons and filters, and the API, ask the same
+object (``status_badge(field, flow)``, ``flow.forward(status)``).
 """
 
 from __future__ import annotations
@@ -11,13 +13,33 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 
+#: Badge colours by meaning (unfold's label colours), shared by every app's statuses.
+GOOD, INFO, WARNING, DANGER, NEUTRAL = "success", "info", "warning", "danger", ""
 
-class Flow:
-    """The allowed transitions of one status field."""
+
+class Palette:
+    """The labels and badge colours of one choices class: every value has a colour."""
+
+    def __init__(self, choices, colours: Mapping[str, str]):
+        missing = set(choices.values) - set(colours)
+        if missing:
+            raise ValueError(f"{choices.__name__}: no colour for {sorted(missing)}")
+        self.choices = choices
+        self.colours = {str(value): colour for value, colour in colours.items()}
+
+    def colour(self, value) -> str:
+        return self.colours.get(value, NEUTRAL)
+
+    def label(self, value) -> str:
+        return str(dict(self.choices.choices).get(value, value))
+
+
+class Flow(Palette):
+    """A status field's palette and its allowed transitions."""
 
     def __init__(self, choices, transitions: Mapping[str, Iterable[str]],
-                 side: Iterable[str] = ()):
-        self.choices = choices
+                 colours: Mapping[str, str], side: Iterable[str] = ()):
+        super().__init__(choices, colours)
         self.transitions = {source: frozenset(targets) for source, targets in transitions.items()}
         #: States off the main line (a lost lead): never the "next" step forward.
         self.side = frozenset(side)

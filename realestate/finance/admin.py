@@ -36,12 +36,8 @@ from unfold.widgets import (
 
 from realestate.clients.models import Client
 from realestate.core.admin import (
-    DANGER,
-    GOOD,
-    INFO,
-    NEUTRAL,
-    WARNING,
     BaseAdmin,
+    Panel,
     ReadOnlyInline,
     ReadOnlyMixin,
     ReasonForm,
@@ -55,14 +51,17 @@ from realestate.core.admin import (
     link,
     money,
     money_column,
+    panel_register,
     small_table,
     status_badge,
     status_label,
 )
 from realestate.core.dates import add_months, month_start
-from realestate.core.money import format_money, to_money
-from realestate.finance import services
+from realestate.core.money import format_money, percent_text, to_money
+from realestate.finance import selectors, services
 from realestate.finance.choices import (
+    PAYMENT_STATUS,
+    RECEIVABLE_STATUS,
     UNSETTLED,
     LateFeeMethod,
     PaymentMethod,
@@ -79,19 +78,7 @@ from realestate.finance.models import (
     Receivable,
 )
 from realestate.finance.pdf import payment_receipt_pdf
-from realestate.sales.admin import percent_text
 
-RECEIVABLE_STATUS_COLOURS = {
-    ReceivableStatus.OPEN: INFO,
-    ReceivableStatus.PARTIALLY_PAID: WARNING,
-    ReceivableStatus.PAID: GOOD,
-    ReceivableStatus.OVERDUE: DANGER,
-    ReceivableStatus.VOID: NEUTRAL,
-}
-PAYMENT_STATUS_COLOURS = {
-    PaymentStatus.POSTED: GOOD,
-    PaymentStatus.REVERSED: DANGER,
-}
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -127,7 +114,7 @@ class ReceivableAllocationInline(ReadOnlyInline):
 
     @display(description=_("Payment"))
     def payment_status(self, obj):
-        return status_label(obj.payment, PAYMENT_STATUS_COLOURS)
+        return status_label(obj.payment, PAYMENT_STATUS)
 
 
 @admin.register(Receivable)
@@ -153,7 +140,7 @@ class ReceivableAdmin(RecordPaymentMixin, ReadOnlyMixin, ViewOnlyHistoryAdmin, S
     readonly_fields = ["number", "status_display", "amount_display", "paid_display",
                        "balance_display"]
     inlines = [ReceivableAllocationInline]
-    receivable_status = status_badge("status", RECEIVABLE_STATUS_COLOURS)
+    receivable_status = status_badge("status", RECEIVABLE_STATUS)
     actions_detail = ["record_payment", "void"]
     steps = {
         "void": StepAction(
@@ -184,7 +171,7 @@ class ReceivableAdmin(RecordPaymentMixin, ReadOnlyMixin, ViewOnlyHistoryAdmin, S
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, RECEIVABLE_STATUS_COLOURS)
+        return status_label(obj, RECEIVABLE_STATUS)
 
 
 # --- payments -----------------------------------------------------------------------------
@@ -285,7 +272,7 @@ class PaymentAllocationInline(ReadOnlyInline):
 
     @display(description=_("Invoice status"))
     def receivable_status(self, obj):
-        return status_label(obj.receivable, RECEIVABLE_STATUS_COLOURS)
+        return status_label(obj.receivable, RECEIVABLE_STATUS)
 
 
 @admin.register(Payment)
@@ -313,7 +300,7 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     # Cheque details only for a cheque; the posted payment's page (no method input) shows all.
     conditional_fields = dict.fromkeys(("cheque_number", "cheque_bank", "cheque_date"),
                                        "typeof method === 'undefined' || method == 'cheque'")
-    payment_status = status_badge("status", PAYMENT_STATUS_COLOURS)
+    payment_status = status_badge("status", PAYMENT_STATUS)
 
     add_fieldsets = [
         (None, {
@@ -405,7 +392,7 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, PAYMENT_STATUS_COLOURS)
+        return status_label(obj, PAYMENT_STATUS)
 
     @display(description=_("Reversal"))
     def reversal_display(self, obj):
@@ -570,15 +557,10 @@ class GenerateStatementsForm(BaseDialogForm):
         months = recent_months()
         self.fields["month"].choices = months
         self.fields["month"].initial = months[1][0]  # last month, the usual one
-        self.fields["owners"].queryset = owners_with_units(request.user)
+        self.fields["owners"].queryset = selectors.owners_with_units(request.user)
         if not self.fields["owners"].queryset.exists():
             self.fields["owners"].help_text = _("No client owns a unit yet: set the owner on "
                                                 "the units first.")
-
-
-def owners_with_units(user):
-    return (Client.objects.restrict(user, "view").filter(owned_units__isnull=False)
-            .distinct().order_by("name"))
 
 
 @admin.register(OwnerStatement)
@@ -667,7 +649,7 @@ class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
                              "replaced."), _("Generate"), GenerateStatementsForm))
     def generate(self, request, form):
         month = date.fromisoformat(form.cleaned_data["month"])
-        owners = form.cleaned_data["owners"] or owners_with_units(request.user)
+        owners = form.cleaned_data["owners"] or selectors.owners_with_units(request.user)
         made = self._generate(request, owners, month)
         if made:
             self.message_user(request, _("%(count)s statement(s) generated for %(month)s.")
@@ -678,3 +660,44 @@ class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
         url = (reverse("admin:finance_ownerstatement_changelist")
                + f"?period_start_from={month.isoformat()}&period_start_to={month.isoformat()}")
         return self.go(request, url)
+
+
+# --- on a client's page ---------------------------------------------------------------------
+def _account_balance(client, user):
+    balance = selectors.client_balance(client)
+    currency = settings.DEFAULT_CURRENCY
+    ageing = balance["ageing"]
+    totals = small_table(
+        [_("Charged"), _("Received"), _("Credit"), _("Due"), _("Overdue")],
+        [[money(balance[key], currency)
+          for key in ("charged", "received", "credit", "due", "overdue")]],
+    )
+    buckets = small_table(
+        [_("Not yet late"), _("1–30 days"), _("31–60 days"), _("61–90 days"), _("Over 90 days")],
+        [[money(ageing[key], currency) for key in ("current", "1_30", "31_60", "61_90",
+                                                   "over_90")]],
+    )
+    return format_html('<div class="flex flex-col gap-3 w-full">{}{}</div>', totals, buckets)
+
+
+def _account_records(client, user):
+    lines = []
+    for model, label in ((Receivable, _("%(n)s receivable(s)")), (Payment, _("%(n)s payment(s)"))):
+        rows = model.objects.restrict(user, "view").filter(client=client)
+        url = (reverse(f"admin:finance_{model._meta.model_name}_changelist")
+               + f"?client__id__exact={client.pk}")
+        lines.append(link(url, label % {"n": rows.count()}))
+    return format_html("{} · {}", *lines)
+
+
+def _may_see_money(request) -> bool:
+    receivables = admin.site._registry.get(Receivable)
+    return bool(receivables and receivables.has_view_permission(request))
+
+
+panel_register(Client, Panel(
+    _("Account"),
+    (("account_balance", _("Balance and ageing"), _account_balance),
+     ("account_records", _("Records"), _account_records)),
+    visible=_may_see_money,
+))

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from realestate.core.choices import DANGER, GOOD, INFO, NEUTRAL, WARNING, Palette
+
 
 class ReceivableKind(models.TextChoices):
     INSTALMENT = "instalment", _("Instalment")
@@ -18,6 +20,15 @@ class ReceivableStatus(models.TextChoices):
     VOID = "void", _("Void")
 
 
+#: A receivable's status follows from its amounts and due date (``receivable_status``).
+RECEIVABLE_STATUS = Palette(ReceivableStatus, {
+    ReceivableStatus.OPEN: INFO,
+    ReceivableStatus.PARTIALLY_PAID: WARNING,
+    ReceivableStatus.PAID: GOOD,
+    ReceivableStatus.OVERDUE: DANGER,
+    ReceivableStatus.VOID: NEUTRAL,
+})
+
 #: Statuses of receivables that still expect money.
 UNSETTLED = (ReceivableStatus.OPEN, ReceivableStatus.PARTIALLY_PAID, ReceivableStatus.OVERDUE)
 
@@ -33,6 +44,12 @@ class PaymentMethod(models.TextChoices):
 class PaymentStatus(models.TextChoices):
     POSTED = "posted", _("Posted")
     REVERSED = "reversed", _("Reversed")
+
+
+PAYMENT_STATUS = Palette(PaymentStatus, {
+    PaymentStatus.POSTED: GOOD,
+    PaymentStatus.REVERSED: DANGER,
+})
 
 
 class LateFeeMethod(models.TextChoices):

@@ -1,6 +1,6 @@
-"""Demo money: rent and deposit payments (cheques, a post-dated cheque, one bounced and
-reversed), late-fee policies with the fees they charge, and last month's owner statements.
-Used by ``seed_demo`` after the sales and leasing demo, through the finance services.
+"""Demo money: late-fee policies with the fees they charge, and last month's owner
+statements. Used by ``seed_demo`` around the sales and leasing demo (which pay their invoices
+with ``pay``), through the finance services.
 
 ``pay`` is shared with the sales demo: it posts one payment allocated to the receivables
 given, oldest first, the way staff would pick them.
@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from realestate.clients.models import Client
-from realestate.core.dates import add_months, month_start
+from realestate.core.dates import month_start
 from realestate.core.money import to_money
 from realestate.finance import services
 from realestate.finance.choices import (
@@ -22,10 +22,8 @@ from realestate.finance.choices import (
     LateFeeMethod,
     LateFeeRecurrence,
     PaymentMethod,
-    ReceivableKind,
 )
 from realestate.finance.models import LateFeePolicy, Payment, Receivable
-from realestate.leasing.choices import BILLING_MONTHS
 from realestate.properties.models import Project
 
 BANKS = ["Emirates NBD", "Abu Dhabi Commercial Bank", "Mashreq", "First Abu Dhabi Bank",
@@ -69,25 +67,22 @@ def pay(rng, *, client, receivables, received_on: date, method: str, by=None,
     )
 
 
-def seed(rng, *, users, leasing: dict | None = None) -> dict:
-    if LateFeePolicy.objects.exists():
-        return {}
+def policies(rng, *, users) -> None:
+    """The company's late-fee policies (before any rent is paid)."""
+    if not LateFeePolicy.objects.exists():
+        _policies()
+
+
+def seed(rng, *, users) -> dict:
+    """Late fees on what is overdue by now, and last month's owner statements."""
     today = timezone.localdate()
-    by = users["admin"]
-    _policies()
-    leasing = leasing or {}
-    payments = bounced = 0
-    for lease, payer in leasing.get("payers", []):
-        made, reversal = _rent_payments(rng, lease, payer, today, by)
-        payments += made
-        bounced += reversal
     fees = services.late_fees_apply(today)
     last_month = month_start(month_start(today) - timedelta(days=1))
     owners = Client.objects.filter(owned_units__isnull=False).distinct().order_by("pk")
-    statements = [services.owner_statement_generate(owner=owner, month=last_month)
+    statements = [services.owner_statement_generate(owner=owner, month=last_month,
+                                                    by=users["accountant"])
                   for owner in owners]
-    return {"payments": payments, "reversals": bounced, "late_fees": fees,
-            "statements": statements}
+    return {"late_fees": fees, "statements": statements}
 
 
 def _policies() -> None:
@@ -103,75 +98,3 @@ def _policies() -> None:
             grace_days=3, method=LateFeeMethod.FIXED, fixed_amount=Decimal("250.00"),
             recurrence=LateFeeRecurrence.PER_PERIOD,
         )
-
-
-#: How each kind of tenant pays: the method, and what is left unpaid.
-PAYER_METHODS = {
-    "prompt": [PaymentMethod.TRANSFER, PaymentMethod.CARD, PaymentMethod.ONLINE],
-    "partial": [PaymentMethod.CASH],
-    "late": [PaymentMethod.TRANSFER],
-    "bounced": [PaymentMethod.CHEQUE],
-    "pdc": [PaymentMethod.CHEQUE],
-}
-
-
-def _rent_payments(rng, lease, payer: str, today: date, by) -> tuple[int, int]:
-    """Pay a lease's deposit and rent as this kind of tenant does; returns (payments,
-    reversals)."""
-    tenant = lease.tenant
-    due = list(Receivable.objects.filter(lease=lease, kind__in=(ReceivableKind.RENT,
-                                                                ReceivableKind.DEPOSIT),
-                                         due_date__lte=today, status__in=UNSETTLED)
-               .order_by("due_date", "pk"))
-    rents = [r for r in due if r.kind == ReceivableKind.RENT]
-    skip, half = set(), None
-    if payer == "late" and rents:
-        skip = {r.pk for r in rents[-2:]}  # two months behind: overdue, and charged late fees
-    elif payer == "partial" and rents:
-        half = rents[-1].pk
-    elif payer == "prompt" and rents and rents[-1].due_date > today - timedelta(days=3):
-        skip = {rents[-1].pk}  # this month's rent not in yet, still within grace
-    made = 0
-    last_cheque = None
-    for receivable in due:
-        if receivable.pk in skip:
-            continue
-        on = min(receivable.due_date + timedelta(days=rng.randint(0, 4)), today)
-        method = rng.choice(PAYER_METHODS[payer])
-        if receivable.kind == ReceivableKind.DEPOSIT:
-            method = PaymentMethod.TRANSFER if payer != "pdc" else PaymentMethod.CHEQUE
-        amount = None
-        if receivable.pk == half:
-            amount = to_money(receivable.amount / 2)
-        payment = pay(rng, client=tenant, receivables=[receivable], received_on=on,
-                      method=method, by=by, amount=amount,
-                      note="Part payment, rest promised next week" if amount else "")
-        if payment is not None:
-            made += 1
-            if method == PaymentMethod.CHEQUE and receivable.kind == ReceivableKind.RENT:
-                last_cheque = payment
-    reversals = 0
-    if payer == "bounced" and last_cheque is not None:
-        services.payment_reverse(payment=last_cheque, by=by,
-                                 reason="Cheque returned unpaid by the bank: insufficient funds")
-        reversals = 1
-    if payer == "pdc":
-        # The cheque for the next period, dated the day it falls due: held as credit until
-        # that period is invoiced.
-        next_due = _next_due(lease, today)
-        services.payment_post(
-            client=tenant, amount=lease.monthly_rent * BILLING_MONTHS[lease.billing_frequency],
-            method=PaymentMethod.CHEQUE, received_on=today, by=by, allocate=False,
-            note=f"Post-dated cheque for the rent due {next_due:%d %b %Y}",
-            **method_details(rng, PaymentMethod.CHEQUE, today, cheque_date=next_due),
-        )
-        made += 1
-    return made, reversals
-
-
-def _next_due(lease, today: date) -> date:
-    charge = (lease.rent_charges.filter(due_date__gt=today, receivable__isnull=True)
-              .order_by("due_date").first())
-    if charge is not None:
-        return charge.due_date
-    return add_months(month_start(today), 1).replace(day=lease.billing_day)

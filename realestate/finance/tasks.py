@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from realestate.core.dates import month_start
 from realestate.core.schedules import JobSchedule
-from realestate.finance import services
+from realestate.finance import selectors, services
 
 SCHEDULES = [
     JobSchedule(
@@ -29,12 +29,9 @@ def late_fees_apply() -> str:
 
 
 def owner_statements_generate() -> str:
-    from realestate.clients.models import Client
-
     last_month = month_start(month_start(timezone.localdate()) - timedelta(days=1))
-    owners = Client.objects.filter(owned_units__isnull=False).distinct()
     count = 0
-    for owner in owners:
+    for owner in selectors.owners_with_units():
         services.owner_statement_generate(owner=owner, month=last_month)
         count += 1
     return f"{count} owner statement(s) for {last_month:%B %Y}"

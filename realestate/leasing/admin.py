@@ -33,11 +33,6 @@ from unfold.widgets import (
 )
 
 from realestate.core.admin import (
-    DANGER,
-    GOOD,
-    INFO,
-    NEUTRAL,
-    WARNING,
     BaseAdmin,
     NativeDateInput,
     ReadOnlyInline,
@@ -57,15 +52,16 @@ from realestate.core.admin import (
     status_label,
 )
 from realestate.core.money import format_money, to_money
-from realestate.finance.choices import UNSETTLED, ReceivableStatus
+from realestate.finance.choices import RECEIVABLE_STATUS, UNSETTLED, ReceivableStatus
 from realestate.leasing import services
 from realestate.leasing.choices import (
     HOLDING_STATUSES,
+    LEASE_FLOW,
     MAINTENANCE_FLOW,
+    PRIORITY,
     DepositMovement,
     LeaseStatus,
     MaintenanceStatus,
-    Priority,
 )
 from realestate.leasing.models import (
     DepositTransaction,
@@ -75,35 +71,9 @@ from realestate.leasing.models import (
     RentCharge,
     Vendor,
 )
+from realestate.properties.choices import UnitPurpose
+from realestate.properties.deals import DealKind, deal_kind_register
 from realestate.properties.models import Unit
-
-LEASE_STATUS_COLOURS = {
-    LeaseStatus.DRAFT: WARNING,
-    LeaseStatus.ACTIVE: GOOD,
-    LeaseStatus.ENDED: NEUTRAL,
-    LeaseStatus.TERMINATED: DANGER,
-}
-MAINTENANCE_STATUS_COLOURS = {
-    MaintenanceStatus.OPEN: INFO,
-    MaintenanceStatus.IN_PROGRESS: WARNING,
-    MaintenanceStatus.COMPLETED: GOOD,
-    MaintenanceStatus.CLOSED: NEUTRAL,
-    MaintenanceStatus.DEFERRED: NEUTRAL,
-    MaintenanceStatus.DECLINED: DANGER,
-}
-PRIORITY_COLOURS = {
-    Priority.LOW: NEUTRAL,
-    Priority.NORMAL: INFO,
-    Priority.HIGH: WARNING,
-    Priority.URGENT: DANGER,
-}
-RECEIVABLE_STATUS_COLOURS = {
-    ReceivableStatus.OPEN: INFO,
-    ReceivableStatus.PARTIALLY_PAID: WARNING,
-    ReceivableStatus.PAID: GOOD,
-    ReceivableStatus.OVERDUE: DANGER,
-    ReceivableStatus.VOID: NEUTRAL,
-}
 
 
 # --- leases -------------------------------------------------------------------------------
@@ -168,7 +138,7 @@ class RentChargeInline(ReadOnlyInline):
         if receivable is None:
             return label_html(_("Not invoiced"))
         return format_html("{} {}", link(receivable.get_absolute_url(), receivable.number),
-                           status_label(receivable, RECEIVABLE_STATUS_COLOURS))
+                           status_label(receivable, RECEIVABLE_STATUS))
 
 
 class DepositMovementInline(ReadOnlyInline):
@@ -330,7 +300,7 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
                                     "on": data["on"], "note": data.get("note", "")},
         ),
     }
-    lease_status = status_badge("status", LEASE_STATUS_COLOURS)
+    lease_status = status_badge("status", LEASE_FLOW)
 
     terms = (_("Rent and terms"), {
         "fields": ["term_type", "start_date", "end_date", "monthly_rent", "billing_frequency",
@@ -435,7 +405,7 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, LEASE_STATUS_COLOURS)
+        return status_label(obj, LEASE_FLOW)
 
     deposit_display = money_column("deposit_amount", _("Deposit"))
 
@@ -563,8 +533,8 @@ class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     search_fields = ["number", "title", "unit__code"]
     autocomplete_fields = ["unit", "reported_by_client", "vendor"]
     inlines = [MaintenancePhotoInline]
-    maintenance_status = status_badge("status", MAINTENANCE_STATUS_COLOURS)
-    priority_badge = status_badge("priority", PRIORITY_COLOURS, _("Priority"))
+    maintenance_status = status_badge("status", MAINTENANCE_FLOW)
+    priority_badge = status_badge("priority", PRIORITY, _("Priority"))
 
     add_fieldsets = [
         (None, {"fields": ["unit", "reported_by_client", "category", "priority", "title",
@@ -609,7 +579,7 @@ class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, MAINTENANCE_STATUS_COLOURS)
+        return status_label(obj, MAINTENANCE_FLOW)
 
     @display(description=_("Expense"))
     def expense_link(self, obj):
@@ -619,3 +589,18 @@ class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
         url = reverse("admin:finance_expense_change", args=[expense.pk])
         return link(url, f"{format_money(expense.amount, expense.currency)} · "
                          f"{expense.incurred_on:%d %b %Y}")
+
+
+# --- on a unit's page -----------------------------------------------------------------------
+def _new_lease_link(user, unit):
+    """The lease form, with this unit chosen and its listed rent filled in."""
+    if unit.purpose == UnitPurpose.SALE or not user.has_perm("leasing.add_lease"):
+        return None
+    return f"{reverse('admin:leasing_lease_add')}?unit={unit.pk}", _("New lease")
+
+
+deal_kind_register(DealKind(
+    Lease, _("Lease"), "tenant", "start_date", LEASE_FLOW,
+    lambda lease: f"{lease.start_date:%d %b %Y} → "
+    + (f"{lease.end_date:%d %b %Y}" if lease.end_date else str(_("open"))),
+    new_link=_new_lease_link))

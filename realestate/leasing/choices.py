@@ -1,8 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from realestate.core.choices import Flow
-from realestate.sales.choices import FREQUENCY_MONTHS, Frequency  # noqa: F401  (shared)
+from realestate.core.choices import DANGER, GOOD, INFO, NEUTRAL, WARNING, Flow, Palette
 
 
 class LeaseStatus(models.TextChoices):
@@ -17,6 +16,12 @@ LEASE_FLOW = Flow(
     {
         LeaseStatus.DRAFT: {LeaseStatus.ACTIVE, LeaseStatus.TERMINATED},
         LeaseStatus.ACTIVE: {LeaseStatus.ENDED, LeaseStatus.TERMINATED},
+    },
+    colours={
+        LeaseStatus.DRAFT: WARNING,
+        LeaseStatus.ACTIVE: GOOD,
+        LeaseStatus.ENDED: NEUTRAL,
+        LeaseStatus.TERMINATED: DANGER,
     },
 )
 #: Leases that hold their unit: two of these may not overlap in time.
@@ -67,6 +72,14 @@ MAINTENANCE_FLOW = Flow(
         MaintenanceStatus.IN_PROGRESS: {MaintenanceStatus.COMPLETED, MaintenanceStatus.DEFERRED},
         MaintenanceStatus.COMPLETED: {MaintenanceStatus.CLOSED, MaintenanceStatus.IN_PROGRESS},
     },
+    colours={
+        MaintenanceStatus.OPEN: INFO,
+        MaintenanceStatus.IN_PROGRESS: WARNING,
+        MaintenanceStatus.COMPLETED: GOOD,
+        MaintenanceStatus.CLOSED: NEUTRAL,
+        MaintenanceStatus.DEFERRED: NEUTRAL,
+        MaintenanceStatus.DECLINED: DANGER,
+    },
 )
 
 
@@ -86,3 +99,11 @@ class Priority(models.TextChoices):
     NORMAL = "normal", _("Normal")
     HIGH = "high", _("High")
     URGENT = "urgent", _("Urgent")
+
+
+PRIORITY = Palette(Priority, {
+    Priority.LOW: NEUTRAL,
+    Priority.NORMAL: INFO,
+    Priority.HIGH: WARNING,
+    Priority.URGENT: DANGER,
+})

@@ -6,7 +6,7 @@ vendors and costs. Used by ``seed_demo``; everything moves through the leasing s
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,8 +14,13 @@ from django.utils import timezone
 from realestate.clients.models import Client
 from realestate.core.dates import add_months, month_start
 from realestate.core.money import to_money
+from realestate.finance import services as finance
+from realestate.finance.choices import UNSETTLED, PaymentMethod, ReceivableKind
+from realestate.finance.demo import method_details, pay
+from realestate.finance.models import Receivable
 from realestate.leasing import services
 from realestate.leasing.choices import (
+    BILLING_MONTHS,
     BillingFrequency,
     DepositMovement,
     MaintenanceCategory,
@@ -198,3 +203,88 @@ def _maintenance(leases: list[Lease], vacant: list[Unit], by) -> None:
                 status == MaintenanceStatus.IN_PROGRESS else None,
                 cost=Decimal(cost) if cost and status == MaintenanceStatus.COMPLETED else None,
             )
+
+
+# --- the tenants pay: rent and deposits (cheques, a post-dated cheque, one bounced) ---------
+def rent_payments(rng, *, users, leasing: dict) -> dict:
+    """Each tenant pays their deposit and rent the way their kind of payer does; the
+    accountant posts the payments and reverses the bounced cheque."""
+    today = timezone.localdate()
+    payments = bounced = 0
+    for lease, payer in leasing.get("payers", []):
+        made, reversal = _rent_payments(rng, lease, payer, today, users["accountant"])
+        payments += made
+        bounced += reversal
+    return {"payments": payments, "reversals": bounced}
+
+
+#: How each kind of tenant pays: the method, and what is left unpaid.
+PAYER_METHODS = {
+    "prompt": [PaymentMethod.TRANSFER, PaymentMethod.CARD, PaymentMethod.ONLINE],
+    "partial": [PaymentMethod.CASH],
+    "late": [PaymentMethod.TRANSFER],
+    "bounced": [PaymentMethod.CHEQUE],
+    "pdc": [PaymentMethod.CHEQUE],
+}
+
+
+def _rent_payments(rng, lease, payer: str, today: date, by) -> tuple[int, int]:
+    """Pay a lease's deposit and rent as this kind of tenant does; returns (payments,
+    reversals)."""
+    tenant = lease.tenant
+    due = list(Receivable.objects.filter(lease=lease, kind__in=(ReceivableKind.RENT,
+                                                                ReceivableKind.DEPOSIT),
+                                         due_date__lte=today, status__in=UNSETTLED)
+               .order_by("due_date", "pk"))
+    rents = [r for r in due if r.kind == ReceivableKind.RENT]
+    skip, half = set(), None
+    if payer == "late" and rents:
+        skip = {r.pk for r in rents[-2:]}  # two months behind: overdue, and charged late fees
+    elif payer == "partial" and rents:
+        half = rents[-1].pk
+    elif payer == "prompt" and rents and rents[-1].due_date > today - timedelta(days=3):
+        skip = {rents[-1].pk}  # this month's rent not in yet, still within grace
+    made = 0
+    last_cheque = None
+    for receivable in due:
+        if receivable.pk in skip:
+            continue
+        on = min(receivable.due_date + timedelta(days=rng.randint(0, 4)), today)
+        method = rng.choice(PAYER_METHODS[payer])
+        if receivable.kind == ReceivableKind.DEPOSIT:
+            method = PaymentMethod.TRANSFER if payer != "pdc" else PaymentMethod.CHEQUE
+        amount = None
+        if receivable.pk == half:
+            amount = to_money(receivable.amount / 2)
+        payment = pay(rng, client=tenant, receivables=[receivable], received_on=on,
+                      method=method, by=by, amount=amount,
+                      note="Part payment, rest promised next week" if amount else "")
+        if payment is not None:
+            made += 1
+            if method == PaymentMethod.CHEQUE and receivable.kind == ReceivableKind.RENT:
+                last_cheque = payment
+    reversals = 0
+    if payer == "bounced" and last_cheque is not None:
+        finance.payment_reverse(payment=last_cheque, by=by,
+                                 reason="Cheque returned unpaid by the bank: insufficient funds")
+        reversals = 1
+    if payer == "pdc":
+        # The cheque for the next period, dated the day it falls due: held as credit until
+        # that period is invoiced.
+        next_due = _next_due(lease, today)
+        finance.payment_post(
+            client=tenant, amount=lease.monthly_rent * BILLING_MONTHS[lease.billing_frequency],
+            method=PaymentMethod.CHEQUE, received_on=today, by=by, allocate=False,
+            note=f"Post-dated cheque for the rent due {next_due:%d %b %Y}",
+            **method_details(rng, PaymentMethod.CHEQUE, today, cheque_date=next_due),
+        )
+        made += 1
+    return made, reversals
+
+
+def _next_due(lease, today: date) -> date:
+    charge = (lease.rent_charges.filter(due_date__gt=today, receivable__isnull=True)
+              .order_by("due_date").first())
+    if charge is not None:
+        return charge.due_date
+    return add_months(month_start(today), 1).replace(day=lease.billing_day)

@@ -10,29 +10,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
-    Case,
-    CharField,
-    DateField,
-    DateTimeField,
-    DecimalField,
-    F,
     Q,
     Sum,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import (
-    Cast,
-    Concat,
-    ExtractDay,
-    ExtractYear,
-    Greatest,
-    Length,
-    LPad,
-    RowNumber,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,12 +22,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from realestate.core.assignments import default_agent
 from realestate.core.dates import add_months, month_end, month_start
 from realestate.core.money import to_money
-from realestate.core.numbering import WIDTH as NUMBER_WIDTH
 from realestate.core.numbering import number_take, numbers_lock
 from realestate.core.workflow import step
 from realestate.finance import services as finance
-from realestate.finance.choices import ExpenseCategory, ReceivableKind, ReceivableStatus
-from realestate.finance.models import Expense, Receivable
+from realestate.finance.choices import ExpenseCategory, ReceivableKind
+from realestate.finance.models import Receivable
 from realestate.leasing.choices import (
     HOLDING_STATUSES,
     LEASE_FLOW,
@@ -238,75 +218,7 @@ def rent_invoices_issue(*, month: date | None = None, batch_size: int = 5000) ->
         due = RentCharge.objects.filter(period_start__range=(first, last),
                                         receivable__isnull=True,
                                         lease__status=LeaseStatus.ACTIVE)
-        return rent_charges_invoice(due, year=first.year)
-
-
-def rent_charges_invoice(charges, *, year: int) -> int:
-    """Invoice ``charges`` (uninvoiced rent charges) in one INSERT … SELECT, numbered from
-    the invoice counter, which stays locked until the caller's transaction ends."""
-    counter = numbers_lock(finance.INVOICE_PREFIX, year=year)
-    created = _rent_receivables_insert(charges, first_number=counter.last_value + 1,
-                                       year=year, today=timezone.localdate())
-    counter.last_value += created
-    counter.save(update_fields=["last_value"])
-    return created
-
-
-def _date_text(field: str):
-    """``field`` as ``f"{day:%d %b %Y}"`` (``05 Mar 2026``), computed by the database."""
-    def text(expression):
-        return Cast(expression, CharField())
-
-    months = [When(**{f"{field}__month": month},
-                   then=Value(date(2000, month, 1).strftime("%b"))) for month in range(1, 13)]
-    return Concat(LPad(text(ExtractDay(field)), 2, Value("0")), Value(" "),
-                  Case(*months, output_field=CharField()), Value(" "),
-                  text(ExtractYear(field)), output_field=CharField())
-
-
-def _rent_receivables_insert(charges, *, first_number: int, year: int, today: date) -> int:
-    """One receivable per rent charge in ``charges``, written by a single INSERT … SELECT:
-    numbered ``INV-<year>-…`` from ``first_number`` in charge order, described
-    ``Rent <lease> 01 Mar 2026–31 Mar 2026``, issued ``today`` and open. The rows never
-    travel through Python, so 100,000 of them take seconds. Returns how many were written."""
-    position = Cast(Window(RowNumber(), order_by=F("pk").asc()) + Value(first_number - 1),
-                    CharField())
-    now = timezone.now()
-    columns = {  # receivable column: what the charge gives it
-        "number": Concat(Value(f"{finance.INVOICE_PREFIX}-{year}-"),
-                         LPad(position, Greatest(Value(NUMBER_WIDTH), Length(position)),
-                              Value("0")), output_field=CharField()),
-        "client": F("lease__tenant_id"),
-        "unit": F("lease__unit_id"),
-        "kind": Value(ReceivableKind.RENT, output_field=CharField()),
-        "lease": F("lease_id"),
-        "rent_charge": F("pk"),
-        "currency": F("currency"),
-        "description": Concat(Value("Rent "), F("lease__number"), Value(" "),
-                              _date_text("period_start"), Value("–"),
-                              _date_text("period_end"), output_field=CharField()),
-        "issue_date": Value(today, output_field=DateField()),
-        "due_date": F("due_date"),
-        "amount": F("amount"),
-        "amount_paid": Value(Decimal("0.00"), output_field=DecimalField(max_digits=14,
-                                                                        decimal_places=2)),
-        "status": Value(ReceivableStatus.OPEN, output_field=CharField()),
-        "created_at": Value(now, output_field=DateTimeField()),
-        "updated_at": Value(now, output_field=DateTimeField()),
-    }
-    aliases = {name: f"new_{name}" for name in columns}
-    select = (charges.order_by()
-              .annotate(**{aliases[name]: value for name, value in columns.items()})
-              .values(*aliases.values()))
-    connection = connections[Receivable.objects.db]
-    quote = connection.ops.quote_name
-    sql, params = select.query.sql_with_params()
-    targets = ", ".join(quote(Receivable._meta.get_field(name).column) for name in columns)
-    picked = ", ".join(f"q.{quote(alias)}" for alias in aliases.values())
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(Receivable._meta.db_table)} ({targets}) "
-                       f"SELECT {picked} FROM ({sql}) q", params)
-        return cursor.rowcount
+        return finance.receivables_issue_for_rent_charges(charges=due, year=first.year)
 
 
 def _lease_close(lease: Lease, status: str, by, on: date, reason: str = "") -> Lease:
@@ -485,12 +397,11 @@ def maintenance_status_change(*, request: MaintenanceRequest, status: str, by=No
             fields["completed_on"] = timezone.localdate()
         MAINTENANCE_FLOW.apply(locked, status, by, **fields)
         if status == MaintenanceStatus.COMPLETED and locked.cost:
-            Expense.objects.update_or_create(
-                maintenance_request=locked,
-                defaults={"unit_id": locked.unit_id, "category": ExpenseCategory.MAINTENANCE,
-                          "amount": locked.cost, "currency": locked.currency,
-                          "incurred_on": locked.completed_on, "vendor": locked.vendor,
-                          "description": f"{locked.number} {locked.title}"},
+            finance.expense_book(
+                maintenance_request=locked, unit=locked.unit, amount=locked.cost,
+                currency=locked.currency, incurred_on=locked.completed_on,
+                vendor=locked.vendor, category=ExpenseCategory.MAINTENANCE,
+                description=f"{locked.number} {locked.title}",
             )
     request.status = locked.status
     return locked

@@ -13,10 +13,6 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import action, display
 
 from realestate.core.admin import (
-    DANGER,
-    GOOD,
-    INFO,
-    WARNING,
     BaseAdmin,
     ImportExportAdmin,
     MapAdminMixin,
@@ -31,10 +27,9 @@ from realestate.core.admin import (
     status_badge,
 )
 from realestate.core.money import format_money
-from realestate.leasing.admin import LEASE_STATUS_COLOURS
-from realestate.leasing.models import Lease
 from realestate.properties import services
-from realestate.properties.choices import ProjectStatus, UnitPurpose, UnitStatus
+from realestate.properties.choices import PROJECT_STATUS, UNIT_STATUS_FLOW, UnitStatus
+from realestate.properties.deals import DEAL_KINDS
 from realestate.properties.models import (
     Amenity,
     Building,
@@ -45,21 +40,6 @@ from realestate.properties.models import (
 )
 from realestate.properties.pdf import unit_fact_sheet_pdf
 from realestate.properties.resources import UnitResource
-from realestate.sales.admin import CONTRACT_STATUS_COLOURS, RESERVATION_STATUS_COLOURS
-from realestate.sales.models import Reservation, SaleContract
-
-UNIT_STATUS_COLOURS = {
-    UnitStatus.AVAILABLE: GOOD,
-    UnitStatus.RESERVED: WARNING,
-    UnitStatus.SOLD: INFO,
-    UnitStatus.LEASED: INFO,
-    UnitStatus.OFF_MARKET: DANGER,
-}
-PROJECT_STATUS_COLOURS = {
-    ProjectStatus.PLANNING: "",
-    ProjectStatus.UNDER_CONSTRUCTION: WARNING,
-    ProjectStatus.COMPLETED: GOOD,
-}
 
 
 class BuildingInline(ScopedInline):
@@ -86,7 +66,7 @@ class ProjectAdmin(MapAdminMixin, BaseAdmin):
         (_("Dates"), {"fields": ["launch_date", "handover_date"]}),
         (_("Location"), {"fields": ["location", "boundary"]}),
     ]
-    project_status = status_badge("status", PROJECT_STATUS_COLOURS)
+    project_status = status_badge("status", PROJECT_STATUS)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(unit_total=Count("units", distinct=True))
@@ -177,7 +157,7 @@ class UnitAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExp
                            _("The unit is available again for reservations and leases."),
                            _("Return to market"))),
     }
-    unit_status = status_badge("status", UNIT_STATUS_COLOURS)
+    unit_status = status_badge("status", UNIT_STATUS_FLOW)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -189,22 +169,14 @@ class UnitAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExp
 
     @display(description=_("History"))
     def deal_history(self, obj):
-        """Reservations, sale contracts and leases of the unit: three bounded queries."""
+        """The unit's deals (reservations, sale contracts, leases: the kinds their apps register
+        in ``properties.deals``), newest first: one bounded query per kind."""
         if obj.pk is None:
             return "—"
         user = getattr(obj, "_viewer", None)
-        sources = [
-            (Reservation, _("Reservation"), "client", "created_at", RESERVATION_STATUS_COLOURS,
-             lambda r: f"{r.created_at:%d %b %Y} → {r.expires_at:%d %b %Y}"),
-            (SaleContract, _("Sale contract"), "buyer", "created_at", CONTRACT_STATUS_COLOURS,
-             lambda c: (f"{_('signed')} {c.signing_date:%d %b %Y}" if c.signing_date
-                        else f"{_('drafted')} {c.created_at:%d %b %Y}")),
-            (Lease, _("Lease"), "tenant", "start_date", LEASE_STATUS_COLOURS,
-             lambda lease: f"{lease.start_date:%d %b %Y} → "
-                           + (f"{lease.end_date:%d %b %Y}" if lease.end_date else str(_("open")))),
-        ]
         rows, more = [], []
-        for model, kind, party, newest, colours, dates in sources:
+        for deal in DEAL_KINDS:
+            model, kind, party, newest = deal.model, deal.label, deal.party, deal.newest
             queryset = (model.objects.restrict(user, "view").filter(unit=obj)
                         .select_related(party).order_by(f"-{newest}", "-pk"))
             records = list(queryset[:DEAL_HISTORY_LIMIT + 1])
@@ -212,22 +184,20 @@ class UnitAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExp
                                 "_changelist") + f"?unit__id__exact={obj.pk}")
             if len(records) > DEAL_HISTORY_LIMIT:
                 more.append(link(list_url, _("All %(kind)s records") % {"kind": kind}))
+            new = deal.new_link(user, obj) if deal.new_link and user is not None else None
+            if new is not None:
+                more.append(link(*new))
             for record in records[:DEAL_HISTORY_LIMIT]:
                 when = getattr(record, newest)
                 rows.append((when if not hasattr(when, "date") else when.date(), [
                     kind, link(record.get_absolute_url(), record.number),
-                    getattr(record, party), dates(record),
-                    label_html(record.get_status_display(), colours.get(record.status, "")),
+                    getattr(record, party), deal.dates(record),
+                    label_html(record.get_status_display(), deal.palette.colour(record.status)),
                 ]))
         rows.sort(key=lambda row: row[0], reverse=True)
         table = small_table([_("Kind"), _("Number"), _("Party"), _("Dates"), _("Status")],
                             [cells for _when, cells in rows],
                             empty=_("No reservation, sale contract or lease yet."))
-        if obj.purpose != UnitPurpose.SALE and user is not None and user.has_perm(
-                "leasing.add_lease"):
-            # The lease form opens with this unit chosen and its listed rent filled in.
-            more.append(link(f"{reverse('admin:leasing_lease_add')}?unit={obj.pk}",
-                             _("New lease")))
         if not more:
             return table
         return format_html("{}<p class=\"mt-2\">{}</p>", table,

@@ -1,13 +1,20 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from realestate.core.choices import Flow
+from realestate.core.choices import DANGER, GOOD, INFO, NEUTRAL, WARNING, Flow, Palette
 
 
 class ProjectStatus(models.TextChoices):
     PLANNING = "planning", _("Planning")
     UNDER_CONSTRUCTION = "under_construction", _("Under construction")
     COMPLETED = "completed", _("Completed")
+
+
+PROJECT_STATUS = Palette(ProjectStatus, {
+    ProjectStatus.PLANNING: NEUTRAL,
+    ProjectStatus.UNDER_CONSTRUCTION: WARNING,
+    ProjectStatus.COMPLETED: GOOD,
+})
 
 
 class UnitType(models.TextChoices):
@@ -46,6 +53,13 @@ UNIT_STATUS_FLOW = Flow(
         # An ended or terminated lease gives the unit back.
         UnitStatus.LEASED: {UnitStatus.AVAILABLE},
         UnitStatus.OFF_MARKET: {UnitStatus.AVAILABLE},
+    },
+    colours={
+        UnitStatus.AVAILABLE: GOOD,
+        UnitStatus.RESERVED: WARNING,
+        UnitStatus.SOLD: INFO,
+        UnitStatus.LEASED: INFO,
+        UnitStatus.OFF_MARKET: DANGER,
     },
 )
 

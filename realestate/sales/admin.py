@@ -26,11 +26,6 @@ from unfold.decorators import display
 from unfold.forms import BaseDialogForm
 
 from realestate.core.admin import (
-    DANGER,
-    GOOD,
-    INFO,
-    NEUTRAL,
-    WARNING,
     BaseAdmin,
     NativeDateInput,
     ReadOnlyInline,
@@ -49,37 +44,20 @@ from realestate.core.admin import (
     status_label,
 )
 from realestate.core.money import format_money, percent_text
-from realestate.finance.choices import UNSETTLED, ReceivableStatus
+from realestate.finance.choices import RECEIVABLE_STATUS, UNSETTLED, ReceivableStatus
 from realestate.finance.models import Receivable
+from realestate.properties.deals import DealKind, deal_kind_register
 from realestate.sales import services
-from realestate.sales.choices import CommissionStatus, ContractStatus, ReservationStatus
+from realestate.sales.choices import (
+    COMMISSION_FLOW,
+    CONTRACT_FLOW,
+    RESERVATION_FLOW,
+    CommissionStatus,
+    ContractStatus,
+    ReservationStatus,
+)
 from realestate.sales.models import Commission, PaymentPlan, Reservation, SaleContract
 
-RESERVATION_STATUS_COLOURS = {
-    ReservationStatus.ACTIVE: INFO,
-    ReservationStatus.CONVERTED: GOOD,
-    ReservationStatus.CANCELLED: DANGER,
-    ReservationStatus.EXPIRED: NEUTRAL,
-}
-CONTRACT_STATUS_COLOURS = {
-    ContractStatus.DRAFT: WARNING,
-    ContractStatus.SIGNED: INFO,
-    ContractStatus.COMPLETED: GOOD,
-    ContractStatus.CANCELLED: DANGER,
-}
-COMMISSION_STATUS_COLOURS = {
-    CommissionStatus.PENDING: WARNING,
-    CommissionStatus.APPROVED: INFO,
-    CommissionStatus.PAID: GOOD,
-    CommissionStatus.CANCELLED: DANGER,
-}
-RECEIVABLE_STATUS_COLOURS = {
-    ReceivableStatus.OPEN: INFO,
-    ReceivableStatus.PARTIALLY_PAID: WARNING,
-    ReceivableStatus.PAID: GOOD,
-    ReceivableStatus.OVERDUE: DANGER,
-    ReceivableStatus.VOID: NEUTRAL,
-}
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -175,7 +153,7 @@ class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
             arguments=lambda data: {"reason": data["reason"]},
         ),
     }
-    reservation_status = status_badge("status", RESERVATION_STATUS_COLOURS)
+    reservation_status = status_badge("status", RESERVATION_FLOW)
 
     add_fieldsets = [
         (None, {"fields": ["unit", "client", "agent"]}),
@@ -224,7 +202,7 @@ class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, RESERVATION_STATUS_COLOURS)
+        return status_label(obj, RESERVATION_FLOW)
 
     @display(description=_("Deposit invoice"))
     def deposit_invoice(self, obj):
@@ -337,7 +315,7 @@ class InstalmentInline(ReadOnlyInline):
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, RECEIVABLE_STATUS_COLOURS)
+        return status_label(obj, RECEIVABLE_STATUS)
 
 
 class CommissionInline(ReadOnlyInline):
@@ -356,7 +334,7 @@ class CommissionInline(ReadOnlyInline):
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, COMMISSION_STATUS_COLOURS)
+        return status_label(obj, COMMISSION_FLOW)
 
 
 @admin.register(SaleContract)
@@ -392,7 +370,7 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
             arguments=lambda data: {"reason": data["reason"]},
         ),
     }
-    contract_status = status_badge("status", CONTRACT_STATUS_COLOURS)
+    contract_status = status_badge("status", CONTRACT_FLOW)
 
     terms_fieldset = (_("Payment plan"), {
         "fields": ["plan", *SaleContract.TERM_FIELDS],
@@ -473,7 +451,7 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, CONTRACT_STATUS_COLOURS)
+        return status_label(obj, CONTRACT_FLOW)
 
     @display(description=_("Terms"))
     def plan_terms(self, obj):
@@ -527,7 +505,7 @@ class CommissionAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
                            _("Record that the agent has been paid today."), _("Mark paid")),
         ),
     }
-    commission_status = status_badge("status", COMMISSION_STATUS_COLOURS)
+    commission_status = status_badge("status", COMMISSION_FLOW)
 
     def has_add_permission(self, request):
         return False  # made by signing a contract
@@ -542,4 +520,14 @@ class CommissionAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     @display(description=_("Status"))
     def status_display(self, obj):
-        return status_label(obj, COMMISSION_STATUS_COLOURS)
+        return status_label(obj, COMMISSION_FLOW)
+
+
+# --- on a unit's page -----------------------------------------------------------------------
+deal_kind_register(DealKind(
+    Reservation, _("Reservation"), "client", "created_at", RESERVATION_FLOW,
+    lambda r: f"{r.created_at:%d %b %Y} → {r.expires_at:%d %b %Y}"))
+deal_kind_register(DealKind(
+    SaleContract, _("Sale contract"), "buyer", "created_at", CONTRACT_FLOW,
+    lambda c: (f"{_('signed')} {c.signing_date:%d %b %Y}" if c.signing_date
+               else f"{_('drafted')} {c.created_at:%d %b %Y}")))

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from realestate.core.choices import Flow
+from realestate.core.choices import DANGER, GOOD, INFO, NEUTRAL, WARNING, Flow
 
 
 class ReservationStatus(models.TextChoices):
@@ -16,6 +16,12 @@ RESERVATION_FLOW = Flow(
     {
         ReservationStatus.ACTIVE: {ReservationStatus.CONVERTED, ReservationStatus.CANCELLED,
                                    ReservationStatus.EXPIRED},
+    },
+    colours={
+        ReservationStatus.ACTIVE: INFO,
+        ReservationStatus.CONVERTED: GOOD,
+        ReservationStatus.CANCELLED: DANGER,
+        ReservationStatus.EXPIRED: NEUTRAL,
     },
 )
 
@@ -49,6 +55,12 @@ CONTRACT_FLOW = Flow(
         ContractStatus.DRAFT: {ContractStatus.SIGNED, ContractStatus.CANCELLED},
         ContractStatus.SIGNED: {ContractStatus.COMPLETED, ContractStatus.CANCELLED},
     },
+    colours={
+        ContractStatus.DRAFT: WARNING,
+        ContractStatus.SIGNED: INFO,
+        ContractStatus.COMPLETED: GOOD,
+        ContractStatus.CANCELLED: DANGER,
+    },
 )
 
 
@@ -64,5 +76,11 @@ COMMISSION_FLOW = Flow(
     {
         CommissionStatus.PENDING: {CommissionStatus.APPROVED, CommissionStatus.CANCELLED},
         CommissionStatus.APPROVED: {CommissionStatus.PAID, CommissionStatus.CANCELLED},
+    },
+    colours={
+        CommissionStatus.PENDING: WARNING,
+        CommissionStatus.APPROVED: INFO,
+        CommissionStatus.PAID: GOOD,
+        CommissionStatus.CANCELLED: DANGER,
     },
 )

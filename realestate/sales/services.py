@@ -282,17 +282,8 @@ def _schedule_create(contract: SaleContract) -> None:
     # A reservation's deposit is part of the price: it joins the schedule as its first line
     # and the earliest instalments shrink by as much, so the schedule still sums to the net
     # price and money already paid on the deposit stays where it is.
-    deposit = None
-    if contract.reservation_id:
-        deposit = (Receivable.objects.select_for_update()
-                   .filter(reservation_id=contract.reservation_id, kind=ReceivableKind.DEPOSIT)
-                   .exclude(status=ReceivableStatus.VOID).first())
-    sequence = 0
-    credit = Decimal("0")
-    if deposit is not None and deposit.amount <= contract.net_price:
-        sequence, credit = 1, deposit.amount
-        deposit.contract, deposit.sequence = contract, 1
-        deposit.save(update_fields=["contract", "sequence", "updated_at"])
+    credit = finance.deposit_join_schedule(contract=contract)
+    sequence = 1 if credit else 0
     for row in rows:
         amount = row.amount
         if credit:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from realestate.core.dates import add_months
-from realestate.finance import services
+from realestate.finance import selectors, services
 from realestate.finance.choices import (
     LateFeeMethod,
     LateFeeRecurrence,
@@ -241,5 +241,5 @@ def test_receivables_mark_overdue():
     assert statuses[later.pk] == ReceivableStatus.OPEN
     assert statuses[void.pk] == ReceivableStatus.VOID
     assert services.receivables_mark_overdue(today=DUE + timedelta(days=1)) == 0
-    balance = services.client_balance(client, today=DUE + timedelta(days=1))
+    balance = selectors.client_balance(client, today=DUE + timedelta(days=1))
     assert balance["overdue"] == D("170")

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from realestate.finance import services
+from realestate.finance import selectors, services
 from realestate.finance.choices import (
+    UNSETTLED,
     PaymentMethod,
     PaymentStatus,
     ReceivableKind,
@@ -69,7 +70,7 @@ def test_payment_is_allocated_oldest_due_first(client):
     assert (fresh(middle).amount_paid, middle.status) == (D("200"),
                                                           ReceivableStatus.PARTIALLY_PAID)
     assert (fresh(later).amount_paid, later.status) == (D("0"), ReceivableStatus.OPEN)
-    assert services.client_balance(client)["due"] == D("500")
+    assert selectors.client_balance(client)["due"] == D("500")
 
 
 def test_overpayment_is_left_as_credit(client):
@@ -80,7 +81,7 @@ def test_overpayment_is_left_as_credit(client):
 
     assert payment.amount_allocated == D("1250.50")
     assert payment.unallocated == D("749.50")
-    balance = services.client_balance(client)
+    balance = selectors.client_balance(client)
     assert (balance["charged"], balance["received"], balance["credit"], balance["due"]) == (
         D("1250.50"), D("2000.00"), D("749.50"), D("0.00"))
 
@@ -91,7 +92,7 @@ def test_payment_only_touches_the_payers_receivables(client):
     pay(client, "100")
 
     assert fresh(theirs).amount_paid == 0
-    assert services.client_balance(client)["credit"] == D("100")
+    assert selectors.client_balance(client)["credit"] == D("100")
 
 
 def test_explicit_allocations_are_respected(client):
@@ -196,7 +197,7 @@ def test_reversal_undoes_the_allocations_and_both_records_stay(client, superuser
     assert (fresh(overdue).amount_paid, overdue.status) == (D("0"), ReceivableStatus.OVERDUE)
     assert (fresh(upcoming).amount_paid, upcoming.status) == (D("0"), ReceivableStatus.OPEN)
     assert Payment.objects.filter(pk=payment.pk).exists()
-    balance = services.client_balance(client)
+    balance = selectors.client_balance(client)
     assert (balance["received"], balance["credit"], balance["due"]) == (0, 0, D("1000"))
 
     with pytest.raises(ValidationError, match="already reversed"):
@@ -219,7 +220,7 @@ def test_a_receivable_paid_again_after_a_reversal(client):
 # --- invariants ---------------------------------------------------------------------------
 def assert_books_balance(clients):
     for client in clients:
-        balance = services.client_balance(client)
+        balance = selectors.client_balance(client)
         assert balance["charged"] - balance["received"] + balance["credit"] == balance["due"]
         assert balance["credit"] >= 0
     posted = Allocation.objects.filter(payment__status=PaymentStatus.POSTED)
@@ -250,7 +251,7 @@ def test_balances_reconcile_after_a_mixed_sequence(seed):
                 pay(client, money())
             elif action < 0.8:
                 open_items = list(Receivable.objects.filter(
-                    client=client, status__in=services.UNSETTLED))
+                    client=client, status__in=UNSETTLED))
                 if open_items:
                     target = rng.choice(open_items)
                     balance = target.amount - target.amount_paid
@@ -263,7 +264,7 @@ def test_balances_reconcile_after_a_mixed_sequence(seed):
                     services.payment_reverse(payment=rng.choice(payments), reason="Bounced")
             else:
                 unsettled = Receivable.objects.filter(client=client,
-                                                      status__in=services.UNSETTLED)
+                                                      status__in=UNSETTLED)
                 if unsettled.exists():
                     services.receivables_void(unsettled.filter(pk=unsettled.first().pk),
                                               reason="Waived")

@@ -45,6 +45,7 @@ from realestate.core.admin.display import (
 from realestate.core.admin.forms import ConfirmForm, ReasonForm, ServiceForm, confirm
 from realestate.core.admin.grants import GrantsAdminMixin, GrantUserForm
 from realestate.core.admin.history import HistoryAdmin, ViewOnlyHistoryAdmin
+from realestate.core.admin.panels import Panel, PanelsMixin, panel_register
 from realestate.core.admin.scoping import (
     ScopedAdminMixin,
     ScopedChoicesMixin,
@@ -77,6 +78,8 @@ __all__ = [
     "MissingIs404Mixin",
     "NativeDateInput",
     "OfferedActionsOnlyMixin",
+    "Panel",
+    "PanelsMixin",
     "ReadOnlyInline",
     "ReadOnlyMixin",
     "ReasonForm",
@@ -94,6 +97,7 @@ __all__ = [
     "link",
     "money",
     "money_column",
+    "panel_register",
     "scope_choices",
     "small_table",
     "status_badge",

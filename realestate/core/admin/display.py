@@ -8,22 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminTextInputWidget
 
+from realestate.core.choices import DANGER, GOOD, INFO, NEUTRAL, WARNING, Palette  # noqa: F401
 from realestate.core.money import format_money
 
 
-def status_badge(field: str, colours: dict[str, str], description=None):
-    """A list column showing ``field``'s label as a coloured badge."""
+def status_badge(field: str, palette: Palette, description=None):
+    """A list column showing ``field``'s label as a badge in its palette's colour."""
 
     def badge(self, obj):
         value = getattr(obj, field)
         return value, getattr(obj, f"get_{field}_display")()
 
     badge.__name__ = f"{field}_badge"
-    return display(description=description or _("Status"), ordering=field, label=colours)(badge)
-
-
-#: Badge colours by meaning, shared by every app's statuses.
-GOOD, INFO, WARNING, DANGER, NEUTRAL = "success", "info", "warning", "danger", ""
+    return display(description=description or _("Status"), ordering=field,
+                   label=palette.colours)(badge)
 
 
 def label_html(text, colour: str = NEUTRAL):
@@ -31,9 +29,9 @@ def label_html(text, colour: str = NEUTRAL):
     return render_to_string("unfold/helpers/label.html", {"text": text, "type": colour})
 
 
-def status_label(obj, colours: dict[str, str], field: str = "status"):
-    """``obj``'s status (or ``field``) as a coloured label."""
-    return label_html(getattr(obj, f"get_{field}_display")(), colours.get(getattr(obj, field), ""))
+def status_label(obj, palette: Palette, field: str = "status"):
+    """``obj``'s status (or ``field``) as a label in its palette's colour."""
+    return label_html(getattr(obj, f"get_{field}_display")(), palette.colour(getattr(obj, field)))
 
 
 def money(amount, currency: str = ""):

@@ -46,7 +46,9 @@ class Command(BaseCommand):
             clients_demo.seed(rng, users=users, clients=clients)
             sales_demo.seed(rng, users=users)
             leasing = leasing_demo.seed(rng, users=users)
-            finance_demo.seed(rng, users=users, leasing=leasing)
+            finance_demo.policies(rng, users=users)
+            leasing_demo.rent_payments(rng, users=users, leasing=leasing)
+            finance_demo.seed(rng, users=users)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded in {time.perf_counter() - started:.1f}s: {units} units, "
             f"{clients} clients, {_counts()}. Logins: admin/admin, manager/manager, "
