@@ -17,7 +17,7 @@ def test_typing_a_clients_name_finds_the_client(page, live_server, log_in):
     ClientFactory(name="Daniel Reyes")
 
     log_in("boss", reverse("admin:index"))
-    page.get_by_text("Search apps and models...").click()
+    page.get_by_text("Search clients, units, numbers…").click()
     box = page.locator("#search-input-command")
     box.wait_for(state="visible")
     box.press_sequentially("layla", delay=60)
