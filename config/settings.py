@@ -282,7 +282,7 @@ SESSION_COOKIE_HTTPONLY = True
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "realestate.accounts.tokens.RevocableJWTAuthentication",
+        "realestate.accounts.api.authentication.RevocableJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

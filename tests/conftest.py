@@ -35,6 +35,18 @@ def superuser(db):
 
 
 @pytest.fixture
+def su(superuser):
+    """The superuser, for the admin walkthroughs."""
+    return superuser
+
+
+@pytest.fixture
+def c(admin_client):
+    """A client logged in as the superuser, for the admin walkthroughs."""
+    return admin_client
+
+
+@pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client

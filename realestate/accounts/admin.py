@@ -12,22 +12,23 @@ from unfold.admin import ModelAdmin, StackedInline
 from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from realestate.accounts import services
 from realestate.accounts.models import Agent, Branch, RolePolicy, User
 from realestate.accounts.roles import roles_about
-from realestate.accounts.twofactor import remove_devices
+from realestate.accounts.selectors import assignable_users
 from realestate.core.admin import (
     BaseAdmin,
     MapAdminMixin,
     MissingIs404Mixin,
     OfferedActionsOnlyMixin,
 )
-from realestate.core.permissions import assignable_users, is_agent_field
+from realestate.core.permissions import is_agent_field
 
 admin.site.unregister(Group)
 # django-otp's raw device admins expose secrets and are not needed: staff manage their own
 # devices at /admin/security/, and administrators reset a user's 2FA with the user action.
 # simplejwt's token tables are bookkeeping: a password change or a deactivation ends a
-# user's tokens (see accounts.tokens), so they get no admin pages either.
+# user's tokens (see accounts.api.authentication), so they get no admin pages either.
 for _device_model in (TOTPDevice, StaticDevice, OutstandingToken, BlacklistedToken):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)
@@ -101,7 +102,7 @@ class UserAdmin(MissingIs404Mixin, OfferedActionsOnlyMixin, MembershipAuditMixin
     @action(description=_("Reset two-factor authentication"), permissions=["change"])
     def reset_two_factor(self, request, queryset):
         for user in queryset:
-            remove_devices(user)
+            services.two_factor_reset(user=user, by=request.user)
         self.message_user(
             request,
             _("Two-factor authentication reset for %(count)d users.") % {"count": queryset.count()},

@@ -4,9 +4,41 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from realestate.core.models import TimeStampedModel
+from realestate.core.permissions import can_manage_grants
+
+
+class UserQuerySet(models.QuerySet):
+    def active_agents(self):
+        """Users with an active agent profile: the only ones a sales record is assigned to."""
+        return self.filter(agent_profile__is_active=True)
+
+    def assignable_by(self, user, current_ids=(), *, agents_only=False):
+        """Whom ``user`` may assign a record to (its ``assignment_fields``): assigning hands
+        out the record's grants, so only administrators (``manage_grants``) choose anybody.
+        Others choose among the agents of the branches they may change (a sales manager's),
+        themselves if they are an agent, and whoever holds the record now (an unchanged form
+        stays valid). ``agents_only`` (an agent field): administrators too choose among active
+        agents."""
+        active_agent = Q(agent_profile__is_active=True)
+        current = Q(pk__in=list(current_ids)) if current_ids else None
+        if can_manage_grants(user):
+            if not agents_only:
+                return self
+            return self.filter((active_agent | current) if current else active_agent)
+        branches = Branch.objects.restrict(user, "change")
+        allowed = Q(agent_profile__branch__in=branches.values("pk")) & active_agent
+        allowed |= Q(pk=user.pk) & active_agent
+        if current:
+            allowed |= current
+        return self.filter(allowed)
+
+
+class StaffUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -14,10 +46,10 @@ class User(AbstractUser):
 
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     #: Written into every API token; a password change or a deactivation adds one, so every
-    #: token issued before stops working (realestate/accounts/tokens.py).
+    #: token issued before stops working (realestate/accounts/api/authentication.py).
     token_generation = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = UserManager()
+    objects = StaffUserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

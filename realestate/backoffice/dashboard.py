@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from realestate.clients.choices import OPEN_LEAD_STATUSES, ViewingStatus
+from realestate.clients import selectors as clients
 from realestate.clients.models import Lead, Viewing
 from realestate.core.money import format_money
 from realestate.finance.choices import PaymentStatus, ReceivableStatus
@@ -120,24 +120,15 @@ def dashboard_callback(request, context):
 
     if _may_view(request, Lead):
         leads = Lead.objects.restrict(user, "view")
-        follow_ups = (
-            leads.filter(status__in=OPEN_LEAD_STATUSES, next_follow_up__lte=today)
-            .select_related("client", "unit", "project")
-            .order_by("next_follow_up")[:8]
-        )
+        follow_ups = clients.follow_ups_due(leads, on=today)
         context["follow_ups"] = {
             "headers": [_("Client"), _("Interest"), _("Due")],
             "rows": [[lead.client.name, lead.interest, lead.next_follow_up]
                      for lead in follow_ups],
         }
-        context["open_leads"] = leads.filter(status__in=OPEN_LEAD_STATUSES).count()
+        context["open_leads"] = clients.leads_open(leads).count()
     if _may_view(request, Viewing):
-        upcoming = (
-            Viewing.objects.restrict(user, "view")
-            .filter(status=ViewingStatus.SCHEDULED, scheduled_at__date__gte=today)
-            .select_related("client", "unit")
-            .order_by("scheduled_at")[:8]
-        )
+        upcoming = clients.viewings_upcoming(Viewing.objects.restrict(user, "view"), since=today)
         context["viewings"] = {
             "headers": [_("When"), _("Unit"), _("Client")],
             "rows": [

@@ -16,6 +16,7 @@ from realestate.clients.choices import (
 )
 from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
+from realestate.core.money import MONEY
 from realestate.core.querysets import AGENT_BRANCH
 from realestate.properties.choices import UnitType
 
@@ -112,11 +113,11 @@ class Lead(AgentFieldsMixin, TimeStampedModel):
         _("wanted type"), max_length=20, choices=UnitType.choices, blank=True
     )
     budget_min = models.DecimalField(
-        _("budget from"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("budget from"), null=True, blank=True, **MONEY,
         validators=[MinValueValidator(0)],
     )
     budget_max = models.DecimalField(
-        _("budget to"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("budget to"), null=True, blank=True, **MONEY,
         validators=[MinValueValidator(0)],
     )
     bedrooms = models.PositiveSmallIntegerField(_("bedrooms"), null=True, blank=True)

@@ -15,13 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import post_init, post_save
 from django.utils.translation import gettext_lazy as _
 
-from realestate.core.permissions import ACTIVE_AGENT, grants_move
+from realestate.core.permissions import grants_move
 
 
 def is_active_agent(user) -> bool:
     if user is None or user.pk is None:
         return False
-    return type(user)._default_manager.filter(ACTIVE_AGENT, pk=user.pk).exists()
+    return type(user)._default_manager.active_agents().filter(pk=user.pk).exists()
 
 
 def default_agent(user):

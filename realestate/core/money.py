@@ -2,7 +2,16 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import DecimalField
+
 CENT = Decimal("0.01")
+#: Every money column: up to 999,999,999,999.99 in its currency.
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def money_field() -> DecimalField:
+    """The output field of a money expression (a sum, a balance) in a query."""
+    return DecimalField(**MONEY)
 
 
 def to_money(value) -> Decimal:

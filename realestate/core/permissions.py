@@ -33,31 +33,15 @@ def can_manage_grants(user) -> bool:
 
 
 #: Users who may be assigned a sales record: staff with an active agent profile.
-ACTIVE_AGENT = Q(agent_profile__is_active=True)
-
-
 def is_agent_field(model, name: str) -> bool:
     """Whether ``model.name`` names the sales agent of the record (``agent_fields``)."""
     return name in getattr(model, "agent_fields", ())
 
 
 def assignable_users(user, queryset, current_ids=(), *, agents_only=False):
-    """Whom ``user`` may assign a record to (its ``assignment_fields``): assigning hands out
-    the record's grants, so only administrators (``manage_grants``) choose anybody. Others
-    choose among the agents of the branches they may change (a sales manager's), themselves
-    if they are an agent, and whoever holds the record now (an unchanged form stays valid).
-    ``agents_only`` (an agent field): administrators too choose among active agents."""
-    current = Q(pk__in=list(current_ids)) if current_ids else None
-    if can_manage_grants(user):
-        if not agents_only:
-            return queryset
-        return queryset.filter((ACTIVE_AGENT | current) if current else ACTIVE_AGENT)
-    branches = apps.get_model("accounts", "Branch")._default_manager.restrict(user, "change")
-    allowed = Q(agent_profile__branch__in=branches.values("pk"), agent_profile__is_active=True)
-    allowed |= Q(pk=user.pk, agent_profile__is_active=True)
-    if current:
-        allowed |= current
-    return queryset.filter(allowed)
+    """Whom ``user`` may assign a record to: the user model's queryset decides
+    (``accounts.models.UserQuerySet.assignable_by``)."""
+    return queryset.assignable_by(user, current_ids, agents_only=agents_only)
 
 
 def perm_name(model: type[models.Model], action: str) -> str:

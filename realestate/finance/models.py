@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realestate.core.models import TimeStampedModel
+from realestate.core.money import MONEY
 from realestate.core.querysets import AGENT_BRANCH
 from realestate.finance.choices import (
     ExpenseCategory,
@@ -19,8 +20,6 @@ from realestate.finance.choices import (
     ReceivableKind,
     ReceivableStatus,
 )
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Receivable(TimeStampedModel):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
+from realestate.core.money import MONEY
 from realestate.core.uploads import PhotoField
 from realestate.leasing.choices import (
     BillingFrequency,
@@ -22,7 +23,6 @@ from realestate.leasing.choices import (
     TermType,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 STAFF = {"is_staff": True}
 
 

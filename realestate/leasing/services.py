@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Q,
-    Sum,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +36,8 @@ from realestate.leasing.choices import (
     TermType,
 )
 from realestate.leasing.models import DepositTransaction, Lease, MaintenanceRequest, RentCharge
-from realestate.leasing.schedules import rent_periods
+from realestate.leasing.periods import rent_periods
+from realestate.leasing.selectors import deposit_held
 from realestate.properties.choices import UnitStatus
 from realestate.properties.models import Unit
 from realestate.properties.services import unit_status_change
@@ -313,14 +313,6 @@ def leases_expire(today: date | None = None) -> dict:
             lease_activate(lease=renewal)
         result["ended"] += 1
     return result
-
-
-def deposit_held(lease: Lease) -> Decimal:
-    totals = {movement: to_money(total) for movement, total in
-              lease.deposit_movements.values_list("movement").annotate(t=Sum("amount"))}
-    received = totals.get(DepositMovement.RECEIVED, Decimal("0"))
-    out = sum((v for k, v in totals.items() if k != DepositMovement.RECEIVED), Decimal("0"))
-    return received - out
 
 
 def deposit_record(*, lease: Lease, movement: str, amount: Decimal, by=None,

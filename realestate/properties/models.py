@@ -9,11 +9,10 @@ from simple_history.models import HistoricalRecords
 
 from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
+from realestate.core.money import MONEY
 from realestate.core.querysets import AGENT_BRANCH
 from realestate.core.uploads import PhotoField
 from realestate.properties.choices import ProjectStatus, UnitPurpose, UnitStatus, UnitType
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 def property_manager(related_name: str, help_text) -> models.ForeignKey:

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
+from realestate.core.money import MONEY
 from realestate.core.querysets import AGENT_BRANCH
 from realestate.sales.choices import (
     CommissionStatus,
@@ -19,7 +20,6 @@ from realestate.sales.choices import (
     ReservationStatus,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {
     "max_digits": 5, "decimal_places": 2,
     "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],

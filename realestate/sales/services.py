@@ -36,8 +36,8 @@ from realestate.sales.choices import (
     ContractStatus,
     ReservationStatus,
 )
+from realestate.sales.instalments import instalments_plan
 from realestate.sales.models import Commission, PaymentPlan, Reservation, SaleContract
-from realestate.sales.schedules import instalments_plan
 
 
 def _lock_unit(unit: Unit) -> Unit:

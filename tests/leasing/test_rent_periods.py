@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from realestate.leasing.choices import BillingFrequency
-from realestate.leasing.schedules import monthly_rent_in_year, rent_periods
+from realestate.leasing.periods import monthly_rent_in_year, rent_periods
 
 D = Decimal
 

@@ -13,15 +13,11 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 
 from realestate.accounts import throttling, twofactor
-from realestate.accounts.tokens import RefreshToken, token_is_current
+from realestate.accounts.api.authentication import RefreshToken, token_is_current
+from realestate.accounts.choices import TokenRefusal
 
 #: The ``code`` of a refused token request (HTTP 401), for the app to act on.
-REFUSAL_CODES = {
-    "no_active_account": _("Wrong username or password (or the account is inactive)."),
-    "otp_required": _("Two-factor authentication is on: send the code as otp."),
-    "otp_invalid": _("The otp code is wrong or was used already."),
-    "otp_enrolment_required": _("The user's role requires 2FA and no device is enrolled."),
-}
+REFUSAL_CODES = dict(TokenRefusal.choices)
 REFUSAL_CHOICES = list(REFUSAL_CODES.items())
 
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from realestate.accounts import tokens
+from realestate.accounts.api import authentication as tokens
 from realestate.accounts.api.serializers import (
     REFUSAL_CODES,
     DetailSerializer,

@@ -14,7 +14,6 @@ from django.db.models import (
     CharField,
     DateField,
     DateTimeField,
-    DecimalField,
     F,
     Value,
     When,
@@ -34,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from realestate.core.money import to_money
+from realestate.core.money import money_field, to_money
 from realestate.core.numbering import WIDTH as NUMBER_WIDTH
 from realestate.core.numbering import numbers_lock, numbers_take
 from realestate.core.workflow import step
@@ -192,8 +191,7 @@ def _rent_receivables_insert(charges, *, first_number: int, year: int, today: da
         "issue_date": Value(today, output_field=DateField()),
         "due_date": F("due_date"),
         "amount": F("amount"),
-        "amount_paid": Value(Decimal("0.00"), output_field=DecimalField(max_digits=14,
-                                                                        decimal_places=2)),
+        "amount_paid": Value(Decimal("0.00"), output_field=money_field()),
         "status": Value(ReceivableStatus.OPEN, output_field=CharField()),
         "created_at": Value(now, output_field=DateTimeField()),
         "updated_at": Value(now, output_field=DateTimeField()),

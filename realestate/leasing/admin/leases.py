@@ -1,22 +1,15 @@
-"""Leasing in the admin: leases with their rent schedule and deposit, vendors, maintenance.
+"""The admin of leases."""
 
-Leases are created through ``lease_create`` and edited through ``lease_update`` (which lays
-out only the unbilled periods again); activating, renewing, ending and terminating are detail
-actions calling their services. Work orders are created through
-``maintenance_request_create`` and moved with the "Move to" field, which calls
-``maintenance_status_change``.
-"""
+from __future__ import annotations
 
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
@@ -33,11 +26,9 @@ from unfold.widgets import (
 )
 
 from realestate.core.admin import (
-    BaseAdmin,
     NativeDateInput,
     ReadOnlyInline,
     RecordPaymentMixin,
-    ScopedInline,
     ServiceForm,
     StepAction,
     ViewOnlyHistoryAdmin,
@@ -51,32 +42,23 @@ from realestate.core.admin import (
     status_badge,
     status_label,
 )
-from realestate.core.money import format_money, to_money
-from realestate.finance.choices import RECEIVABLE_STATUS, UNSETTLED, ReceivableStatus
-from realestate.leasing import services
+from realestate.core.money import format_money
+from realestate.finance.choices import RECEIVABLE_STATUS, UNSETTLED
+from realestate.leasing import selectors, services
 from realestate.leasing.choices import (
     HOLDING_STATUSES,
     LEASE_FLOW,
-    MAINTENANCE_FLOW,
-    PRIORITY,
     DepositMovement,
     LeaseStatus,
-    MaintenanceStatus,
 )
 from realestate.leasing.models import (
     DepositTransaction,
     Lease,
-    MaintenancePhoto,
-    MaintenanceRequest,
     RentCharge,
-    Vendor,
 )
-from realestate.properties.choices import UnitPurpose
-from realestate.properties.deals import DealKind, deal_kind_register
 from realestate.properties.models import Unit
 
 
-# --- leases -------------------------------------------------------------------------------
 class LeaseForm(ServiceForm):
     """Adding calls ``lease_create``; changing a draft or active lease calls ``lease_update``
     with the fields that changed."""
@@ -203,7 +185,7 @@ class DepositReceivedForm(LeaseDialogForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.lease is not None:
-            held = services.deposit_held(self.lease)
+            held = selectors.deposit_held(self.lease)
             self.fields["amount"].help_text = _("%(held)s of %(agreed)s is held now.") % {
                 "held": format_money(held, self.lease.currency),
                 "agreed": format_money(self.lease.deposit_amount, self.lease.currency)}
@@ -428,179 +410,11 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     @display(description=_("Invoices and deposit"))
     def billing_summary(self, obj):
-        receivables = obj.receivables.exclude(status=ReceivableStatus.VOID)
-        totals = receivables.aggregate(charged=Sum("amount"), paid=Sum("amount_paid"))
-        due = receivables.filter(status__in=UNSETTLED).aggregate(
-            due=Sum("amount"), paid=Sum("amount_paid"))
-        outstanding = to_money(due["due"] or 0) - to_money(due["paid"] or 0)
+        totals = selectors.lease_billing_totals(obj)
         url = reverse("admin:finance_receivable_changelist") + f"?lease__id__exact={obj.pk}"
         return small_table(
             [_("Invoiced"), _("Paid"), _("Outstanding"), _("Deposit held"), _("Receivables")],
-            [[money(totals["charged"] or 0, obj.currency), money(totals["paid"] or 0, obj.currency),
-              money(outstanding, obj.currency),
-              money(services.deposit_held(obj), obj.currency), link(url, _("Open the list"))]],
+            [[money(totals[key], obj.currency)
+              for key in ("charged", "paid", "outstanding", "deposit_held")]
+             + [link(url, _("Open the list"))]],
         )
-
-
-# --- vendors ------------------------------------------------------------------------------
-@admin.register(Vendor)
-class VendorAdmin(BaseAdmin):
-    list_display = ["name", "trade", "phone", "email", "job_count"]
-    list_filter = [("trade", ChoicesDropdownFilter)]
-    search_fields = ["name", "email", "phone"]
-    fields = ["name", "trade", "phone", "email"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(job_total=Count("jobs"))
-
-    @display(description=_("Jobs"), ordering="job_total")
-    def job_count(self, obj):
-        return obj.job_total
-
-
-# --- maintenance --------------------------------------------------------------------------
-class MaintenanceForm(ServiceForm):
-    """Adding calls ``maintenance_request_create``; the description fields are edited as
-    usual; the status moves only through "Move to", which calls
-    ``maintenance_status_change`` with the vendor and the cost."""
-
-    move_to = forms.ChoiceField(label=_("Move to"), required=False,
-                                widget=UnfoldAdminSelectWidget)
-    job_cost = forms.DecimalField(
-        label=_("Job cost"), required=False, min_value=0, max_digits=14, decimal_places=2,
-        widget=UnfoldAdminDecimalFieldWidget,
-        help_text=_("Completing with a cost books it as an expense of the unit."),
-    )
-
-    class Meta:
-        model = MaintenanceRequest
-        fields = ["unit", "reported_by_client", "category", "priority", "title", "description",
-                  "vendor"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        current = self.instance.status if self.instance.pk else MaintenanceStatus.OPEN
-        labels = dict(MaintenanceStatus.choices)
-        allowed = sorted(MAINTENANCE_FLOW.allowed(current), key=MaintenanceStatus.values.index)
-        self.fields["move_to"].choices = [("", _("(stay %(s)s)") % {"s": labels[current]})] + [
-            (value, labels[value]) for value in allowed
-        ]
-        if self.instance.pk and self.instance.cost is not None:
-            self.fields["job_cost"].initial = self.instance.cost
-
-    def clean(self):
-        cleaned = super().clean()
-        cost = cleaned.get("job_cost")
-        if (self.instance.pk and not cleaned.get("move_to") and cost is not None
-                and cost != self.instance.cost):
-            self.add_error("job_cost", _("The cost is recorded with a move (e.g. to "
-                                         "Completed)."))
-        return cleaned
-
-    def save_through_service(self, by):
-        data = self.cleaned_data
-        if not self.instance.pk:
-            return services.maintenance_request_create(
-                unit=data["unit"], title=data["title"], category=data["category"], by=by,
-                reported_by_client=data.get("reported_by_client"),
-                priority=data.get("priority"), description=data.get("description", ""),
-                vendor=data.get("vendor"),
-            )
-        request = self.save_edited_fields()  # title, category, priority, vendor...
-        if data.get("move_to"):
-            request = services.maintenance_status_change(
-                request=request, status=data["move_to"], by=by, cost=data.get("job_cost"),
-                vendor=data.get("vendor"))
-        return request
-
-
-class MaintenancePhotoInline(ScopedInline):
-    model = MaintenancePhoto
-    fields = ["image", "caption"]
-    extra = 0
-    tab = True
-
-
-@admin.register(MaintenanceRequest)
-class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
-    form = MaintenanceForm
-    list_display = ["number", "title", "unit", "priority_badge", "maintenance_status",
-                    "vendor", "cost_display", "reported_on"]
-    list_select_related = ["unit", "vendor"]
-    list_filter = [("status", ChoicesDropdownFilter), ("priority", ChoicesDropdownFilter),
-                   ("category", ChoicesDropdownFilter), ("vendor", AutocompleteSelectFilter),
-                   ("unit", AutocompleteSelectFilter), ("created_at", RangeDateFilter)]
-    search_fields = ["number", "title", "unit__code"]
-    autocomplete_fields = ["unit", "reported_by_client", "vendor"]
-    inlines = [MaintenancePhotoInline]
-    maintenance_status = status_badge("status", MAINTENANCE_FLOW)
-    priority_badge = status_badge("priority", PRIORITY, _("Priority"))
-
-    add_fieldsets = [
-        (None, {"fields": ["unit", "reported_by_client", "category", "priority", "title",
-                           "description"]}),
-        (_("Work"), {"fields": ["vendor"]}),
-    ]
-    change_fieldsets = [
-        (None, {"fields": ["number", "status_display", "unit", "lease", "reported_by_client",
-                           "reported_by_user", "category", "priority", "title",
-                           "description"]}),
-        (_("Work"), {"fields": ["vendor", "cost_display", "completed_on", "expense_link"]}),
-    ]
-    move_fieldset = (_("Move"), {"fields": ["move_to", "job_cost"]})
-    computed = ["number", "status_display", "lease", "reported_by_user", "cost_display",
-                "completed_on", "expense_link"]
-
-    def get_fieldsets(self, request, obj=None):
-        if obj is None:
-            return self.add_fieldsets
-        if self.has_change_permission(request, obj):
-            return [*self.change_fieldsets, self.move_fieldset]
-        return self.change_fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else [*self.computed, "unit"]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not MAINTENANCE_FLOW.allowed(obj.status):
-            return False  # closed or declined: read-only
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @display(description=_("Reported"), ordering="created_at")
-    def reported_on(self, obj):
-        return date_format(timezone.localtime(obj.created_at))
-
-    @display(description=_("Cost"), ordering="cost")
-    def cost_display(self, obj):
-        return money(obj.cost, obj.currency) if obj.cost is not None else "—"
-
-    @display(description=_("Status"))
-    def status_display(self, obj):
-        return status_label(obj, MAINTENANCE_FLOW)
-
-    @display(description=_("Expense"))
-    def expense_link(self, obj):
-        expense = getattr(obj, "expense", None)  # reverse one-to-one: None when missing
-        if expense is None:
-            return "—"
-        url = reverse("admin:finance_expense_change", args=[expense.pk])
-        return link(url, f"{format_money(expense.amount, expense.currency)} · "
-                         f"{expense.incurred_on:%d %b %Y}")
-
-
-# --- on a unit's page -----------------------------------------------------------------------
-def _new_lease_link(user, unit):
-    """The lease form, with this unit chosen and its listed rent filled in."""
-    if unit.purpose == UnitPurpose.SALE or not user.has_perm("leasing.add_lease"):
-        return None
-    return f"{reverse('admin:leasing_lease_add')}?unit={unit.pk}", _("New lease")
-
-
-deal_kind_register(DealKind(
-    Lease, _("Lease"), "tenant", "start_date", LEASE_FLOW,
-    lambda lease: f"{lease.start_date:%d %b %Y} → "
-    + (f"{lease.end_date:%d %b %Y}" if lease.end_date else str(_("open"))),
-    new_link=_new_lease_link))

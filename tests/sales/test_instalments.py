@@ -7,7 +7,7 @@ import pytest
 
 from realestate.core.dates import add_months
 from realestate.sales.choices import FREQUENCY_MONTHS, Frequency
-from realestate.sales.schedules import instalments_plan
+from realestate.sales.instalments import instalments_plan
 
 D = Decimal
 CENT = D("0.01")

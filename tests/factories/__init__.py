@@ -1,0 +1,88 @@
+"""Factories for every domain record, a module per app; tests build their data with these
+(``from tests.factories import UnitFactory``)."""
+
+from tests.factories.accounts import (
+    AgentFactory,
+    BranchFactory,
+    GroupFactory,
+    SuperUserFactory,
+    UserFactory,
+)
+from tests.factories.clients import (
+    ClientFactory,
+    LeadFactory,
+    ViewingFactory,
+)
+from tests.factories.core import (
+    FailureFactory,
+    LogEntryFactory,
+    OrmQFactory,
+    ScheduleFactory,
+    SuccessFactory,
+)
+from tests.factories.finance import (
+    AllocationFactory,
+    ExpenseFactory,
+    LateFeePolicyFactory,
+    OwnerStatementFactory,
+    PaymentFactory,
+    PaymentReversalFactory,
+    ReceivableFactory,
+)
+from tests.factories.leasing import (
+    DepositTransactionFactory,
+    LeaseFactory,
+    MaintenanceRequestFactory,
+    RentChargeFactory,
+    VendorFactory,
+)
+from tests.factories.properties import (
+    AmenityFactory,
+    BuildingFactory,
+    InventorySnapshotFactory,
+    ProjectFactory,
+    UnitFactory,
+)
+from tests.factories.sales import (
+    CommissionFactory,
+    PaymentPlanFactory,
+    ReservationFactory,
+    SaleContractFactory,
+)
+
+__all__ = [
+    "AgentFactory",
+    "AllocationFactory",
+    "AmenityFactory",
+    "BranchFactory",
+    "BuildingFactory",
+    "ClientFactory",
+    "CommissionFactory",
+    "DepositTransactionFactory",
+    "ExpenseFactory",
+    "FailureFactory",
+    "GroupFactory",
+    "InventorySnapshotFactory",
+    "LateFeePolicyFactory",
+    "LeadFactory",
+    "LeaseFactory",
+    "LogEntryFactory",
+    "MaintenanceRequestFactory",
+    "OrmQFactory",
+    "OwnerStatementFactory",
+    "PaymentFactory",
+    "PaymentPlanFactory",
+    "PaymentReversalFactory",
+    "ProjectFactory",
+    "ReceivableFactory",
+    "RentChargeFactory",
+    "ReservationFactory",
+    "SaleContractFactory",
+    "ScheduleFactory",
+    "SuccessFactory",
+    "SuperUserFactory",
+    "UnitFactory",
+    "UserFactory",
+    "VendorFactory",
+    "ViewingFactory",
+]
