@@ -8,6 +8,7 @@ from tests.factories.accounts import (
     SuperUserFactory,
     UserFactory,
 )
+from tests.factories.base import DUBAI
 from tests.factories.clients import (
     ClientFactory,
     LeadFactory,
@@ -51,6 +52,7 @@ from tests.factories.sales import (
 )
 
 __all__ = [
+    "DUBAI",
     "AgentFactory",
     "AllocationFactory",
     "AmenityFactory",
