@@ -321,6 +321,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TokenRefusalCodeEnum": "realestate.accounts.api.serializers.REFUSAL_CHOICES",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "realestate.api.schema.allow_empty_query_values",
+    ],
 }
 
 # --- Maps ---------------------------------------------------------------------------------

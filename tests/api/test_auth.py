@@ -44,9 +44,7 @@ def test_unknown_user_is_401(api, db):
 
 
 def test_refresh_returns_a_new_working_access_token(api, staff_user):
-    pair = api.post(
-        TOKEN_URL, {"username": "fieldagent", "password": "pass"}, format="json"
-    ).json()
+    pair = api.post(TOKEN_URL, {"username": "fieldagent", "password": "pass"}, format="json").json()
 
     response = api.post(REFRESH_URL, {"refresh": pair["refresh"]}, format="json")
 
@@ -58,9 +56,7 @@ def test_refresh_returns_a_new_working_access_token(api, staff_user):
 
 
 def test_refresh_with_an_access_token_is_refused(api, staff_user):
-    pair = api.post(
-        TOKEN_URL, {"username": "fieldagent", "password": "pass"}, format="json"
-    ).json()
+    pair = api.post(TOKEN_URL, {"username": "fieldagent", "password": "pass"}, format="json").json()
 
     response = api.post(REFRESH_URL, {"refresh": pair["access"]}, format="json")
 
@@ -92,3 +88,27 @@ def test_units_with_bearer_token_is_200(api, staff_user):
 
     assert response.status_code == 200
     assert [unit["code"] for unit in response.json()["results"]] == ["TOKEN-UNIT"]
+
+
+@pytest.mark.parametrize("field", ["username", "password", "otp"])
+def test_a_field_that_is_not_text_is_400_naming_it(api, staff_user, field):
+    body = {"username": "fieldagent", "password": "pass", field: 123456}
+
+    response = api.post(TOKEN_URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {field: ["Must be a string."]}
+
+
+def test_a_body_that_is_not_json_is_400_with_a_detail(api):
+    response = api.post(TOKEN_URL, "{bad", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error")
+
+
+def test_another_body_type_is_415(api):
+    response = api.post(TOKEN_URL, "username=x", content_type="text/plain")
+
+    assert response.status_code == 415
+    assert "detail" in response.json()

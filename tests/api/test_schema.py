@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
+from tests.factories import SuperUserFactory, UnitFactory
+
 pytestmark = pytest.mark.django_db
 
 ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.I)
@@ -37,8 +39,17 @@ def test_schema_lists_the_v1_endpoints(schema):
 def test_schema_documents_the_unit_filters(schema):
     parameters = {p["name"] for p in schema["paths"]["/api/v1/units/"]["get"]["parameters"]}
 
-    assert {"status", "type", "min_price", "max_price", "bedrooms", "near", "radius_km",
-            "in_bbox", "page"} <= parameters
+    assert {
+        "status",
+        "type",
+        "min_price",
+        "max_price",
+        "bedrooms",
+        "near",
+        "radius_km",
+        "in_bbox",
+        "page",
+    } <= parameters
 
 
 def test_schema_declares_bearer_jwt(schema):
@@ -90,3 +101,104 @@ def test_docs_page_points_at_the_local_schema(client):
     html = client.get("/api/docs/").content.decode()
 
     assert '"/api/schema/"' in html
+
+
+OPERATIONS = [
+    ("/api/v1/", "get"),
+    ("/api/v1/auth/token/", "post"),
+    ("/api/v1/auth/token/refresh/", "post"),
+    ("/api/v1/auth/logout/", "post"),
+    ("/api/v1/units/", "get"),
+    ("/api/v1/units/{id}/", "get"),
+]
+
+
+def test_schema_lists_every_operation_and_the_root(schema):
+    assert {(path, method) for path, item in schema["paths"].items() for method in item} == set(
+        OPERATIONS
+    )
+
+
+@pytest.mark.parametrize(("path", "method"), OPERATIONS)
+def test_every_operation_documents_the_errors_it_can_give(schema, path, method):
+    responses = schema["paths"][path][method]["responses"]
+
+    # Every /api/ path: a staff session owing its 2FA code, an Accept other than JSON, rates.
+    assert {"401", "403", "406", "429"} <= set(responses)
+    assert responses["429"]["headers"]["Retry-After"]["required"] is True
+    assert responses["401"]["headers"]["WWW-Authenticate"]["required"] is True
+    for code in ("401", "403", "406", "429"):
+        body = responses[code]["content"]["application/json"]["schema"]
+        assert "detail" in component(schema, body)["required"]
+    if method == "post":
+        assert {"400", "415"} <= set(responses)
+
+
+def component(schema, ref):
+    return schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[-1]]
+
+
+def test_security_per_operation(schema):
+    def security(path, method):
+        return schema["paths"][path][method].get("security", [])
+
+    assert security("/api/v1/auth/token/", "post") == []
+    assert security("/api/v1/auth/token/refresh/", "post") == []
+    assert security("/api/v1/auth/logout/", "post") == [{"jwtAuth": []}]
+    assert {"jwtAuth": []} in security("/api/v1/units/", "get")
+    assert {} in security("/api/v1/", "get")  # open to anybody
+
+
+def test_every_unit_field_is_required_and_those_that_can_be_null_say_so(schema, jwt_client):
+    unit = schema["components"]["schemas"]["Unit"]
+    lone = UnitFactory(project=None, floor=None, list_price=None, location=None, agent=None)
+
+    body = jwt_client(SuperUserFactory()).get(f"/api/v1/units/{lone.pk}/").json()
+
+    assert set(unit["required"]) == set(body) == set(unit["properties"])
+    nulls = {name for name, value in body.items() if value is None}
+    assert nulls == {
+        "project", "building", "floor", "list_price", "monthly_rent", "latitude", "longitude",
+        "agent", "distance_km",
+    }  # fmt: skip
+    assert {name for name, field in unit["properties"].items() if field.get("nullable")} == nulls
+
+
+def unit_list_parameters(schema):
+    return {p["name"]: p for p in schema["paths"]["/api/v1/units/"]["get"]["parameters"]}
+
+
+def test_unit_filters_state_their_formats(schema):
+    parameters = unit_list_parameters(schema)
+
+    def matches(name, value):
+        return re.search(parameters[name]["schema"]["pattern"], value) is not None
+
+    assert matches("near", "55.2708,25.2048") and matches("near", "-180,90")
+    assert (
+        not matches("near", "180.5,0")
+        and not matches("near", "0,91")
+        and not matches("near", "nan,1")
+    )
+    assert matches("in_bbox", "55.1,25.0,55.4,25.3")
+    assert not matches("in_bbox", "55.1,25.0,55.4") and not matches("in_bbox", "1e308,1,2,3")
+    assert matches("project", "marina-heights") and not matches("project", "no code")
+    assert parameters["radius_km"]["schema"] == {
+        "type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 500, "default": 5,
+    }  # fmt: skip
+    assert parameters["min_price"]["schema"]["type"] == "number"
+    assert parameters["bedrooms"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 32767}
+    assert parameters["status"]["schema"]["type"] == "array"
+    assert {"type": "integer", "minimum": 1, "maximum": 1_000_000} in parameters["page"]["schema"][
+        "anyOf"
+    ]
+
+
+def test_the_parameters_said_to_take_an_empty_value_do(schema, jwt_client, superuser):
+    empties = {name for name, p in unit_list_parameters(schema).items() if p.get("allowEmptyValue")}
+    UnitFactory(code="ONLY")
+
+    response = jwt_client(superuser).get("/api/v1/units/", dict.fromkeys(empties, ""))
+
+    assert empties == set(unit_list_parameters(schema)) - {"status", "type"}
+    assert [unit["code"] for unit in response.json()["results"]] == ["ONLY"]

@@ -37,10 +37,12 @@ def catalogue():
     return {
         "cheap": UnitFactory(code="CHEAP", list_price=Decimal("900000"), bedrooms=1),
         "mid": UnitFactory(code="MID", list_price=Decimal("1500000"), bedrooms=2),
-        "villa": UnitFactory(code="VILLA", unit_type=UnitType.VILLA,
-                             list_price=Decimal("4200000"), bedrooms=5),
-        "off": UnitFactory(code="OFF", status=UnitStatus.OFF_MARKET,
-                           list_price=Decimal("2000000"), bedrooms=2),
+        "villa": UnitFactory(
+            code="VILLA", unit_type=UnitType.VILLA, list_price=Decimal("4200000"), bedrooms=5
+        ),
+        "off": UnitFactory(
+            code="OFF", status=UnitStatus.OFF_MARKET, list_price=Decimal("2000000"), bedrooms=2
+        ),
     }
 
 
@@ -75,7 +77,8 @@ def test_filter_by_price_range(api, catalogue):
     assert codes(api.get(URL, {"min_price": "1500000"})) == ["MID", "OFF", "VILLA"]
     assert codes(api.get(URL, {"max_price": "1500000"})) == ["CHEAP", "MID"]
     assert codes(api.get(URL, {"min_price": "1000000", "max_price": "2000000"})) == [
-        "MID", "OFF",
+        "MID",
+        "OFF",
     ]
 
 
@@ -227,15 +230,12 @@ class TestScoping:
         assert response.status_code == 200
         assert response.json()["agent"] == "agent1"
 
-    def test_agent_gets_404_for_other_agents_unit(
-        self, jwt_client, agent1, two_agents_with_units
-    ):
+    def test_agent_gets_404_for_other_agents_unit(self, jwt_client, agent1, two_agents_with_units):
         _own, other = two_agents_with_units
 
         assert jwt_client(agent1).get(f"{URL}{other.pk}/").status_code == 404
 
-    def test_reassignment_moves_visibility(self, jwt_client, agent1, agent2,
-                                           two_agents_with_units):
+    def test_reassignment_moves_visibility(self, jwt_client, agent1, agent2, two_agents_with_units):
         _own, other = two_agents_with_units
         other.agent = agent1
         other.save()
@@ -254,3 +254,87 @@ class TestScoping:
         agent1.save()
 
         assert client.get(URL).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        # Used to be a 500 (GEOS refused a NaN ring), or to bring the process down (infinity).
+        ({"in_bbox": "nan,nan,nan,nan"}, "in_bbox"),
+        ({"in_bbox": "1e308,1,1e309,2"}, "in_bbox"),
+        ({"in_bbox": "-500,-500,500,500"}, "in_bbox"),
+        ({"near": "5.5e1,25.2"}, "near"),
+        ({"near": " 55.27,25.20"}, "near"),
+        # Used to be read loosely, or not at all.
+        ({"radius_km": "1000"}, "radius_km"),
+        ({"radius_km": "NaN"}, "radius_km"),
+        ({"min_price": "-1"}, "min_price"),
+        ({"max_rent": "1e13"}, "max_rent"),
+        ({"min_price": "1_000"}, "min_price"),
+        ({"bedrooms": "1.5"}, "bedrooms"),
+        ({"bedrooms": "-1"}, "bedrooms"),
+        ({"min_bedrooms": "99999999999999999999"}, "min_bedrooms"),
+        ({"min_bedrooms": "٣"}, "min_bedrooms"),
+        ({"project": "no such code!"}, "project"),
+        ({"project": "\x00"}, "project"),
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page": "2.0"}, "page"),
+    ],
+)
+def test_odd_value_is_400_with_messages_naming_the_parameter(api, spread, params, parameter):
+    response = api.get(URL, params)
+
+    assert response.status_code == 400, response.content
+    messages = response.json()[parameter]
+    assert isinstance(messages, list)
+    assert messages and all(isinstance(message, str) and message for message in messages)
+
+
+def test_an_inverted_box_says_which_corner_comes_first(api, spread):
+    response = api.get(URL, {"in_bbox": "55.4,25.3,55.1,25.0"})
+
+    assert response.status_code == 400
+    assert response.json() == {"in_bbox": ["Give the south-west corner, then the north-east one."]}
+
+
+def test_empty_values_are_as_if_not_sent(api, catalogue):
+    empty = dict.fromkeys(
+        ["purpose", "project", "min_price", "max_price", "min_rent", "max_rent", "bedrooms",
+         "min_bedrooms", "near", "radius_km", "in_bbox", "page"],
+        "",
+    )  # fmt: skip
+
+    assert codes(api.get(URL, empty)) == ["CHEAP", "MID", "OFF", "VILLA"]
+
+
+def test_amounts_with_more_decimals_than_cents_match_the_same_units(api, catalogue):
+    # 1e-99999 is 0 to the cent; PostgreSQL would refuse the number itself.
+    assert codes(api.get(URL, {"min_price": "1e-99999"})) == ["CHEAP", "MID", "OFF", "VILLA"]
+    assert codes(api.get(URL, {"min_price": "1500000.001"})) == ["OFF", "VILLA"]
+    assert codes(api.get(URL, {"max_price": "1499999.999"})) == ["CHEAP"]
+    assert codes(api.get(URL, {"max_price": "999999999999.99"})) == ["CHEAP", "MID", "OFF", "VILLA"]
+
+
+class TestPages:
+    @pytest.fixture
+    def many(self):
+        for n in range(55):
+            UnitFactory(code=f"P-{n:03d}")
+
+    def test_fifty_a_page(self, api, many):
+        first = api.get(URL).json()
+
+        assert first["count"] == 55
+        assert len(first["results"]) == 50
+        assert first["next"] == "http://testserver/api/v1/units/?page=2"
+
+    def test_the_last_page_by_number_or_name(self, api, many):
+        assert len(api.get(URL, {"page": 2}).json()["results"]) == 5
+        assert api.get(URL, {"page": "last"}).json()["results"][-1]["code"] == "P-054"
+
+    def test_a_page_past_the_last_is_404(self, api, many):
+        response = api.get(URL, {"page": 3})
+
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Invalid page."}

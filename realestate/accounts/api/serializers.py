@@ -15,6 +15,7 @@ from rest_framework_simplejwt.settings import api_settings
 from realestate.accounts import throttling, twofactor
 from realestate.accounts.api.authentication import RefreshToken, token_is_current
 from realestate.accounts.choices import TokenRefusal
+from realestate.api.fields import StrictCharField
 
 #: The ``code`` of a refused token request (HTTP 401), for the app to act on.
 REFUSAL_CODES = dict(TokenRefusal.choices)
@@ -52,7 +53,9 @@ class TokenObtainSerializer(jwt_serializers.TokenObtainSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["otp"] = serializers.CharField(
+        self.fields[self.username_field] = StrictCharField(write_only=True)
+        self.fields["password"] = StrictCharField(write_only=True, style={"input_type": "password"})
+        self.fields["otp"] = StrictCharField(
             write_only=True,
             required=False,
             allow_blank=True,
@@ -119,6 +122,7 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     """A new access token and a new refresh token; the refresh token sent is used up."""
 
     token_class = RefreshToken
+    refresh = StrictCharField()
 
     def validate(self, attrs):
         refresh = self.token_class(attrs["refresh"])  # bad, expired or blacklisted: 401
@@ -144,7 +148,7 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
 
 
 class LogoutSerializer(serializers.Serializer):
-    refresh = serializers.CharField(
+    refresh = StrictCharField(
         write_only=True, help_text=_("The refresh token of this device, to revoke.")
     )
 
@@ -166,16 +170,3 @@ class TokenRefusalSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.ChoiceField(choices=REFUSAL_CHOICES)
-
-
-class TokenErrorSerializer(serializers.Serializer):
-    """A token that is malformed, expired or revoked (401), e.g. ``token_not_valid``."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-
-
-class DetailSerializer(serializers.Serializer):
-    """An error with a message only (429: throttled, or the login is locked)."""
-
-    detail = serializers.CharField()

@@ -1,7 +1,6 @@
 """``/api/v1/auth/``: tokens, refresh and logout for the mobile app."""
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -13,12 +12,16 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from realestate.accounts.api import authentication as tokens
 from realestate.accounts.api.serializers import (
     REFUSAL_CODES,
-    DetailSerializer,
     LogoutSerializer,
-    TokenErrorSerializer,
     TokenObtainSerializer,
     TokenRefreshSerializer,
     TokenRefusalSerializer,
+)
+from realestate.api.schema import (
+    RESPONSE_HEADERS,
+    AuthErrorSerializer,
+    error_responses,
+    field_errors,
 )
 from realestate.api.throttling import TokenRateThrottle
 
@@ -29,14 +32,20 @@ class RevocableJWTScheme(SimpleJWTScheme):
     target_class = tokens.RevocableJWTAuthentication
 
 
-BAD_REQUEST = OpenApiResponse(
-    OpenApiTypes.OBJECT, description="A field is missing or malformed: `{field: [messages]}`."
-)
-THROTTLED = OpenApiResponse(
-    DetailSerializer, description="Too many requests: wait for the seconds in `Retry-After`."
+#: Shortened tokens for the examples.
+ACCESS = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"
+REFRESH = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJl"
+TOKEN_PAIR = OpenApiExample(
+    "Tokens", value={"refresh": REFRESH, "access": ACCESS}, response_only=True
 )
 BAD_TOKEN = OpenApiResponse(
-    TokenErrorSerializer, description="The token is malformed, expired or revoked."
+    AuthErrorSerializer,
+    description="The refresh token is malformed, expired, used already or revoked.",
+    examples=[
+        OpenApiExample(
+            "Used already", value={"detail": "Token is blacklisted", "code": "token_not_valid"}
+        )
+    ],
 )
 
 
@@ -50,17 +59,35 @@ BAD_TOKEN = OpenApiResponse(
         + "\n".join(f"- `{code}`: {text}" for code, text in REFUSAL_CODES.items())
         + "\n\nWrong passwords and wrong codes count towards the login lockout (429)."
     ),
+    auth=[],
+    parameters=RESPONSE_HEADERS,
+    examples=[
+        OpenApiExample(
+            "Password", value={"username": "agent1", "password": "agent1"}, request_only=True
+        ),
+        OpenApiExample(
+            "Password and 2FA code",
+            value={"username": "agent1", "password": "agent1", "otp": "123456"},
+            request_only=True,
+        ),
+        TOKEN_PAIR,
+    ],
     responses={
         200: TokenObtainSerializer,
-        400: BAD_REQUEST,
-        401: OpenApiResponse(
-            TokenRefusalSerializer,
-            examples=[
-                OpenApiExample(code, value={"detail": str(text), "code": code})
-                for code, text in REFUSAL_CODES.items()
-            ],
+        **error_responses(
+            bad_request=field_errors(
+                "TokenObtainErrors", ["username", "password", "otp"], body=True
+            ),
+            unauthenticated=OpenApiResponse(
+                TokenRefusalSerializer,
+                description="Refused: the `code` says why.",
+                examples=[
+                    OpenApiExample(code, value={"detail": str(text), "code": code})
+                    for code, text in REFUSAL_CODES.items()
+                ],
+            ),
+            body=True,
         ),
-        429: THROTTLED,
     },
 )
 class TokenObtainView(TokenObtainPairView):
@@ -72,7 +99,17 @@ class TokenObtainView(TokenObtainPairView):
     tags=["auth"],
     summary="Refresh: a new access token and a new refresh token",
     description="The refresh token sent is used up: refresh again with the new one.",
-    responses={200: TokenRefreshSerializer, 400: BAD_REQUEST, 401: BAD_TOKEN, 429: THROTTLED},
+    auth=[],
+    parameters=RESPONSE_HEADERS,
+    examples=[OpenApiExample("Refresh", value={"refresh": REFRESH}, request_only=True), TOKEN_PAIR],
+    responses={
+        200: TokenRefreshSerializer,
+        **error_responses(
+            bad_request=field_errors("TokenRefreshErrors", ["refresh"], body=True),
+            unauthenticated=BAD_TOKEN,
+            body=True,
+        ),
+    },
 )
 class TokenRefreshRotateView(TokenRefreshView):
     serializer_class = TokenRefreshSerializer
@@ -85,17 +122,22 @@ class TokenRefreshRotateView(TokenRefreshView):
         "Revokes the refresh token sent and the access token of the `Authorization` header: "
         "both stop working at once."
     ),
+    parameters=RESPONSE_HEADERS,
+    examples=[OpenApiExample("Logout", value={"refresh": REFRESH}, request_only=True)],
     responses={
         204: OpenApiResponse(description="Both tokens are revoked."),
-        400: OpenApiResponse(
-            OpenApiTypes.OBJECT,
-            description=(
-                '`{"refresh": [message]}`: the refresh token is missing, malformed, expired, '
-                "revoked already or another user's. Nothing was revoked."
+        **error_responses(
+            bad_request=field_errors(
+                "LogoutErrors",
+                ["refresh"],
+                body=True,
+                description=(
+                    "The refresh token is missing, malformed, expired, revoked already or "
+                    "another user's (`refresh`). Nothing was revoked."
+                ),
             ),
+            body=True,
         ),
-        401: BAD_TOKEN,
-        429: THROTTLED,
     },
 )
 class LogoutView(GenericAPIView):

@@ -1,44 +1,144 @@
-"""Query filters of the unit API, including the geographic ones."""
+"""Query filters of the unit API, including the geographic ones.
+
+Each filter takes exactly what the schema says it takes (``UNIT_FILTER_PARAMETERS`` is built
+from the same patterns and bounds) and answers anything else with 400 naming the parameter:
+no whitespace, no ``NaN`` or infinity, no number too large for the database, no coordinate off
+the globe. An empty value is as if the parameter were not sent, except for ``status`` and
+``type``, which take a list.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import django_filters
+from django import forms
 from django.contrib.gis.geos import Point
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
-from realestate.properties.models import Unit
+from realestate.properties.models import Project, Unit
 from realestate.properties.selectors import units_in_bbox, units_near
 
 MAX_RADIUS_KM = 500
+DEFAULT_RADIUS_KM = 5
+#: Prices and rents have 12 digits before the point (``MONEY``: 14 digits, 2 decimals).
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_BEDROOMS = 32767  # PositiveSmallIntegerField
+CENT = Decimal("0.01")
+
+NUMBER = r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+INTEGER = r"-?[0-9]+"
+#: Degrees as decimals (no exponent), longitude within ±180 and latitude within ±90.
+LONGITUDE = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+LATITUDE = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+NEAR = rf"{LONGITUDE},{LATITUDE}"
+IN_BBOX = rf"{LONGITUDE},{LATITUDE},{LONGITUDE},{LATITUDE}"
+PROJECT_CODE = r"[-a-zA-Z0-9_]+"
+PROJECT_CODE_MAX = Project._meta.get_field("code").max_length
 
 
-def _floats(value: str, count: int, name: str, example: str) -> list[float]:
-    try:
-        numbers = [float(part) for part in value.split(",")]
-    except ValueError:
-        numbers = []
-    if len(numbers) != count:
-        raise ValidationError({name: f"Expected {count} comma-separated numbers, e.g. {example}."})
-    return numbers
+def _full(pattern: str) -> str:
+    """The pattern as the schema states it (ECMA anchors)."""
+    return f"^{pattern}$"
+
+
+class StrictMixin:
+    """Takes the value as sent: no surrounding whitespace, no digits of other scripts, no
+    ``1_000``, which Python's number parsing would accept and the schema does not."""
+
+    pattern = ""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(self.pattern, str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class StrictDecimalField(StrictMixin, forms.DecimalField):
+    pattern = NUMBER
+
+
+class StrictIntegerField(StrictMixin, forms.IntegerField):
+    pattern = INTEGER
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """A price or rent bound. Amounts have cents at most, so a bound with more decimals is
+    rounded inwards (``min`` up, ``max`` down) to the cent: the same rows match."""
+
+    field_class = StrictDecimalField
+
+    def __init__(self, *args, rounding: str, **kwargs):
+        self.rounding = rounding
+        super().__init__(*args, min_value=0, max_value=MAX_AMOUNT, **kwargs)
+
+    def filter(self, qs, value):
+        if value is not None:
+            value = value.quantize(CENT, rounding=self.rounding)
+        return super().filter(qs, value)
+
+
+class RadiusFilter(django_filters.NumberFilter):
+    field_class = StrictDecimalField
+
+
+class CountFilter(django_filters.NumberFilter):
+    field_class = StrictIntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=MAX_BEDROOMS, **kwargs)
+
+
+def _pattern_filter(pattern: str, message: str, **kwargs) -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        strip=False,
+        validators=[RegexValidator(rf"\A{pattern}\Z", message)],
+        **kwargs,
+    )
+
+
+def _above_zero(value):
+    if value <= 0:
+        raise forms.ValidationError(f"Must be above 0 and at most {MAX_RADIUS_KM}.")
+
+
+NEAR_MESSAGE = (
+    "Expected longitude,latitude in decimal degrees, e.g. 55.27,25.20: longitude from -180 "
+    "to 180, latitude from -90 to 90."
+)
+IN_BBOX_MESSAGE = (
+    "Expected min_lng,min_lat,max_lng,max_lat in decimal degrees, e.g. 55.1,25.0,55.4,25.3: "
+    "longitudes from -180 to 180, latitudes from -90 to 90."
+)
 
 
 class UnitFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=UnitStatus.choices)
     type = django_filters.MultipleChoiceFilter(field_name="unit_type", choices=UnitType.choices)
     purpose = django_filters.ChoiceFilter(choices=UnitPurpose.choices)
-    project = django_filters.CharFilter(field_name="project__code")
-    min_price = django_filters.NumberFilter(field_name="list_price", lookup_expr="gte")
-    max_price = django_filters.NumberFilter(field_name="list_price", lookup_expr="lte")
-    min_rent = django_filters.NumberFilter(field_name="monthly_rent", lookup_expr="gte")
-    max_rent = django_filters.NumberFilter(field_name="monthly_rent", lookup_expr="lte")
-    bedrooms = django_filters.NumberFilter()
-    min_bedrooms = django_filters.NumberFilter(field_name="bedrooms", lookup_expr="gte")
-    near = django_filters.CharFilter(
-        method="filter_near", label="Longitude,latitude; with radius_km, nearest first"
+    project = _pattern_filter(
+        PROJECT_CODE,
+        "A project code has letters, digits, - and _ only.",
+        field_name="project__code",
+        max_length=PROJECT_CODE_MAX,
     )
-    radius_km = django_filters.NumberFilter(method="filter_noop", label="Radius for near (km)")
-    in_bbox = django_filters.CharFilter(
-        method="filter_in_bbox", label="min_lng,min_lat,max_lng,max_lat"
+    min_price = AmountFilter(field_name="list_price", lookup_expr="gte", rounding=ROUND_CEILING)
+    max_price = AmountFilter(field_name="list_price", lookup_expr="lte", rounding=ROUND_FLOOR)
+    min_rent = AmountFilter(field_name="monthly_rent", lookup_expr="gte", rounding=ROUND_CEILING)
+    max_rent = AmountFilter(field_name="monthly_rent", lookup_expr="lte", rounding=ROUND_FLOOR)
+    bedrooms = CountFilter()
+    min_bedrooms = CountFilter(field_name="bedrooms", lookup_expr="gte")
+    near = _pattern_filter(NEAR, NEAR_MESSAGE, method="filter_near")
+    radius_km = RadiusFilter(
+        method="filter_noop",
+        max_value=MAX_RADIUS_KM,
+        validators=[_above_zero],
     )
+    in_bbox = _pattern_filter(IN_BBOX, IN_BBOX_MESSAGE, method="filter_in_bbox")
 
     class Meta:
         model = Unit
@@ -48,18 +148,91 @@ class UnitFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_near(self, queryset, name, value):
-        lng, lat = _floats(value, 2, "near", "55.27,25.20")
-        if not (-180 <= lng <= 180 and -90 <= lat <= 90):
-            raise ValidationError({"near": "Longitude must be within ±180 and latitude ±90."})
-        radius = self.form.cleaned_data.get("radius_km")
-        if radius is None:
-            radius = 5
-        if not 0 < radius <= MAX_RADIUS_KM:
-            raise ValidationError({"radius_km": f"Must be above 0 and at most {MAX_RADIUS_KM}."})
+        lng, lat = (float(part) for part in value.split(","))
+        radius = self.form.cleaned_data.get("radius_km") or DEFAULT_RADIUS_KM
         return units_near(queryset, point=Point(lng, lat, srid=4326), radius_km=float(radius))
 
     def filter_in_bbox(self, queryset, name, value):
-        min_lng, min_lat, max_lng, max_lat = _floats(value, 4, "in_bbox", "55.1,25.0,55.4,25.3")
+        min_lng, min_lat, max_lng, max_lat = (float(part) for part in value.split(","))
         if min_lng >= max_lng or min_lat >= max_lat:
-            raise ValidationError({"in_bbox": "Give the south-west corner, then the north-east."})
+            raise ValidationError(
+                {"in_bbox": ["Give the south-west corner, then the north-east one."]}
+            )
         return units_in_bbox(queryset, bbox=(min_lng, min_lat, max_lng, max_lat))
+
+
+def _query(name: str, schema: dict, description: str, *examples: tuple[str, object]):
+    return OpenApiParameter(
+        name,
+        schema,
+        OpenApiParameter.QUERY,
+        description=description,
+        examples=[OpenApiExample(summary, value=value) for summary, value in examples],
+    )
+
+
+def _choices(choices) -> dict:
+    return {"type": "string", "enum": [value for value, _label in choices]}
+
+
+AMOUNT = {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT)}
+COUNT = {"type": "integer", "minimum": 0, "maximum": MAX_BEDROOMS}
+
+#: The unit list's query parameters, as ``UnitFilterSet`` reads them.
+UNIT_FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "status",
+        {"type": "array", "items": _choices(UnitStatus.choices)},
+        OpenApiParameter.QUERY,
+        explode=True,
+        style="form",
+        description="Units in any of these statuses (`status=available&status=reserved`).",
+    ),
+    OpenApiParameter(
+        "type",
+        {"type": "array", "items": _choices(UnitType.choices)},
+        OpenApiParameter.QUERY,
+        explode=True,
+        style="form",
+        description="Units of any of these types (`type=villa&type=townhouse`).",
+    ),
+    _query("purpose", _choices(UnitPurpose.choices), "Units for sale, for rent, or both."),
+    _query(
+        "project",
+        {"type": "string", "pattern": _full(PROJECT_CODE), "maxLength": PROJECT_CODE_MAX},
+        "Units of the project with this code.",
+        ("Marina Heights", "marina-heights"),
+    ),
+    _query("min_price", AMOUNT, "List price at least this (decimal).", ("1.5 M", 1500000)),
+    _query("max_price", AMOUNT, "List price at most this (decimal)."),
+    _query("min_rent", AMOUNT, "Monthly rent at least this (decimal)."),
+    _query("max_rent", AMOUNT, "Monthly rent at most this (decimal)."),
+    _query("bedrooms", COUNT, "Exactly this many bedrooms.", ("Two", 2)),
+    _query("min_bedrooms", COUNT, "At least this many bedrooms."),
+    _query(
+        "near",
+        {"type": "string", "pattern": _full(NEAR)},
+        "`longitude,latitude` (decimal degrees): units within `radius_km` of the point, "
+        "nearest first, each with its `distance_km`.",
+        ("Downtown Dubai", "55.2708,25.2048"),
+    ),
+    _query(
+        "radius_km",
+        {
+            "type": "number",
+            "minimum": 0,
+            "exclusiveMinimum": True,
+            "maximum": MAX_RADIUS_KM,
+            "default": DEFAULT_RADIUS_KM,
+        },
+        "Radius of `near` in kilometres, above 0 and at most 500 (checked even without `near`).",
+        ("Ten km", 10),
+    ),
+    _query(
+        "in_bbox",
+        {"type": "string", "pattern": _full(IN_BBOX)},
+        "`min_lng,min_lat,max_lng,max_lat` (decimal degrees): units inside the box. The "
+        "south-west corner comes first: a minimum not below its maximum is refused (400).",
+        ("Dubai", "55.1,25.0,55.4,25.3"),
+    ),
+]
