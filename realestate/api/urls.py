@@ -3,7 +3,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from realestate.api.views import ApiRootView
+
 v1 = [
+    path("", ApiRootView.as_view(), name="root"),
     path("", include("realestate.accounts.api.urls")),
     path("", include("realestate.properties.api.urls")),
 ]
