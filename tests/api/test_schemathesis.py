@@ -28,7 +28,7 @@ from tests.factories import BuildingFactory, ProjectFactory, UnitFactory
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20260501
 MAX_EXAMPLES = 15  # per operation, for fuzzing and for stateful runs
-TIMEOUT_S = 110  # the run takes about a third of it on two cores
+TIMEOUT_S = 110  # the run itself takes under a minute on two cores
 
 # Every warning fails the run too: a login that does not work (every call 401), throttling,
 # a schema that refuses most of what the app accepts or the reverse.
