@@ -293,8 +293,8 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     # Counted in realestate/core/counters.py (shared by all processes); 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "realestate.api.throttling.AnonRateThrottle",
-        "realestate.api.throttling.UserRateThrottle",
+        "realestate.core.api.throttling.AnonRateThrottle",
+        "realestate.core.api.throttling.UserRateThrottle",
     ],
 }
 # "<requests>/<second|minute|hour|day>"; empty switches a limit off.
@@ -323,7 +323,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "realestate.api.schema.allow_empty_query_values",
+        "realestate.core.api.schema.allow_empty_query_values",
     ],
 }
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import ngettext
 
 from realestate.core import counters
+from realestate.core.requests import client_ip  # noqa: F401  (the lockout counts per address)
 
 
 def _user_key(username: str) -> str:
@@ -25,17 +26,6 @@ def _user_key(username: str) -> str:
 
 def _ip_key(ip: str) -> str:
     return f"login-fail:ip:{ip}"
-
-
-def client_ip(request) -> str:
-    if request is None:
-        return "unknown"
-    header = getattr(settings, "LOGIN_CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get(header, "")
-        if value:
-            return value.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _window() -> int:

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from realestate.api.schema import RESPONSE_HEADERS, error_responses
+from realestate.core.api.schema import RESPONSE_HEADERS, error_responses
 
 #: Key → URL name, in the order the root lists them.
 ENDPOINTS = {

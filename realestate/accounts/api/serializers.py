@@ -15,7 +15,7 @@ from rest_framework_simplejwt.settings import api_settings
 from realestate.accounts import throttling, twofactor
 from realestate.accounts.api.authentication import RefreshToken, token_is_current
 from realestate.accounts.choices import TokenRefusal
-from realestate.api.fields import StrictCharField
+from realestate.core.api.fields import StrictCharField
 
 #: The ``code`` of a refused token request (HTTP 401), for the app to act on.
 REFUSAL_CODES = dict(TokenRefusal.choices)

@@ -17,13 +17,13 @@ from realestate.accounts.api.serializers import (
     TokenRefreshSerializer,
     TokenRefusalSerializer,
 )
-from realestate.api.schema import (
+from realestate.core.api.schema import (
     RESPONSE_HEADERS,
     AuthErrorSerializer,
     error_responses,
     field_errors,
 )
-from realestate.api.throttling import TokenRateThrottle
+from realestate.core.api.throttling import TokenRateThrottle
 
 
 class RevocableJWTScheme(SimpleJWTScheme):

@@ -1,9 +1,9 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from realestate.api.pagination import PageNumberPagination
-from realestate.api.permissions import ScopedViewSetMixin
-from realestate.api.schema import (
+from realestate.core.api.pagination import PageNumberPagination
+from realestate.core.api.permissions import ScopedViewSetMixin
+from realestate.core.api.schema import (
     RESPONSE_HEADERS,
     ErrorSerializer,
     error_responses,

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.throttling import BaseThrottle
 
-from realestate.accounts.throttling import client_ip
 from realestate.core import counters
+from realestate.core.requests import client_ip
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
