@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from realestate.core.signals import status_changed
 from realestate.core.workflow import step
 from realestate.properties.choices import UNIT_STATUS_FLOW, WORKFLOW_STATUSES, UnitStatus
 from realestate.properties.models import InventorySnapshot, Unit
@@ -41,13 +40,7 @@ def unit_status_change(*, unit: Unit, status: str, by=None, workflow: bool = Fal
             code="workflow_only",
             params={"status": UnitStatus(locked.status).label.lower()},
         )
-    UNIT_STATUS_FLOW.check(locked.status, status)
-    source = locked.status
-    locked.status = status
-    if by is not None:
-        locked._history_user = by
-    locked.save(update_fields=["status", "updated_at"])
-    status_changed.send(sender=Unit, instance=locked, source=source, target=status, by=by)
+    UNIT_STATUS_FLOW.apply(locked, status, by)
     unit.status = locked.status
     return locked
 
