@@ -26,6 +26,7 @@ from realestate.core.admin import (
     small_table,
     status_badge,
 )
+from realestate.core.changelist import FastChangeListMixin
 from realestate.core.money import format_money
 from realestate.properties import services
 from realestate.properties.choices import PROJECT_STATUS, UNIT_STATUS_FLOW, UnitStatus
@@ -111,7 +112,9 @@ DEAL_HISTORY_LIMIT = 10
 
 
 @admin.register(Unit)
-class UnitAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExportAdmin):
+class UnitAdmin(FastChangeListMixin, ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin,
+                ImportExportAdmin):
+    # A million units: estimated counts, search by ids, light rows (see core.changelist).
     resource_classes = [UnitResource]
     list_display = ["code", "project", "building", "unit_type", "bedrooms", "area_sqm",
                     "price", "unit_status", "agent"]
