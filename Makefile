@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export VENV
 
 .PHONY: run test setup setup-test migrate demo lint format clean-db bench-rent bench-scope \
-	bench-search
+	bench-search bench-admin
 
 setup:
 	@bash scripts/setup.sh
@@ -64,3 +64,13 @@ bench-search: setup
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_search make bench-search" >&2; exit 2; }
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py bench_search --explain $(BENCH_ARGS)
+
+# Time the unit changelist over 1,000,000 units as a superuser against Django's stock
+# ModelAdmin showing the same columns (prints admin_list_ms=… stock_list_ms=… admin_search_ms=…
+# page_kb=…). PostGIS and a database of its own, as for bench-rent:
+#   psql -h 127.0.0.1 -U postgres -c 'create database realestate_admin'
+#   DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_admin make bench-admin
+bench-admin: setup
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_admin make bench-admin" >&2; exit 2; }
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py bench_admin --explain $(BENCH_ARGS)

@@ -3,9 +3,9 @@
 ``FastChangeListMixin`` (before the admin's other bases) gives an admin three things:
 
 - ``EstimatedCountPaginator``: on PostgreSQL, a list whose rows the planner estimates at
-  ``estimate_above`` or more is counted by that estimate (``EXPLAIN``: the table's statistics,
-  scaled to its current size) instead of ``COUNT(*)``, which reads every row; the page says
-  "about". Smaller lists, and every list on SQLite, are counted exactly.
+  10,000 or more is counted by that estimate (``EXPLAIN``: the table's statistics, scaled to
+  its current size) instead of ``COUNT(*)``, which reads every row; the page says "about".
+  Smaller lists, and every list on SQLite, are counted exactly.
 - Search through related records by their ids: a search field across a foreign key
   (``project__name``) is looked up in the related table first (a few hundred rows), and the
   list is filtered by ``project_id IN (…)``. Django would join and test every row's related
@@ -32,14 +32,14 @@ from django.utils.text import smart_split, unescape_string_literal
 class EstimatedCountPaginator(Paginator):
     """A paginator that counts large lists on PostgreSQL by the planner's estimate.
 
-    ``estimated`` tells whether ``count`` is an estimate (the pagination template then says
-    "about"). An estimate can be off by a few per cent (until the next ``ANALYZE``) or more for
-    unusual filters: the last page may then be short, or a few rows past it reachable only by
-    sorting the other way. Lists the planner puts under ``estimate_above`` rows are counted
-    exactly, cheaply (they are small, or their filter has an index).
+    ``estimated`` tells whether ``count`` is an estimate (the pagination template and the page
+    header then say "about"). An estimate is off by a few per cent until the next ``ANALYZE``,
+    and by more for filters whose conditions go together (two words of one project's name):
+    the last page may be short, or rows past it reachable only by sorting the other way.
+    Lists the planner puts under ``estimate_above`` rows are counted exactly.
     """
 
-    estimate_above = 50_000
+    estimate_above = 10_000
     template_name = "admin/pagination_estimated.html"  # unfold's pagination includes it
 
     def __init__(self, *args, **kwargs):
@@ -93,7 +93,7 @@ class RelatedSearchMixin:
             for field_name, (remote_model, lookups) in related.items():
                 matching = remote_model._base_manager.filter(
                     Q.create([(lookup, bit) for lookup in lookups], connector=Q.OR)
-                )
+                ).order_by()
                 ids = list(matching.values_list("pk", flat=True)[: self.related_search_ids_max + 1])
                 if len(ids) > self.related_search_ids_max:
                     conditions.append(Q((f"{field_name}__in", matching.values("pk"))))
