@@ -1,8 +1,7 @@
 """``pg_trgm`` indexes for the unit list's search fields, on PostgreSQL.
 
 The admin's search matches ``icontains`` as ``UPPER(column::text) LIKE '%TERM%'``: a GIN
-trigram index on that expression serves it (``core/0003`` made the extension and the prefix
-index for codes). The unit list looks projects and buildings up first and filters units by
+trigram index on that expression serves it (``core/0003`` makes the extension). The unit list looks projects and buildings up first and filters units by
 their ids (``core.changelist.RelatedSearchMixin``), so each table's index is used on its own.
 Built ``CONCURRENTLY``: a million units stay writable meanwhile. SpatiaLite scans instead.
 """
@@ -30,12 +29,18 @@ class Migration(migrations.Migration):
     operations = [
         PostgresOnlySQL(
             sql=[
+                # Unit codes by prefix (the search box): ``istartswith`` on the same expression.
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS search_unit_code ON properties_unit "
+                "(UPPER(code::text) text_pattern_ops)",
+            ]
+            + [
                 f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {table} "
                 f"USING gin (UPPER({column}::text) gin_trgm_ops)"
                 for index, table, column in ANYWHERE
             ],
             reverse_sql=[
-                f"DROP INDEX CONCURRENTLY IF EXISTS {index}" for index, _t, _c in ANYWHERE
+                "DROP INDEX CONCURRENTLY IF EXISTS search_unit_code",
+                *(f"DROP INDEX CONCURRENTLY IF EXISTS {index}" for index, _t, _c in ANYWHERE),
             ],
         ),
     ]
