@@ -27,6 +27,7 @@ test: setup-test
 
 lint: setup
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
 
 format: setup
 	@$(VENV)/bin/ruff format .

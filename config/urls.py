@@ -27,4 +27,5 @@ urlpatterns = [
 if not settings.AWS_STORAGE_BUCKET_NAME:
     # Uploaded files, to those who may see their record only (S3 links are signed instead).
     urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", protected_media, name="media"))
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", protected_media, name="media")
+    )

@@ -20,8 +20,7 @@ def race(*calls, timeout=60):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(index, call))
-               for index, call in enumerate(calls)]
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:

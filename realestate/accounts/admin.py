@@ -87,8 +87,9 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(MissingIs404Mixin, OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin,
-                ModelAdmin):
+class UserAdmin(
+    MissingIs404Mixin, OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin, ModelAdmin
+):
     audited_relations = ("groups", "user_permissions")
     form = StaffUserChangeForm
     add_form = UserCreationForm

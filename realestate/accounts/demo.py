@@ -8,8 +8,12 @@ from realestate.accounts.models import Agent, Branch, User
 
 BRANCHES = [
     ("marina", "Dubai Marina office", "Marina Walk, Dubai Marina", Point(55.1390, 25.0800)),
-    ("downtown", "Downtown office", "Mohammed Bin Rashid Blvd, Downtown Dubai",
-     Point(55.2765, 25.1945)),
+    (
+        "downtown",
+        "Downtown office",
+        "Mohammed Bin Rashid Blvd, Downtown Dubai",
+        Point(55.2765, 25.1945),
+    ),
 ]
 
 STAFF = [
@@ -30,25 +34,37 @@ def seed(rng) -> dict[str, User]:
     for code, name, address, location in BRANCHES:
         branches[code], _ = Branch.objects.get_or_create(
             code=code,
-            defaults={"name": name, "city": "Dubai", "address": address, "location": location,
-                      "phone": f"+971 4 {rng.randint(300, 899)} {rng.randint(1000, 9999)}",
-                      "email": f"{code}@example.com"},
+            defaults={
+                "name": name,
+                "city": "Dubai",
+                "address": address,
+                "location": location,
+                "phone": f"+971 4 {rng.randint(300, 899)} {rng.randint(1000, 9999)}",
+                "email": f"{code}@example.com",
+            },
         )
     users = {}
     for username, first, last, role, branch, superuser in STAFF:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(
-                username=username, password=username, first_name=first, last_name=last,
-                email=f"{username}@example.com", is_staff=True, is_superuser=superuser,
+                username=username,
+                password=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.com",
+                is_staff=True,
+                is_superuser=superuser,
                 phone=f"+971 50 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
             )
         user.groups.add(Group.objects.get(name=role))
         if branch:
             Agent.objects.get_or_create(
                 user=user,
-                defaults={"branch": branches[branch],
-                          "licence_number": f"BRN-{rng.randint(10000, 99999)}"},
+                defaults={
+                    "branch": branches[branch],
+                    "licence_number": f"BRN-{rng.randint(10000, 99999)}",
+                },
             )
         users[username] = user
     # The sales manager runs the Downtown office: its agents' records are theirs to see.

@@ -59,9 +59,11 @@ def _permission_ids(spec: dict[str, tuple[str, ...]], using: str) -> set[int]:
             (app_label, f"{action}_{model_name}" if action in MODEL_ACTIONS else action)
             for action in actions
         )
-    rows = Permission.objects.using(using).filter(
-        content_type__app_label__in={app for app, _ in wanted}
-    ).values_list("id", "content_type__app_label", "codename")
+    rows = (
+        Permission.objects.using(using)
+        .filter(content_type__app_label__in={app for app, _ in wanted})
+        .values_list("id", "content_type__app_label", "codename")
+    )
     found = {(app, codename): pk for pk, app, codename in rows}
     missing = wanted - found.keys()
     if missing:

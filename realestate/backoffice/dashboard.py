@@ -49,8 +49,11 @@ def _unit_figures(request):
     return [
         {"title": _("Units"), "value": sum(counts.values()), "href": _list_url(Unit)},
         *[
-            {"title": label, "value": counts[value],
-             "href": _list_url(Unit, f"status__exact={value}")}
+            {
+                "title": label,
+                "value": counts[value],
+                "href": _list_url(Unit, f"status__exact={value}"),
+            }
             for value, label in UnitStatus.choices
         ],
     ]
@@ -60,47 +63,74 @@ def _leasing_figures(request, today):
     leases = Lease.objects.restrict(request.user, "view")
     soon = today + timedelta(days=LEASE_NOTICE_DAYS)
     figures = [
-        {"title": _("Active leases"),
-         "value": leases.filter(status=LeaseStatus.ACTIVE).count(),
-         "href": _list_url(Lease, f"status__exact={LeaseStatus.ACTIVE}")},
-        {"title": _("Ending in %(days)s days") % {"days": LEASE_NOTICE_DAYS},
-         "value": leases.filter(status=LeaseStatus.ACTIVE, end_date__gte=today,
-                                end_date__lte=soon).count(),
-         "href": _list_url(Lease, f"status__exact={LeaseStatus.ACTIVE}"
-                                  f"&end_date_from={today.isoformat()}"
-                                  f"&end_date_to={soon.isoformat()}")},
+        {
+            "title": _("Active leases"),
+            "value": leases.filter(status=LeaseStatus.ACTIVE).count(),
+            "href": _list_url(Lease, f"status__exact={LeaseStatus.ACTIVE}"),
+        },
+        {
+            "title": _("Ending in %(days)s days") % {"days": LEASE_NOTICE_DAYS},
+            "value": leases.filter(
+                status=LeaseStatus.ACTIVE, end_date__gte=today, end_date__lte=soon
+            ).count(),
+            "href": _list_url(
+                Lease,
+                f"status__exact={LeaseStatus.ACTIVE}"
+                f"&end_date_from={today.isoformat()}"
+                f"&end_date_to={soon.isoformat()}",
+            ),
+        },
     ]
     if _may_view(request, MaintenanceRequest):
-        figures.append({
-            "title": _("Open maintenance"),
-            "value": MaintenanceRequest.objects.restrict(request.user, "view")
-            .filter(status__in=OPEN_MAINTENANCE).count(),
-            "href": _list_url(MaintenanceRequest),
-        })
+        figures.append(
+            {
+                "title": _("Open maintenance"),
+                "value": MaintenanceRequest.objects.restrict(request.user, "view")
+                .filter(status__in=OPEN_MAINTENANCE)
+                .count(),
+                "href": _list_url(MaintenanceRequest),
+            }
+        )
     return figures
 
 
 def _money_figures(request, today):
     currency = settings.DEFAULT_CURRENCY
-    overdue = Receivable.objects.restrict(request.user, "view").filter(
-        status=ReceivableStatus.OVERDUE).aggregate(
-        count=Count("id"), due=Sum(F("amount") - F("amount_paid")))
+    overdue = (
+        Receivable.objects.restrict(request.user, "view")
+        .filter(status=ReceivableStatus.OVERDUE)
+        .aggregate(count=Count("id"), due=Sum(F("amount") - F("amount_paid")))
+    )
     overdue_list = _list_url(Receivable, f"status__exact={ReceivableStatus.OVERDUE}")
     figures = [
         {"title": _("Overdue invoices"), "value": overdue["count"], "href": overdue_list},
-        {"title": _("Overdue amount"), "value": format_money(overdue["due"] or 0, currency),
-         "href": overdue_list},
+        {
+            "title": _("Overdue amount"),
+            "value": format_money(overdue["due"] or 0, currency),
+            "href": overdue_list,
+        },
     ]
     if _may_view(request, Payment):
         month = today.replace(day=1)
-        received = Payment.objects.restrict(request.user, "view").filter(
-            status=PaymentStatus.POSTED, received_on__gte=month, received_on__lte=today,
-        ).aggregate(total=Sum("amount"))["total"]
-        figures.append({
-            "title": _("Received this month"), "value": format_money(received or 0, currency),
-            "href": _list_url(Payment, f"received_on_from={month.isoformat()}"
-                                       f"&received_on_to={today.isoformat()}"),
-        })
+        received = (
+            Payment.objects.restrict(request.user, "view")
+            .filter(
+                status=PaymentStatus.POSTED,
+                received_on__gte=month,
+                received_on__lte=today,
+            )
+            .aggregate(total=Sum("amount"))["total"]
+        )
+        figures.append(
+            {
+                "title": _("Received this month"),
+                "value": format_money(received or 0, currency),
+                "href": _list_url(
+                    Payment,
+                    f"received_on_from={month.isoformat()}&received_on_to={today.isoformat()}",
+                ),
+            }
+        )
     return figures
 
 
@@ -123,8 +153,7 @@ def dashboard_callback(request, context):
         follow_ups = clients.follow_ups_due(leads, on=today)
         context["follow_ups"] = {
             "headers": [_("Client"), _("Interest"), _("Due")],
-            "rows": [[lead.client.name, lead.interest, lead.next_follow_up]
-                     for lead in follow_ups],
+            "rows": [[lead.client.name, lead.interest, lead.next_follow_up] for lead in follow_ups],
         }
         context["open_leads"] = clients.leads_open(leads).count()
     if _may_view(request, Viewing):
@@ -132,8 +161,11 @@ def dashboard_callback(request, context):
         context["viewings"] = {
             "headers": [_("When"), _("Unit"), _("Client")],
             "rows": [
-                [timezone.localtime(v.scheduled_at).strftime("%a %d %b %H:%M"), v.unit.code,
-                 v.client.name]
+                [
+                    timezone.localtime(v.scheduled_at).strftime("%a %d %b %H:%M"),
+                    v.unit.code,
+                    v.client.name,
+                ]
                 for v in upcoming
             ],
         }

@@ -24,9 +24,14 @@ def can_view(model_label: str):
         model_admin = _admin_of(model_label)
         # Module permission alone is too wide for Django's own admins (any permission of the
         # app opens it: the "export personal data" permission is the users model's).
-        return bool(model_admin and model_admin.has_module_permission(request) and (
-            model_admin.has_view_or_change_permission(request)
-            or model_admin.has_add_permission(request)))
+        return bool(
+            model_admin
+            and model_admin.has_module_permission(request)
+            and (
+                model_admin.has_view_or_change_permission(request)
+                or model_admin.has_add_permission(request)
+            )
+        )
 
     return check
 
@@ -37,8 +42,11 @@ def list_or_add(model_label: str):
 
     def target(request) -> str:
         model_admin = _admin_of(model_label)
-        if (model_admin and not model_admin.has_view_or_change_permission(request)
-                and model_admin.has_add_permission(request)):
+        if (
+            model_admin
+            and not model_admin.has_view_or_change_permission(request)
+            and model_admin.has_add_permission(request)
+        ):
             return _admin_url(model_label, "add")
         return _admin_url(model_label, "changelist")
 
@@ -73,53 +81,75 @@ SIDEBAR_NAVIGATION = [
     {
         "title": _("Overview"),
         "separator": False,
-        "items": [{"title": _("Dashboard"), "icon": "dashboard",
-                   "link": reverse_lazy("admin:index")}],
+        "items": [
+            {"title": _("Dashboard"), "icon": "dashboard", "link": reverse_lazy("admin:index")}
+        ],
     },
-    section(_("Inventory"), [
-        model_link(_("Projects"), "properties.Project", "domain"),
-        model_link(_("Buildings"), "properties.Building", "apartment"),
-        model_link(_("Units"), "properties.Unit", "door_front"),
-        model_link(_("Amenities"), "properties.Amenity", "pool"),
-    ]),
-    section(_("Clients"), [
-        model_link(_("Clients"), "clients.Client", "group"),
-        model_link(_("Leads"), "clients.Lead", "filter_alt"),
-        model_link(_("Viewings"), "clients.Viewing", "event"),
-    ]),
-    section(_("Sales"), [
-        model_link(_("Reservations"), "sales.Reservation", "bookmark_added"),
-        model_link(_("Sale contracts"), "sales.SaleContract", "contract"),
-        model_link(_("Payment plans"), "sales.PaymentPlan", "calendar_month"),
-        model_link(_("Commissions"), "sales.Commission", "percent"),
-    ]),
-    section(_("Leasing"), [
-        model_link(_("Leases"), "leasing.Lease", "key"),
-        model_link(_("Maintenance"), "leasing.MaintenanceRequest", "build"),
-        model_link(_("Vendors"), "leasing.Vendor", "engineering"),
-    ]),
-    section(_("Money"), [
-        model_link(_("Receivables"), "finance.Receivable", "receipt_long"),
-        model_link(_("Payments"), "finance.Payment", "payments"),
-        model_link(_("Reversals"), "finance.PaymentReversal", "undo"),
-        model_link(_("Late-fee policies"), "finance.LateFeePolicy", "gavel"),
-        model_link(_("Expenses"), "finance.Expense", "request_quote"),
-        model_link(_("Owner statements"), "finance.OwnerStatement", "account_balance"),
-    ]),
-    section(_("Organisation"), [
-        model_link(_("Branches"), "accounts.Branch", "store"),
-        model_link(_("Agents"), "accounts.Agent", "badge"),
-        model_link(_("Users"), "accounts.User", "person"),
-        model_link(_("Roles"), "auth.Group", "admin_panel_settings"),
-        model_link(_("Audit log"), "admin.LogEntry", "policy"),
-    ]),
-    section(_("Jobs and reports"), [
-        model_link(_("Inventory snapshots"), "properties.InventorySnapshot", "insights"),
-        model_link(_("Schedules"), "django_q.Schedule", "schedule"),
-        model_link(_("Successful jobs"), "django_q.Success", "task_alt"),
-        model_link(_("Failed jobs"), "django_q.Failure", "error"),
-        model_link(_("Queued jobs"), "django_q.OrmQ", "pending"),
-    ]),
+    section(
+        _("Inventory"),
+        [
+            model_link(_("Projects"), "properties.Project", "domain"),
+            model_link(_("Buildings"), "properties.Building", "apartment"),
+            model_link(_("Units"), "properties.Unit", "door_front"),
+            model_link(_("Amenities"), "properties.Amenity", "pool"),
+        ],
+    ),
+    section(
+        _("Clients"),
+        [
+            model_link(_("Clients"), "clients.Client", "group"),
+            model_link(_("Leads"), "clients.Lead", "filter_alt"),
+            model_link(_("Viewings"), "clients.Viewing", "event"),
+        ],
+    ),
+    section(
+        _("Sales"),
+        [
+            model_link(_("Reservations"), "sales.Reservation", "bookmark_added"),
+            model_link(_("Sale contracts"), "sales.SaleContract", "contract"),
+            model_link(_("Payment plans"), "sales.PaymentPlan", "calendar_month"),
+            model_link(_("Commissions"), "sales.Commission", "percent"),
+        ],
+    ),
+    section(
+        _("Leasing"),
+        [
+            model_link(_("Leases"), "leasing.Lease", "key"),
+            model_link(_("Maintenance"), "leasing.MaintenanceRequest", "build"),
+            model_link(_("Vendors"), "leasing.Vendor", "engineering"),
+        ],
+    ),
+    section(
+        _("Money"),
+        [
+            model_link(_("Receivables"), "finance.Receivable", "receipt_long"),
+            model_link(_("Payments"), "finance.Payment", "payments"),
+            model_link(_("Reversals"), "finance.PaymentReversal", "undo"),
+            model_link(_("Late-fee policies"), "finance.LateFeePolicy", "gavel"),
+            model_link(_("Expenses"), "finance.Expense", "request_quote"),
+            model_link(_("Owner statements"), "finance.OwnerStatement", "account_balance"),
+        ],
+    ),
+    section(
+        _("Organisation"),
+        [
+            model_link(_("Branches"), "accounts.Branch", "store"),
+            model_link(_("Agents"), "accounts.Agent", "badge"),
+            model_link(_("Users"), "accounts.User", "person"),
+            model_link(_("Roles"), "auth.Group", "admin_panel_settings"),
+            model_link(_("Audit log"), "admin.LogEntry", "policy"),
+        ],
+    ),
+    section(
+        _("Jobs and reports"),
+        [
+            model_link(_("Inventory snapshots"), "properties.InventorySnapshot", "insights"),
+            model_link(_("Schedules"), "django_q.Schedule", "schedule"),
+            model_link(_("Successful jobs"), "django_q.Success", "task_alt"),
+            model_link(_("Failed jobs"), "django_q.Failure", "error"),
+            model_link(_("Queued jobs"), "django_q.OrmQ", "pending"),
+        ],
+    ),
 ]
 
 

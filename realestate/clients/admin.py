@@ -48,8 +48,12 @@ class ClientAdmin(PanelsMixin, HistoryAdmin, ExportAdmin):
     resource_classes = [ClientResource]
     list_display = ["name", "kind", "email", "phone", "source", "agent", "id_expiry"]
     list_select_related = ["agent"]
-    list_filter = [("kind", ChoicesDropdownFilter), ("source", ChoicesDropdownFilter),
-                   ("agent", AutocompleteSelectFilter), ("id_expiry", RangeDateFilter)]
+    list_filter = [
+        ("kind", ChoicesDropdownFilter),
+        ("source", ChoicesDropdownFilter),
+        ("agent", AutocompleteSelectFilter),
+        ("id_expiry", RangeDateFilter),
+    ]
     search_fields = ["name", "email", "phone", "id_number"]
     autocomplete_fields = ["agent", "portal_user"]
     inlines = [LeadInline]
@@ -70,8 +74,19 @@ class LeadForm(forms.ModelForm):
 
     class Meta:
         model = Lead
-        fields = ["client", "agent", "source", "next_follow_up", "unit", "project", "unit_type",
-                  "bedrooms", "budget_min", "budget_max", "notes"]
+        fields = [
+            "client",
+            "agent",
+            "source",
+            "next_follow_up",
+            "unit",
+            "project",
+            "unit_type",
+            "bedrooms",
+            "budget_min",
+            "budget_max",
+            "notes",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,20 +106,39 @@ class LeadForm(forms.ModelForm):
 
 @admin.register(Lead)
 class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
-    list_display = ["client", "interest_display", "lead_status", "agent", "next_follow_up",
-                    "created_at"]
+    list_display = [
+        "client",
+        "interest_display",
+        "lead_status",
+        "agent",
+        "next_follow_up",
+        "created_at",
+    ]
     list_select_related = ["client", "unit", "project", "agent"]
-    list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
-                   ("project", AutocompleteSelectFilter), ("next_follow_up", RangeDateFilter)]
-    search_fields = ["client__name", "client__email", "client__phone", "unit__code",
-                     "project__name"]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("agent", AutocompleteSelectFilter),
+        ("project", AutocompleteSelectFilter),
+        ("next_follow_up", RangeDateFilter),
+    ]
+    search_fields = [
+        "client__name",
+        "client__email",
+        "client__phone",
+        "unit__code",
+        "project__name",
+    ]
     autocomplete_fields = ["client", "unit", "project", "agent"]
     readonly_fields = ["status", "lost_reason"]
     fieldsets = [
-        (None, {"fields": ["client", "status", "lost_reason", "agent", "source",
-                           "next_follow_up"]}),
-        (_("Interest"), {"fields": ["unit", "project", "unit_type", "bedrooms", "budget_min",
-                                    "budget_max"]}),
+        (
+            None,
+            {"fields": ["client", "status", "lost_reason", "agent", "source", "next_follow_up"]},
+        ),
+        (
+            _("Interest"),
+            {"fields": ["unit", "project", "unit_type", "bedrooms", "budget_min", "budget_max"]},
+        ),
         (_("Notes"), {"fields": ["notes"]}),
     ]
     form = LeadForm
@@ -112,14 +146,22 @@ class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
     actions_detail = ["advance"]
     steps = {
         "advance": StepAction(
-            services.lead_status_change, _("Advance to next stage"), "arrow_forward",
+            services.lead_status_change,
+            _("Advance to next stage"),
+            "arrow_forward",
             _("Lead %(record)s moved to its next stage."),
             when=lambda lead: LEAD_STATUS_FLOW.forward(lead.status) is not None,
-            dialog=confirm(_("Advance to next stage"),
-                           _("The lead moves on to the next stage of the pipeline: new, "
-                             "contacted, qualified, viewing, negotiation, won."), _("Advance")),
+            dialog=confirm(
+                _("Advance to next stage"),
+                _(
+                    "The lead moves on to the next stage of the pipeline: new, "
+                    "contacted, qualified, viewing, negotiation, won."
+                ),
+                _("Advance"),
+            ),
             call=lambda admin, request, lead, data: services.lead_status_change(
-                lead=lead, status=LEAD_STATUS_FLOW.forward(lead.status), by=request.user),
+                lead=lead, status=LEAD_STATUS_FLOW.forward(lead.status), by=request.user
+            ),
         ),
     }
 
@@ -134,7 +176,9 @@ class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
         target = form.cleaned_data.get("move_to")
         if target:
             services.lead_status_change(
-                lead=obj, status=target, by=request.user,
+                lead=obj,
+                status=target,
+                by=request.user,
                 lost_reason=form.cleaned_data.get("lost_reason_choice", ""),
             )
 
@@ -144,15 +188,23 @@ class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
 
 
 class ViewingFeedbackForm(BaseDialogForm):
-    feedback = forms.CharField(label=_("Feedback"), required=False,
-                               widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
-                               help_text=_("What the client said about the unit."))
+    feedback = forms.CharField(
+        label=_("Feedback"),
+        required=False,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
+        help_text=_("What the client said about the unit."),
+    )
 
 
 def _viewing_step(status: str, label: str, icon: str, done: str, dialog=None):
     return StepAction(
-        services.viewing_status_change, label, icon, done, when={ViewingStatus.SCHEDULED},
-        dialog=dialog, bulk=True,
+        services.viewing_status_change,
+        label,
+        icon,
+        done,
+        when={ViewingStatus.SCHEDULED},
+        dialog=dialog,
+        bulk=True,
         arguments=lambda data: {"status": status, "feedback": data.get("feedback", "")},
     )
 
@@ -161,8 +213,11 @@ def _viewing_step(status: str, label: str, icon: str, done: str, dialog=None):
 class ViewingAdmin(StepActionsMixin, BaseAdmin):
     list_display = ["scheduled_at", "unit", "client", "agent", "viewing_status"]
     list_select_related = ["unit", "client", "agent"]
-    list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
-                   ("scheduled_at", RangeDateFilter)]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("agent", AutocompleteSelectFilter),
+        ("scheduled_at", RangeDateFilter),
+    ]
     search_fields = ["unit__code", "client__name"]
     autocomplete_fields = ["client", "unit", "lead", "agent"]
     readonly_fields = ["status"]
@@ -172,17 +227,35 @@ class ViewingAdmin(StepActionsMixin, BaseAdmin):
     actions_detail = ["mark_done", "mark_no_show", "mark_cancelled"]
     steps = {
         "mark_done": _viewing_step(
-            ViewingStatus.DONE, _("Mark done"), "task_alt", _("Viewing %(record)s done."),
-            confirm(_("Viewing done"), _("The viewing took place. A qualified lead moves on to "
-                                         "its viewing stage."), _("Mark done"),
-                    ViewingFeedbackForm)),
+            ViewingStatus.DONE,
+            _("Mark done"),
+            "task_alt",
+            _("Viewing %(record)s done."),
+            confirm(
+                _("Viewing done"),
+                _("The viewing took place. A qualified lead moves on to its viewing stage."),
+                _("Mark done"),
+                ViewingFeedbackForm,
+            ),
+        ),
         "mark_no_show": _viewing_step(
-            ViewingStatus.NO_SHOW, _("Mark no-show"), "person_off",
+            ViewingStatus.NO_SHOW,
+            _("Mark no-show"),
+            "person_off",
             _("Viewing %(record)s marked as a no-show."),
-            confirm(_("Client did not come"), _("The client did not come to the viewing."),
-                    _("Mark no-show"))),
+            confirm(
+                _("Client did not come"),
+                _("The client did not come to the viewing."),
+                _("Mark no-show"),
+            ),
+        ),
         "mark_cancelled": _viewing_step(
-            ViewingStatus.CANCELLED, _("Cancel"), "event_busy", _("Viewing %(record)s cancelled."),
-            confirm(_("Cancel viewing"), _("The viewing will not take place."),
-                    _("Cancel viewing"))),
+            ViewingStatus.CANCELLED,
+            _("Cancel"),
+            "event_busy",
+            _("Viewing %(record)s cancelled."),
+            confirm(
+                _("Cancel viewing"), _("The viewing will not take place."), _("Cancel viewing")
+            ),
+        ),
     }

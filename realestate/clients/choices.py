@@ -36,8 +36,13 @@ class LeadStatus(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
-_OPEN_LEAD = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.VIEWING,
-              LeadStatus.NEGOTIATION]
+_OPEN_LEAD = [
+    LeadStatus.NEW,
+    LeadStatus.CONTACTED,
+    LeadStatus.QUALIFIED,
+    LeadStatus.VIEWING,
+    LeadStatus.NEGOTIATION,
+]
 
 LEAD_STATUS_FLOW = Flow(
     LeadStatus,
@@ -85,8 +90,11 @@ class ViewingStatus(models.TextChoices):
 VIEWING_STATUS_FLOW = Flow(
     ViewingStatus,
     {
-        ViewingStatus.SCHEDULED: {ViewingStatus.DONE, ViewingStatus.CANCELLED,
-                                  ViewingStatus.NO_SHOW},
+        ViewingStatus.SCHEDULED: {
+            ViewingStatus.DONE,
+            ViewingStatus.CANCELLED,
+            ViewingStatus.NO_SHOW,
+        },
     },
     colours={
         ViewingStatus.SCHEDULED: INFO,

@@ -40,19 +40,32 @@ class Client(AgentFieldsMixin, TimeStampedModel):
     nationality = models.CharField(_("nationality"), max_length=60, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="clients", verbose_name=_("assigned agent"), limit_choices_to=AGENT_CHOICES,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clients",
+        verbose_name=_("assigned agent"),
+        limit_choices_to=AGENT_CHOICES,
     )
     source = models.CharField(
         _("source"), max_length=20, choices=ClientSource.choices, default=ClientSource.WALK_IN
     )
     portal_user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="client_profile", verbose_name=_("mobile app login"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client_profile",
+        verbose_name=_("mobile app login"),
         limit_choices_to={"is_staff": False},
     )
     management_fee_percent = models.DecimalField(
-        _("management fee %"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("management fee %"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("For owners: the fee on rent collected. Empty: the company default."),
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -86,9 +99,14 @@ class Client(AgentFieldsMixin, TimeStampedModel):
             raise ValidationError(_("A client needs an email address or a phone number."))
         if self.portal_user_id and self.portal_user.is_staff:
             # Owners and tenants use the mobile app; a staff login would open the back office.
-            raise ValidationError({"portal_user": _(
-                "%(user)s is a staff login: a client's app login must not be staff.")
-                % {"user": self.portal_user}})
+            raise ValidationError(
+                {
+                    "portal_user": _(
+                        "%(user)s is a staff login: a client's app login must not be staff."
+                    )
+                    % {"user": self.portal_user}
+                }
+            )
 
 
 class Lead(AgentFieldsMixin, TimeStampedModel):
@@ -98,35 +116,57 @@ class Lead(AgentFieldsMixin, TimeStampedModel):
         Client, on_delete=models.CASCADE, related_name="leads", verbose_name=_("client")
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW,
-        db_index=True, editable=False,
+        _("status"),
+        max_length=20,
+        choices=LeadStatus.choices,
+        default=LeadStatus.NEW,
+        db_index=True,
+        editable=False,
     )
     unit = models.ForeignKey(
-        "properties.Unit", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="leads", verbose_name=_("unit"),
+        "properties.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("unit"),
     )
     project = models.ForeignKey(
-        "properties.Project", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="leads", verbose_name=_("project"),
+        "properties.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("project"),
     )
     unit_type = models.CharField(
         _("wanted type"), max_length=20, choices=UnitType.choices, blank=True
     )
     budget_min = models.DecimalField(
-        _("budget from"), null=True, blank=True, **MONEY,
+        _("budget from"),
+        null=True,
+        blank=True,
+        **MONEY,
         validators=[MinValueValidator(0)],
     )
     budget_max = models.DecimalField(
-        _("budget to"), null=True, blank=True, **MONEY,
+        _("budget to"),
+        null=True,
+        blank=True,
+        **MONEY,
         validators=[MinValueValidator(0)],
     )
     bedrooms = models.PositiveSmallIntegerField(_("bedrooms"), null=True, blank=True)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="leads", verbose_name=_("assigned agent"), limit_choices_to=AGENT_CHOICES,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("assigned agent"),
+        limit_choices_to=AGENT_CHOICES,
     )
-    source = models.CharField(_("source"), max_length=20, choices=ClientSource.choices,
-                              blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=ClientSource.choices, blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True, db_index=True)
     lost_reason = models.CharField(
         _("lost reason"), max_length=20, choices=LostReason.choices, blank=True
@@ -172,21 +212,35 @@ class Viewing(AgentFieldsMixin, TimeStampedModel):
         Client, on_delete=models.CASCADE, related_name="viewings", verbose_name=_("client")
     )
     unit = models.ForeignKey(
-        "properties.Unit", on_delete=models.CASCADE, related_name="viewings",
+        "properties.Unit",
+        on_delete=models.CASCADE,
+        related_name="viewings",
         verbose_name=_("unit"),
     )
     lead = models.ForeignKey(
-        Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="viewings",
+        Lead,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="viewings",
         verbose_name=_("lead"),
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="viewings", verbose_name=_("agent"), limit_choices_to=AGENT_CHOICES,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="viewings",
+        verbose_name=_("agent"),
+        limit_choices_to=AGENT_CHOICES,
     )
     scheduled_at = models.DateTimeField(_("time"), db_index=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=ViewingStatus.choices,
-        default=ViewingStatus.SCHEDULED, editable=False,
+        _("status"),
+        max_length=12,
+        choices=ViewingStatus.choices,
+        default=ViewingStatus.SCHEDULED,
+        editable=False,
     )
     feedback = models.TextField(_("feedback"), blank=True)
 

@@ -10,15 +10,27 @@ from realestate.core.importing import BaseResource, CodeForeignKeyWidget
 
 class ClientResource(BaseResource):
     agent = fields.Field(
-        attribute="agent", column_name="agent",
+        attribute="agent",
+        column_name="agent",
         widget=CodeForeignKeyWidget(get_user_model(), field="username", label="agent"),
     )
 
     class Meta(BaseResource.Meta):
         model = Client
         fields = [
-            "id", "kind", "name", "email", "phone", "nationality", "address", "id_type",
-            "id_number", "id_expiry", "source", "agent", "management_fee_percent",
+            "id",
+            "kind",
+            "name",
+            "email",
+            "phone",
+            "nationality",
+            "address",
+            "id_type",
+            "id_number",
+            "id_expiry",
+            "source",
+            "agent",
+            "management_fee_percent",
         ]
         export_order = fields
         name = "Clients"

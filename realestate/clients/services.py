@@ -28,8 +28,9 @@ def lead_status_change(*, lead: Lead, status: str, by=None, lost_reason: str = "
         raise ValidationError(
             {"lost_reason": _("Say why the lead was lost.")}, code="lost_reason_required"
         )
-    LEAD_STATUS_FLOW.apply(locked, status, by,
-                           lost_reason=lost_reason if status == LeadStatus.LOST else "")
+    LEAD_STATUS_FLOW.apply(
+        locked, status, by, lost_reason=lost_reason if status == LeadStatus.LOST else ""
+    )
     lead.status, lead.lost_reason = locked.status, locked.lost_reason
     return locked
 

@@ -37,8 +37,13 @@ class Palette:
 class Flow(Palette):
     """A status field's palette and its allowed transitions."""
 
-    def __init__(self, choices, transitions: Mapping[str, Iterable[str]],
-                 colours: Mapping[str, str], side: Iterable[str] = ()):
+    def __init__(
+        self,
+        choices,
+        transitions: Mapping[str, Iterable[str]],
+        colours: Mapping[str, str],
+        side: Iterable[str] = (),
+    ):
         super().__init__(choices, colours)
         self.transitions = {source: frozenset(targets) for source, targets in transitions.items()}
         #: States off the main line (a lost lead): never the "next" step forward.
@@ -54,8 +59,7 @@ class Flow(Palette):
         """The next state on the main line (the choices' order), or None at the end. From a
         side state, the first state it may go back to (a lost lead is reopened)."""
         order = list(self.choices.values)
-        allowed = sorted((t for t in self.allowed(source) if t not in self.side),
-                         key=order.index)
+        allowed = sorted((t for t in self.allowed(source) if t not in self.side), key=order.index)
         ahead = [t for t in allowed if order.index(t) > order.index(source)]
         if ahead:
             return ahead[0]
@@ -73,8 +77,9 @@ class Flow(Palette):
         if by is not None:
             instance._history_user = by
         instance.save(update_fields=["status", "updated_at", *fields])
-        status_changed.send(sender=type(instance), instance=instance, source=source,
-                            target=target, by=by)
+        status_changed.send(
+            sender=type(instance), instance=instance, source=source, target=target, by=by
+        )
         return instance
 
     def check(self, source: str, target: str) -> None:

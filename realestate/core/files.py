@@ -30,9 +30,17 @@ from realestate.core.uploads import content_type_for
 def file_holders() -> tuple:
     """(model, owner field, file fields) for every model that declares ``file_owner``."""
     return tuple(
-        (model, model.file_owner, [field.name for field in model._meta.concrete_fields
-                                   if isinstance(field, models.FileField)])
-        for model in apps.get_models() if getattr(model, "file_owner", None)
+        (
+            model,
+            model.file_owner,
+            [
+                field.name
+                for field in model._meta.concrete_fields
+                if isinstance(field, models.FileField)
+            ],
+        )
+        for model in apps.get_models()
+        if getattr(model, "file_owner", None)
     )
 
 
@@ -40,8 +48,11 @@ def _user(request):
     if request.user.is_authenticated:
         return request.user
     # The API's own token authentication (it refuses revoked tokens), not simplejwt's.
-    token_auth = next(cls for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
-                      if issubclass(cls, JWTAuthentication))
+    token_auth = next(
+        cls
+        for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES
+        if issubclass(cls, JWTAuthentication)
+    )
     try:
         found = token_auth().authenticate(request)
     except AuthenticationFailed:
@@ -58,8 +69,11 @@ def may_see_file(user, name: str) -> bool:
             if row is None:
                 continue
             owner_model = model._meta.get_field(owner).related_model
-            return owner_model._default_manager.restrict(user, "view").filter(
-                pk=row[f"{owner}_id"]).exists()
+            return (
+                owner_model._default_manager.restrict(user, "view")
+                .filter(pk=row[f"{owner}_id"])
+                .exists()
+            )
     return False
 
 
@@ -70,9 +84,12 @@ def protected_media(request, path: str):
     # The type its validated extension names, never a guess from the content; a file of
     # another kind (stored before photos were checked) is only offered for download.
     content_type = content_type_for(path)
-    response = FileResponse(default_storage.open(path, "rb"), filename=PurePath(path).name,
-                            content_type=content_type or "application/octet-stream",
-                            as_attachment=content_type is None)
+    response = FileResponse(
+        default_storage.open(path, "rb"),
+        filename=PurePath(path).name,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=content_type is None,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0"
     return response

@@ -10,7 +10,8 @@ def move_generic_grants(app_label: str, model_names: list[str]):
         ContentType = apps.get_model("contenttypes", "ContentType")
         for model_name in model_names:
             content_type = ContentType.objects.filter(
-                app_label=app_label, model=model_name.lower()).first()
+                app_label=app_label, model=model_name.lower()
+            ).first()
             if content_type is None:  # a fresh database: nothing was ever granted
                 continue
             model = apps.get_model(app_label, model_name)
@@ -20,10 +21,17 @@ def move_generic_grants(app_label: str, model_names: list[str]):
                 rows = generic.objects.filter(content_type=content_type)
                 existing = set(model.objects.values_list("pk", flat=True))
                 direct.objects.bulk_create(
-                    [direct(permission_id=row.permission_id, content_object_id=int(row.object_pk),
-                            **{owner: getattr(row, owner)})
-                     for row in rows.iterator() if int(row.object_pk) in existing],
-                    ignore_conflicts=True, batch_size=5000,
+                    [
+                        direct(
+                            permission_id=row.permission_id,
+                            content_object_id=int(row.object_pk),
+                            **{owner: getattr(row, owner)},
+                        )
+                        for row in rows.iterator()
+                        if int(row.object_pk) in existing
+                    ],
+                    ignore_conflicts=True,
+                    batch_size=5000,
                 )
                 rows.delete()
 

@@ -93,12 +93,24 @@ class BaseResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
-                    collect_failed_rows=False, rollback_on_validation_errors=True, **kwargs):
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=True,
+        **kwargs,
+    ):
         # All or nothing: one invalid row rolls back the whole file, so a failed import never
         # leaves part of it written (import-export's own default keeps the valid rows).
         return super().import_data(
-            dataset, dry_run=dry_run, raise_errors=raise_errors,
-            use_transactions=use_transactions, collect_failed_rows=collect_failed_rows,
-            rollback_on_validation_errors=rollback_on_validation_errors, **kwargs,
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=use_transactions,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=rollback_on_validation_errors,
+            **kwargs,
         )

@@ -28,8 +28,9 @@ from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 def can_manage_grants(user) -> bool:
     """Whether the user may hand out access: grant single records by hand, or change a field
     that grants (a branch's or a building's manager)."""
-    return bool(user and user.is_active
-                and (user.is_superuser or user.has_perm("accounts.manage_grants")))
+    return bool(
+        user and user.is_active and (user.is_superuser or user.has_perm("accounts.manage_grants"))
+    )
 
 
 #: Users who may be assigned a sales record: staff with an active agent profile.
@@ -96,8 +97,10 @@ def grant_summary(user) -> frozenset[tuple[int, str, str, int]]:
         return cached[1]
     version = _grants_version
     sql, param_kinds = _grant_summary_sql(connections[router.db_for_read(Permission)].vendor)
-    params = [user.pk if kind == "user" else ContentType.objects.get_for_model(kind).pk
-              for kind in param_kinds]
+    params = [
+        user.pk if kind == "user" else ContentType.objects.get_for_model(kind).pk
+        for kind in param_kinds
+    ]
     with connections[router.db_for_read(Permission)].cursor() as cursor:
         cursor.execute(sql, params)
         summary = frozenset(tuple(row) for row in cursor.fetchall())
@@ -135,8 +138,10 @@ def _grant_summary_sql(vendor: str) -> tuple[str, tuple]:
             # A direct table holds grants on one model only.
             where = f"p.content_type_id = %s AND {where}"
             kinds.extend([target.related_model, "user"])
-        parts.append(f"SELECT p.content_type_id, p.codename, '{via}', p.id "
-                     f"FROM {quote(Permission._meta.db_table)} p WHERE {where}")
+        parts.append(
+            f"SELECT p.content_type_id, p.codename, '{via}', p.id "
+            f"FROM {quote(Permission._meta.db_table)} p WHERE {where}"
+        )
     return " UNION ALL ".join(parts), tuple(kinds)
 
 
@@ -164,7 +169,8 @@ def granted_id_subqueries(user, model: type[models.Model], action: str) -> list[
         if perm_model in (UserObjectPermission, GroupObjectPermission):
             # Generic tables keep the id as text: cast it back so the subquery compares ids.
             rows = rows.filter(content_type_id=content_type_id).annotate(
-                granted_id=Cast("object_pk", models.BigIntegerField()))
+                granted_id=Cast("object_pk", models.BigIntegerField())
+            )
             subqueries.append(rows.values("granted_id"))
         else:
             subqueries.append(rows.values("content_object_id"))
@@ -255,14 +261,20 @@ def grants_bulk_assign(model, pairs, actions=ASSIGNMENT_ACTIONS, batch_size: int
     if perm_model is UserObjectPermission:
         content_type = ContentType.objects.get_for_model(model)
         rows = [
-            UserObjectPermission(user=user, permission=permission, content_type=content_type,
-                                 object_pk=str(object_id))
-            for object_id, user in pairs for permission in permissions
+            UserObjectPermission(
+                user=user,
+                permission=permission,
+                content_type=content_type,
+                object_pk=str(object_id),
+            )
+            for object_id, user in pairs
+            for permission in permissions
         ]
     else:
         rows = [
             perm_model(user=user, permission=permission, content_object_id=object_id)
-            for object_id, user in pairs for permission in permissions
+            for object_id, user in pairs
+            for permission in permissions
         ]
     perm_model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
     grants_changed()

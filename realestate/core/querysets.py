@@ -34,4 +34,3 @@ class RestrictedQuerySet(models.QuerySet):
         if condition is False:
             return self.none()
         return self.filter(condition)
-

@@ -50,8 +50,9 @@ def _connect():
     for table, _owner in grant_tables():
         post_save.connect(grants_changed, sender=table, dispatch_uid=f"grants-save-{table}")
         post_delete.connect(grants_changed, sender=table, dispatch_uid=f"grants-del-{table}")
-    m2m_changed.connect(grants_changed, sender=get_user_model().groups.through,
-                        dispatch_uid="grants-groups")
+    m2m_changed.connect(
+        grants_changed, sender=get_user_model().groups.through, dispatch_uid="grants-groups"
+    )
 
 
 def history_reason(sender, instance, history_instance, **kwargs):

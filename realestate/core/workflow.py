@@ -90,20 +90,30 @@ class Rule:
             if in_scope is None:
                 in_scope = functools.partial(_in_scope, user, record)
             if not in_scope("view"):
-                return StepRefused(_("No such record, or not one you may see."),
-                                   out_of_scope=True)
+                return StepRefused(_("No such record, or not one you may see."), out_of_scope=True)
             if self.scope == "change" and not in_scope("change"):
-                return StepRefused(_("“%(step)s” needs the right to change %(record)s, which "
-                                     "you may only see.") % {"step": label, "record": record})
+                return StepRefused(
+                    _("“%(step)s” needs the right to change %(record)s, which you may only see.")
+                    % {"step": label, "record": record}
+                )
         missing = [name for name in self.permissions() if not user.has_perm(name)]
         if missing:
-            return StepRefused(_("“%(step)s” needs the permission “%(permission)s”, which "
-                                 "your role does not give.")
-                               % {"step": label, "permission": _permission_label(missing[0])})
+            return StepRefused(
+                _(
+                    "“%(step)s” needs the permission “%(permission)s”, which "
+                    "your role does not give."
+                )
+                % {"step": label, "permission": _permission_label(missing[0])}
+            )
         gains = self.beneficiary(record) if record is not None and self.beneficiary else None
         if gains is not None and gains == user.pk:
-            return StepRefused(_("You may not run “%(step)s” on %(record)s: it benefits you. "
-                                 "Ask someone else to do it.") % {"step": label, "record": record})
+            return StepRefused(
+                _(
+                    "You may not run “%(step)s” on %(record)s: it benefits you. "
+                    "Ask someone else to do it."
+                )
+                % {"step": label, "record": record}
+            )
         return None
 
     def check(self, user, record=None) -> None:
@@ -131,9 +141,15 @@ def _permission_label(name: str) -> str:
     return _permission_labels().get(name, name)
 
 
-def step(label: str, *, record: str | None = None, permission: str | None = None,
-         beneficiary: Callable | None = None, also: tuple[str, ...] = (),
-         log_on: str | None = "record"):
+def step(
+    label: str,
+    *,
+    record: str | None = None,
+    permission: str | None = None,
+    beneficiary: Callable | None = None,
+    also: tuple[str, ...] = (),
+    log_on: str | None = "record",
+):
     """Declare a service as a workflow step with its rule (see the module's docstring).
 
     ``record`` names the keyword argument holding the record the step acts on (for a step
@@ -142,8 +158,9 @@ def step(label: str, *, record: str | None = None, permission: str | None = None
     the service returns (a statement it generates), or None for steps that create records
     (whoever saves them logs the addition).
     """
-    rule = Rule(label=label, record=record, permission=permission, beneficiary=beneficiary,
-                also=tuple(also))
+    rule = Rule(
+        label=label, record=record, permission=permission, beneficiary=beneficiary, also=tuple(also)
+    )
 
     def decorate(service):
         @functools.wraps(service)
@@ -181,8 +198,9 @@ def running_step() -> str | None:
 def _status_of(record) -> str | None:
     if record is None or record.pk is None or not hasattr(record, "status"):
         return None
-    return (type(record)._default_manager.filter(pk=record.pk)
-            .values_list("status", flat=True).first())
+    return (
+        type(record)._default_manager.filter(pk=record.pk).values_list("status", flat=True).first()
+    )
 
 
 def _log(user, record, label: str, before: str | None, kwargs: dict) -> None:
@@ -192,11 +210,16 @@ def _log(user, record, label: str, before: str | None, kwargs: dict) -> None:
     if before is not None and after is not None and before != after:
         field = record._meta.get_field("status")
         names = dict(field.flatchoices)
-        parts.append(_("status %(old)s → %(new)s")
-                     % {"old": names.get(before, before), "new": names.get(after, after)})
+        parts.append(
+            _("status %(old)s → %(new)s")
+            % {"old": names.get(before, before), "new": names.get(after, after)}
+        )
     if kwargs.get("reason"):
         parts.append(_("reason: %(reason)s") % {"reason": kwargs["reason"]})
     LogEntry.objects.log_actions(
-        user_id=user.pk, queryset=[record], action_flag=CHANGE,
-        change_message="; ".join(parts), single_object=True,
+        user_id=user.pk,
+        queryset=[record],
+        action_flag=CHANGE,
+        change_message="; ".join(parts),
+        single_object=True,
     )

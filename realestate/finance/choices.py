@@ -21,13 +21,16 @@ class ReceivableStatus(models.TextChoices):
 
 
 #: A receivable's status follows from its amounts and due date (``receivable_status``).
-RECEIVABLE_STATUS = Palette(ReceivableStatus, {
-    ReceivableStatus.OPEN: INFO,
-    ReceivableStatus.PARTIALLY_PAID: WARNING,
-    ReceivableStatus.PAID: GOOD,
-    ReceivableStatus.OVERDUE: DANGER,
-    ReceivableStatus.VOID: NEUTRAL,
-})
+RECEIVABLE_STATUS = Palette(
+    ReceivableStatus,
+    {
+        ReceivableStatus.OPEN: INFO,
+        ReceivableStatus.PARTIALLY_PAID: WARNING,
+        ReceivableStatus.PAID: GOOD,
+        ReceivableStatus.OVERDUE: DANGER,
+        ReceivableStatus.VOID: NEUTRAL,
+    },
+)
 
 #: Statuses of receivables that still expect money.
 UNSETTLED = (ReceivableStatus.OPEN, ReceivableStatus.PARTIALLY_PAID, ReceivableStatus.OVERDUE)
@@ -46,10 +49,13 @@ class PaymentStatus(models.TextChoices):
     REVERSED = "reversed", _("Reversed")
 
 
-PAYMENT_STATUS = Palette(PaymentStatus, {
-    PaymentStatus.POSTED: GOOD,
-    PaymentStatus.REVERSED: DANGER,
-})
+PAYMENT_STATUS = Palette(
+    PaymentStatus,
+    {
+        PaymentStatus.POSTED: GOOD,
+        PaymentStatus.REVERSED: DANGER,
+    },
+)
 
 
 class LateFeeMethod(models.TextChoices):

@@ -30,25 +30,63 @@ class Receivable(TimeStampedModel):
     """
 
     number = models.CharField(_("invoice number"), max_length=20, unique=True, editable=False)
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT,
-                               related_name="receivables", verbose_name=_("client"))
-    unit = models.ForeignKey("properties.Unit", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="receivables", verbose_name=_("unit"))
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="receivables",
+        verbose_name=_("client"),
+    )
+    unit = models.ForeignKey(
+        "properties.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receivables",
+        verbose_name=_("unit"),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=ReceivableKind.choices)
-    reservation = models.ForeignKey("sales.Reservation", on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="receivables",
-                                    verbose_name=_("reservation"))
-    contract = models.ForeignKey("sales.SaleContract", on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="receivables",
-                                 verbose_name=_("sale contract"))
-    sequence = models.PositiveSmallIntegerField(_("no."), null=True, blank=True,
-                                                help_text=_("Order within a contract's schedule."))
-    lease = models.ForeignKey("leasing.Lease", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="receivables", verbose_name=_("lease"))
-    rent_charge = models.OneToOneField("leasing.RentCharge", on_delete=models.PROTECT,
-                                       null=True, blank=True, related_name="receivable")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="late_fees", verbose_name=_("late fee on"))
+    reservation = models.ForeignKey(
+        "sales.Reservation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receivables",
+        verbose_name=_("reservation"),
+    )
+    contract = models.ForeignKey(
+        "sales.SaleContract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receivables",
+        verbose_name=_("sale contract"),
+    )
+    sequence = models.PositiveSmallIntegerField(
+        _("no."), null=True, blank=True, help_text=_("Order within a contract's schedule.")
+    )
+    lease = models.ForeignKey(
+        "leasing.Lease",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receivables",
+        verbose_name=_("lease"),
+    )
+    rent_charge = models.OneToOneField(
+        "leasing.RentCharge",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receivable",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="late_fees",
+        verbose_name=_("late fee on"),
+    )
     late_fee_period = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     description = models.CharField(_("description"), max_length=255)
     currency = models.CharField(_("currency"), max_length=3, default=settings.DEFAULT_CURRENCY)
@@ -56,15 +94,26 @@ class Receivable(TimeStampedModel):
     due_date = models.DateField(_("due"), db_index=True)
     amount = models.DecimalField(_("amount"), **MONEY)
     amount_paid = models.DecimalField(_("paid"), default=Decimal("0"), editable=False, **MONEY)
-    status = models.CharField(_("status"), max_length=16, choices=ReceivableStatus.choices,
-                              default=ReceivableStatus.OPEN, editable=False, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ReceivableStatus.choices,
+        default=ReceivableStatus.OPEN,
+        editable=False,
+        db_index=True,
+    )
 
     history = HistoricalRecords()
 
     #: Who sees a receivable besides the money roles: whoever sees its sale contract or lease
     #: (the agent, the branch manager), and the property manager of its building or project.
-    scope_parents = ("contract", "lease", "unit__building", "unit__project",
-                     f"contract__{AGENT_BRANCH}")
+    scope_parents = (
+        "contract",
+        "lease",
+        "unit__building",
+        "unit__project",
+        f"contract__{AGENT_BRANCH}",
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -73,22 +122,28 @@ class Receivable(TimeStampedModel):
         permissions = [
             ("void_receivable", "Can void or waive what is due on receivables"),
         ]
-        indexes = [models.Index(fields=["client", "status", "due_date"]),
-                   models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["client", "status", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="receivable_amount_positive"),
             models.CheckConstraint(
                 condition=Q(amount_paid__gte=0) & Q(amount_paid__lte=F("amount")),
                 name="receivable_paid_within_amount",
             ),
-            models.UniqueConstraint(fields=["contract", "sequence"],
-                                    condition=Q(contract__isnull=False),
-                                    name="receivable_one_per_contract_sequence"),
+            models.UniqueConstraint(
+                fields=["contract", "sequence"],
+                condition=Q(contract__isnull=False),
+                name="receivable_one_per_contract_sequence",
+            ),
             # A late fee is charged at most once per overdue charge and period, however
             # often (or concurrently) the job runs.
-            models.UniqueConstraint(fields=["parent", "late_fee_period"],
-                                    condition=Q(parent__isnull=False),
-                                    name="receivable_one_late_fee_per_period"),
+            models.UniqueConstraint(
+                fields=["parent", "late_fee_period"],
+                condition=Q(parent__isnull=False),
+                name="receivable_one_late_fee_per_period",
+            ),
         ]
 
     def __str__(self):
@@ -108,27 +163,54 @@ class Payment(TimeStampedModel):
     """Money received from a client: posted once, never edited; reversed by a reversal."""
 
     number = models.CharField(_("receipt number"), max_length=20, unique=True, editable=False)
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT,
-                               related_name="payments", verbose_name=_("client"))
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("client"),
+    )
     method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
-    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))],
-                                 **MONEY)
+    amount = models.DecimalField(
+        _("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
     currency = models.CharField(_("currency"), max_length=3, default=settings.DEFAULT_CURRENCY)
     received_on = models.DateField(_("received on"))
-    reference = models.CharField(_("reference"), max_length=80, blank=True,
-                                 help_text=_("Bank or card transaction reference."))
+    reference = models.CharField(
+        _("reference"),
+        max_length=80,
+        blank=True,
+        help_text=_("Bank or card transaction reference."),
+    )
     cheque_number = models.CharField(_("cheque number"), max_length=30, blank=True)
     cheque_bank = models.CharField(_("cheque bank"), max_length=80, blank=True)
-    cheque_date = models.DateField(_("cheque date"), null=True, blank=True,
-                                   help_text=_("Post-dated cheques carry a later date."))
-    idempotency_key = models.CharField(_("idempotency key"), max_length=80, null=True,
-                                       blank=True, unique=True, editable=False)
-    amount_allocated = models.DecimalField(_("allocated"), default=Decimal("0"), editable=False,
-                                           **MONEY)
-    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices,
-                              default=PaymentStatus.POSTED, editable=False, db_index=True)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+", editable=False)
+    cheque_date = models.DateField(
+        _("cheque date"),
+        null=True,
+        blank=True,
+        help_text=_("Post-dated cheques carry a later date."),
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=80, null=True, blank=True, unique=True, editable=False
+    )
+    amount_allocated = models.DecimalField(
+        _("allocated"), default=Decimal("0"), editable=False, **MONEY
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.POSTED,
+        editable=False,
+        db_index=True,
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     history = HistoricalRecords()
@@ -168,8 +250,7 @@ class Allocation(models.Model):
     """Part of a payment applied to a receivable."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
-    receivable = models.ForeignKey(Receivable, on_delete=models.PROTECT,
-                                   related_name="allocations")
+    receivable = models.ForeignKey(Receivable, on_delete=models.PROTECT, related_name="allocations")
     amount = models.DecimalField(_("amount"), **MONEY)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -190,8 +271,9 @@ class PaymentReversal(TimeStampedModel):
 
     payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="reversal")
     reason = models.CharField(_("reason"), max_length=255)
-    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -206,23 +288,41 @@ class LateFeePolicy(TimeStampedModel):
     """Grace, amount and recurrence of late fees: global, per project or per lease."""
 
     name = models.CharField(_("name"), max_length=120)
-    project = models.OneToOneField("properties.Project", on_delete=models.CASCADE, null=True,
-                                   blank=True, related_name="late_fee_policy")
-    lease = models.OneToOneField("leasing.Lease", on_delete=models.CASCADE, null=True,
-                                 blank=True, related_name="late_fee_policy")
+    project = models.OneToOneField(
+        "properties.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="late_fee_policy",
+    )
+    lease = models.OneToOneField(
+        "leasing.Lease",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="late_fee_policy",
+    )
     is_global = models.BooleanField(_("company-wide default"), default=False, editable=False)
     grace_days = models.PositiveSmallIntegerField(_("grace days"), default=5)
-    method = models.CharField(_("method"), max_length=10, choices=LateFeeMethod.choices,
-                              default=LateFeeMethod.PERCENT)
-    fixed_amount = models.DecimalField(_("fixed amount"), default=Decimal("0"),
-                                       validators=[MinValueValidator(0)], **MONEY)
+    method = models.CharField(
+        _("method"), max_length=10, choices=LateFeeMethod.choices, default=LateFeeMethod.PERCENT
+    )
+    fixed_amount = models.DecimalField(
+        _("fixed amount"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY
+    )
     percent = models.DecimalField(
-        _("percent"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        _("percent"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    recurrence = models.CharField(_("charged"), max_length=12,
-                                  choices=LateFeeRecurrence.choices,
-                                  default=LateFeeRecurrence.ONCE)
+    recurrence = models.CharField(
+        _("charged"),
+        max_length=12,
+        choices=LateFeeRecurrence.choices,
+        default=LateFeeRecurrence.ONCE,
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -230,12 +330,15 @@ class LateFeePolicy(TimeStampedModel):
         verbose_name = _("late-fee policy")
         verbose_name_plural = _("late-fee policies")
         constraints = [
-            models.UniqueConstraint(fields=["is_global"], condition=Q(is_global=True),
-                                    name="late_fee_policy_one_global"),
+            models.UniqueConstraint(
+                fields=["is_global"], condition=Q(is_global=True), name="late_fee_policy_one_global"
+            ),
             models.CheckConstraint(
-                condition=(Q(is_global=True, project__isnull=True, lease__isnull=True)
-                           | Q(is_global=False, project__isnull=False, lease__isnull=True)
-                           | Q(is_global=False, project__isnull=True, lease__isnull=False)),
+                condition=(
+                    Q(is_global=True, project__isnull=True, lease__isnull=True)
+                    | Q(is_global=False, project__isnull=False, lease__isnull=True)
+                    | Q(is_global=False, project__isnull=True, lease__isnull=False)
+                ),
                 name="late_fee_policy_one_scope",
             ),
         ]
@@ -253,19 +356,26 @@ class LateFeePolicy(TimeStampedModel):
 class Expense(TimeStampedModel):
     """A cost of a unit (repairs, service charges) that reduces its owner's payout."""
 
-    unit = models.ForeignKey("properties.Unit", on_delete=models.PROTECT,
-                             related_name="expenses", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        "properties.Unit", on_delete=models.PROTECT, related_name="expenses", verbose_name=_("unit")
+    )
     category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
-    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))],
-                                 **MONEY)
+    amount = models.DecimalField(
+        _("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
     currency = models.CharField(_("currency"), max_length=3, default=settings.DEFAULT_CURRENCY)
     incurred_on = models.DateField(_("date"), db_index=True)
     description = models.CharField(_("description"), max_length=255)
-    vendor = models.ForeignKey("leasing.Vendor", on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="expenses")
-    maintenance_request = models.OneToOneField("leasing.MaintenanceRequest",
-                                               on_delete=models.PROTECT, null=True, blank=True,
-                                               related_name="expense")
+    vendor = models.ForeignKey(
+        "leasing.Vendor", on_delete=models.SET_NULL, null=True, blank=True, related_name="expenses"
+    )
+    maintenance_request = models.OneToOneField(
+        "leasing.MaintenanceRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expense",
+    )
 
     class Meta:
         ordering = ["-incurred_on", "-id"]
@@ -279,8 +389,12 @@ class Expense(TimeStampedModel):
 class OwnerStatement(TimeStampedModel):
     """What the company owes an owner for one month: rent collected less fee and expenses."""
 
-    owner = models.ForeignKey("clients.Client", on_delete=models.PROTECT,
-                              related_name="owner_statements", verbose_name=_("owner"))
+    owner = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="owner_statements",
+        verbose_name=_("owner"),
+    )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     currency = models.CharField(_("currency"), max_length=3, default=settings.DEFAULT_CURRENCY)
@@ -300,8 +414,9 @@ class OwnerStatement(TimeStampedModel):
             ("generate_ownerstatement", "Can generate owner statements"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "period_start"],
-                                    name="owner_statement_one_per_month"),
+            models.UniqueConstraint(
+                fields=["owner", "period_start"], name="owner_statement_one_per_month"
+            ),
         ]
 
     def __str__(self):

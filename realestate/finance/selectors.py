@@ -21,8 +21,13 @@ def _sum(queryset, field: str) -> Decimal:
     return to_money(queryset.aggregate(total=Sum(field))["total"] or ZERO)
 
 
-AGEING_BUCKETS = (("current", None, 0), ("1_30", 1, 30), ("31_60", 31, 60),
-                  ("61_90", 61, 90), ("over_90", 91, None))
+AGEING_BUCKETS = (
+    ("current", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("over_90", 91, None),
+)
 
 
 def client_balance(client, today: date | None = None) -> dict:
@@ -38,14 +43,16 @@ def client_balance(client, today: date | None = None) -> dict:
             ):
                 ageing[name] += amount - paid
                 break
-    charged = _sum(Receivable.objects.filter(client=client)
-                   .exclude(status=ReceivableStatus.VOID), "amount")
+    charged = _sum(
+        Receivable.objects.filter(client=client).exclude(status=ReceivableStatus.VOID), "amount"
+    )
     posted = Payment.objects.filter(client=client, status=PaymentStatus.POSTED)
     received = _sum(posted, "amount")
     allocated = _sum(posted, "amount_allocated")
     # Money paid on receivables later voided stays paid: it counts as settled charges.
-    paid_on_void = _sum(Receivable.objects.filter(client=client, status=ReceivableStatus.VOID),
-                        "amount_paid")
+    paid_on_void = _sum(
+        Receivable.objects.filter(client=client, status=ReceivableStatus.VOID), "amount_paid"
+    )
     due = sum(ageing.values(), ZERO)
     return {
         "charged": charged + paid_on_void,

@@ -66,8 +66,11 @@ class MaintenanceStatus(models.TextChoices):
 MAINTENANCE_FLOW = Flow(
     MaintenanceStatus,
     {
-        MaintenanceStatus.OPEN: {MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.DEFERRED,
-                                 MaintenanceStatus.DECLINED},
+        MaintenanceStatus.OPEN: {
+            MaintenanceStatus.IN_PROGRESS,
+            MaintenanceStatus.DEFERRED,
+            MaintenanceStatus.DECLINED,
+        },
         MaintenanceStatus.DEFERRED: {MaintenanceStatus.OPEN, MaintenanceStatus.DECLINED},
         MaintenanceStatus.IN_PROGRESS: {MaintenanceStatus.COMPLETED, MaintenanceStatus.DEFERRED},
         MaintenanceStatus.COMPLETED: {MaintenanceStatus.CLOSED, MaintenanceStatus.IN_PROGRESS},
@@ -101,9 +104,12 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-PRIORITY = Palette(Priority, {
-    Priority.LOW: NEUTRAL,
-    Priority.NORMAL: INFO,
-    Priority.HIGH: WARNING,
-    Priority.URGENT: DANGER,
-})
+PRIORITY = Palette(
+    Priority,
+    {
+        Priority.LOW: NEUTRAL,
+        Priority.NORMAL: INFO,
+        Priority.HIGH: WARNING,
+        Priority.URGENT: DANGER,
+    },
+)

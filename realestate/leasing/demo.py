@@ -61,23 +61,76 @@ VENDORS = [
 # Lease index (None: a vacant owned unit), title, category, priority, reported by the
 # tenant, the statuses it goes through, vendor index, cost.
 JOBS = [
-    (2, "Leaking kitchen tap", MaintenanceCategory.PLUMBING, Priority.NORMAL, True,
-     [MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETED, MaintenanceStatus.CLOSED],
-     0, "450.00"),
-    (5, "AC not cooling in the master bedroom", MaintenanceCategory.AIR_CONDITIONING,
-     Priority.HIGH, True, [MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETED], 1,
-     "1850.00"),
-    (3, "Circuit breaker trips when the oven is on", MaintenanceCategory.ELECTRICAL,
-     Priority.URGENT, True, [MaintenanceStatus.IN_PROGRESS], 2, None),
-    (4, "Cockroaches in the kitchen cabinets", MaintenanceCategory.PEST, Priority.NORMAL, True,
-     [], None, None),
-    (None, "Repaint the living room before re-letting", MaintenanceCategory.OTHER,
-     Priority.LOW, False, [MaintenanceStatus.DEFERRED], None, None),
-    (7, "Replace the balcony glass with tinted glass", MaintenanceCategory.STRUCTURE,
-     Priority.LOW, True, [MaintenanceStatus.DECLINED], None, None),
-    (1, "Deep cleaning after move-out", MaintenanceCategory.CLEANING, Priority.NORMAL, False,
-     [MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETED, MaintenanceStatus.CLOSED],
-     4, "600.00"),
+    (
+        2,
+        "Leaking kitchen tap",
+        MaintenanceCategory.PLUMBING,
+        Priority.NORMAL,
+        True,
+        [MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETED, MaintenanceStatus.CLOSED],
+        0,
+        "450.00",
+    ),
+    (
+        5,
+        "AC not cooling in the master bedroom",
+        MaintenanceCategory.AIR_CONDITIONING,
+        Priority.HIGH,
+        True,
+        [MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETED],
+        1,
+        "1850.00",
+    ),
+    (
+        3,
+        "Circuit breaker trips when the oven is on",
+        MaintenanceCategory.ELECTRICAL,
+        Priority.URGENT,
+        True,
+        [MaintenanceStatus.IN_PROGRESS],
+        2,
+        None,
+    ),
+    (
+        4,
+        "Cockroaches in the kitchen cabinets",
+        MaintenanceCategory.PEST,
+        Priority.NORMAL,
+        True,
+        [],
+        None,
+        None,
+    ),
+    (
+        None,
+        "Repaint the living room before re-letting",
+        MaintenanceCategory.OTHER,
+        Priority.LOW,
+        False,
+        [MaintenanceStatus.DEFERRED],
+        None,
+        None,
+    ),
+    (
+        7,
+        "Replace the balcony glass with tinted glass",
+        MaintenanceCategory.STRUCTURE,
+        Priority.LOW,
+        True,
+        [MaintenanceStatus.DECLINED],
+        None,
+        None,
+    ),
+    (
+        1,
+        "Deep cleaning after move-out",
+        MaintenanceCategory.CLEANING,
+        Priority.NORMAL,
+        False,
+        [MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETED, MaintenanceStatus.CLOSED],
+        4,
+        "600.00",
+    ),
 ]
 
 
@@ -87,17 +140,28 @@ def seed(rng, *, users) -> dict:
     today = timezone.localdate()
     this_month = month_start(today)
     by = users["admin"]
-    units = list(Unit.objects.filter(status=UnitStatus.AVAILABLE,
-                                     purpose__in=(UnitPurpose.RENT, UnitPurpose.BOTH),
-                                     monthly_rent__gt=0)
-                 .exclude(unit_type=UnitType.PARKING).select_related("project")
-                 .order_by("code"))
+    units = list(
+        Unit.objects.filter(
+            status=UnitStatus.AVAILABLE,
+            purpose__in=(UnitPurpose.RENT, UnitPurpose.BOTH),
+            monthly_rent__gt=0,
+        )
+        .exclude(unit_type=UnitType.PARKING)
+        .select_related("project")
+        .order_by("code")
+    )
     units = rng.sample(units, min(len(units), len(LEASES) + 2))
     # The tenant who falls behind rents in Marina Heights, whose own late-fee policy (see
     # finance.demo) then shows beside the company-wide one.
     late = next(n for n, spec in enumerate(LEASES) if spec[6] == "late")
-    marina = next((n for n, u in enumerate(units) if u.project_id and n != late
-                   and u.project.code == "marina-heights"), None)
+    marina = next(
+        (
+            n
+            for n, u in enumerate(units)
+            if u.project_id and n != late and u.project.code == "marina-heights"
+        ),
+        None,
+    )
     if marina is not None:
         units[late], units[marina] = units[marina], units[late]
     clients = list(Client.objects.order_by("pk"))
@@ -115,37 +179,58 @@ def seed(rng, *, users) -> dict:
         unit.save(update_fields=["owner", "updated_at"])
 
     leases, payers, renewals = [], [], []
-    for n, ((months_ago, day), term, term_type, billing, billing_day, escalation, payer,
-            fate) in enumerate(LEASES):
+    for n, (
+        (months_ago, day),
+        term,
+        term_type,
+        billing,
+        billing_day,
+        escalation,
+        payer,
+        fate,
+    ) in enumerate(LEASES):
         unit = units[n % len(units)]
         start = add_months(this_month, -months_ago).replace(day=day)
         end = add_months(start, term) - timedelta(days=1) if term else None
         lease = services.lease_create(
-            unit=unit, tenant=tenants[n % len(tenants)], start_date=start, end_date=end,
-            monthly_rent=unit.monthly_rent, by=by, term_type=term_type,
-            billing_frequency=billing, billing_day=billing_day,
+            unit=unit,
+            tenant=tenants[n % len(tenants)],
+            start_date=start,
+            end_date=end,
+            monthly_rent=unit.monthly_rent,
+            by=by,
+            term_type=term_type,
+            billing_frequency=billing,
+            billing_day=billing_day,
             deposit_amount=to_money(unit.monthly_rent * (2 if billing == Q else 1)),
             escalation_percent=Decimal(escalation),
             notes="Tenant prefers contact by WhatsApp." if n == 3 else "",
         )
         leases.append(lease)
         if fate == "withdrawn":
-            services.lease_terminate(lease=lease, by=by,
-                                     reason="Tenant withdrew before moving in.")
+            services.lease_terminate(lease=lease, by=by, reason="Tenant withdrew before moving in.")
             continue
         if fate == "draft":
             continue
         services.lease_activate(lease=lease, by=by)
-        services.deposit_record(lease=lease, movement=DepositMovement.RECEIVED,
-                                amount=lease.deposit_amount, by=by, on=start,
-                                note="Security deposit")
+        services.deposit_record(
+            lease=lease,
+            movement=DepositMovement.RECEIVED,
+            amount=lease.deposit_amount,
+            by=by,
+            on=start,
+            note="Security deposit",
+        )
         payers.append((lease, payer))
         if fate == "renewed":
             renewal = services.lease_renew(lease=lease, by=by)
             # The deposit already held carries over to the renewal.
             renewal = services.lease_update(
-                lease=renewal, by=by, deposit_amount=Decimal("0"),
-                notes=f"Renewal of {lease.number}; the deposit held carries over.")
+                lease=renewal,
+                by=by,
+                deposit_amount=Decimal("0"),
+                notes=f"Renewal of {lease.number}; the deposit held carries over.",
+            )
             services.lease_activate(lease=renewal, by=by)
             renewals.append(renewal)
             payers.append((renewal, payer))
@@ -166,41 +251,59 @@ def seed(rng, *, users) -> dict:
         if fate == "ended":
             kept = to_money(lease.deposit_amount * Decimal("0.25"))
             # Money going back out is the accountant's step.
-            services.deposit_record(lease=lease, movement=DepositMovement.KEPT_REPAIRS,
-                                    amount=kept, by=users["accountant"],
-                                    on=lease.end_date + timedelta(days=7),
-                                    note="Repainting and a broken wardrobe door")
-            services.deposit_record(lease=lease, movement=DepositMovement.RETURNED,
-                                    amount=lease.deposit_amount - kept, by=users["accountant"],
-                                    on=lease.end_date + timedelta(days=10),
-                                    note="Balance returned by bank transfer")
+            services.deposit_record(
+                lease=lease,
+                movement=DepositMovement.KEPT_REPAIRS,
+                amount=kept,
+                by=users["accountant"],
+                on=lease.end_date + timedelta(days=7),
+                note="Repainting and a broken wardrobe door",
+            )
+            services.deposit_record(
+                lease=lease,
+                movement=DepositMovement.RETURNED,
+                amount=lease.deposit_amount - kept,
+                by=users["accountant"],
+                on=lease.end_date + timedelta(days=10),
+                note="Balance returned by bank transfer",
+            )
 
-    _maintenance(leases, [u for u in owned if u not in [le.unit for le in leases]]
-                 or owned, by)
-    return {"leases": leases + renewals, "payers": payers, "owners": owners,
-            "invoices": invoices}
+    _maintenance(leases, [u for u in owned if u not in [le.unit for le in leases]] or owned, by)
+    return {"leases": leases + renewals, "payers": payers, "owners": owners, "invoices": invoices}
 
 
 def _maintenance(leases: list[Lease], vacant: list[Unit], by) -> None:
-    vendors = [Vendor.objects.get_or_create(
-        name=name, defaults={"trade": trade, "phone": phone,
-                             "email": f"jobs@{name.split()[0].lower()}.example.com"})[0]
-        for name, trade, phone in VENDORS]
-    for (index, title, category, priority, by_tenant, steps, vendor,
-         cost) in JOBS:
+    vendors = [
+        Vendor.objects.get_or_create(
+            name=name,
+            defaults={
+                "trade": trade,
+                "phone": phone,
+                "email": f"jobs@{name.split()[0].lower()}.example.com",
+            },
+        )[0]
+        for name, trade, phone in VENDORS
+    ]
+    for index, title, category, priority, by_tenant, steps, vendor, cost in JOBS:
         lease = leases[index] if index is not None else None
         unit = lease.unit if lease else vacant[0]
         request = services.maintenance_request_create(
-            unit=unit, title=title, category=category, priority=priority,
+            unit=unit,
+            title=title,
+            category=category,
+            priority=priority,
             by=None if by_tenant else by,
             reported_by_client=lease.tenant if by_tenant and lease else None,
             description="Reported through the tenant app." if by_tenant else "",
         )
         for status in steps:
             services.maintenance_status_change(
-                request=request, status=status, by=by,
-                vendor=vendors[vendor] if vendor is not None and
-                status == MaintenanceStatus.IN_PROGRESS else None,
+                request=request,
+                status=status,
+                by=by,
+                vendor=vendors[vendor]
+                if vendor is not None and status == MaintenanceStatus.IN_PROGRESS
+                else None,
                 cost=Decimal(cost) if cost and status == MaintenanceStatus.COMPLETED else None,
             )
 
@@ -232,10 +335,14 @@ def _rent_payments(rng, lease, payer: str, today: date, by) -> tuple[int, int]:
     """Pay a lease's deposit and rent as this kind of tenant does; returns (payments,
     reversals)."""
     tenant = lease.tenant
-    due = list(Receivable.objects.filter(lease=lease, kind__in=(ReceivableKind.RENT,
-                                                                ReceivableKind.DEPOSIT),
-                                         due_date__lte=today, status__in=UNSETTLED)
-               .order_by("due_date", "pk"))
+    due = list(
+        Receivable.objects.filter(
+            lease=lease,
+            kind__in=(ReceivableKind.RENT, ReceivableKind.DEPOSIT),
+            due_date__lte=today,
+            status__in=UNSETTLED,
+        ).order_by("due_date", "pk")
+    )
     rents = [r for r in due if r.kind == ReceivableKind.RENT]
     skip, half = set(), None
     if payer == "late" and rents:
@@ -256,25 +363,39 @@ def _rent_payments(rng, lease, payer: str, today: date, by) -> tuple[int, int]:
         amount = None
         if receivable.pk == half:
             amount = to_money(receivable.amount / 2)
-        payment = pay(rng, client=tenant, receivables=[receivable], received_on=on,
-                      method=method, by=by, amount=amount,
-                      note="Part payment, rest promised next week" if amount else "")
+        payment = pay(
+            rng,
+            client=tenant,
+            receivables=[receivable],
+            received_on=on,
+            method=method,
+            by=by,
+            amount=amount,
+            note="Part payment, rest promised next week" if amount else "",
+        )
         if payment is not None:
             made += 1
             if method == PaymentMethod.CHEQUE and receivable.kind == ReceivableKind.RENT:
                 last_cheque = payment
     reversals = 0
     if payer == "bounced" and last_cheque is not None:
-        finance.payment_reverse(payment=last_cheque, by=by,
-                                 reason="Cheque returned unpaid by the bank: insufficient funds")
+        finance.payment_reverse(
+            payment=last_cheque,
+            by=by,
+            reason="Cheque returned unpaid by the bank: insufficient funds",
+        )
         reversals = 1
     if payer == "pdc":
         # The cheque for the next period, dated the day it falls due: held as credit until
         # that period is invoiced.
         next_due = _next_due(lease, today)
         finance.payment_post(
-            client=tenant, amount=lease.monthly_rent * BILLING_MONTHS[lease.billing_frequency],
-            method=PaymentMethod.CHEQUE, received_on=today, by=by, allocate=False,
+            client=tenant,
+            amount=lease.monthly_rent * BILLING_MONTHS[lease.billing_frequency],
+            method=PaymentMethod.CHEQUE,
+            received_on=today,
+            by=by,
+            allocate=False,
             note=f"Post-dated cheque for the rent due {next_due:%d %b %Y}",
             **method_details(rng, PaymentMethod.CHEQUE, today, cheque_date=next_due),
         )
@@ -283,8 +404,11 @@ def _rent_payments(rng, lease, payer: str, today: date, by) -> tuple[int, int]:
 
 
 def _next_due(lease, today: date) -> date:
-    charge = (lease.rent_charges.filter(due_date__gt=today, receivable__isnull=True)
-              .order_by("due_date").first())
+    charge = (
+        lease.rent_charges.filter(due_date__gt=today, receivable__isnull=True)
+        .order_by("due_date")
+        .first()
+    )
     if charge is not None:
         return charge.due_date
     return add_months(month_start(today), 1).replace(day=lease.billing_day)

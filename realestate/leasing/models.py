@@ -30,38 +30,70 @@ class Lease(AgentFieldsMixin, TimeStampedModel):
     """A tenancy of one unit. Renewal makes a new lease linked to this one."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
-    unit = models.ForeignKey("properties.Unit", on_delete=models.PROTECT, related_name="leases",
-                             verbose_name=_("unit"))
-    tenant = models.ForeignKey("clients.Client", on_delete=models.PROTECT,
-                               related_name="leases", verbose_name=_("tenant"))
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="leases",
-                              verbose_name=_("leasing agent"), limit_choices_to=STAFF)
+    unit = models.ForeignKey(
+        "properties.Unit", on_delete=models.PROTECT, related_name="leases", verbose_name=_("unit")
+    )
+    tenant = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="leases", verbose_name=_("tenant")
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leases",
+        verbose_name=_("leasing agent"),
+        limit_choices_to=STAFF,
+    )
     start_date = models.DateField(_("start"))
-    end_date = models.DateField(_("end"), null=True, blank=True,
-                                help_text=_("Empty for a periodic lease."))
-    term_type = models.CharField(_("term"), max_length=10, choices=TermType.choices,
-                                 default=TermType.FIXED)
-    monthly_rent = models.DecimalField(_("monthly rent"), validators=[MinValueValidator(0)],
-                                       **MONEY)
+    end_date = models.DateField(
+        _("end"), null=True, blank=True, help_text=_("Empty for a periodic lease.")
+    )
+    term_type = models.CharField(
+        _("term"), max_length=10, choices=TermType.choices, default=TermType.FIXED
+    )
+    monthly_rent = models.DecimalField(
+        _("monthly rent"), validators=[MinValueValidator(0)], **MONEY
+    )
     currency = models.CharField(_("currency"), max_length=3, default=settings.DEFAULT_CURRENCY)
-    billing_frequency = models.CharField(_("billing"), max_length=10,
-                                         choices=BillingFrequency.choices,
-                                         default=BillingFrequency.MONTHLY)
+    billing_frequency = models.CharField(
+        _("billing"),
+        max_length=10,
+        choices=BillingFrequency.choices,
+        default=BillingFrequency.MONTHLY,
+    )
     billing_day = models.PositiveSmallIntegerField(
-        _("billing day"), default=1, validators=[MinValueValidator(1), MaxValueValidator(28)],
+        _("billing day"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Day of the month rent falls due (1–28)."),
     )
-    deposit_amount = models.DecimalField(_("deposit"), default=Decimal("0"),
-                                         validators=[MinValueValidator(0)], **MONEY)
+    deposit_amount = models.DecimalField(
+        _("deposit"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY
+    )
     escalation_percent = models.DecimalField(
-        _("yearly escalation %"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        _("yearly escalation %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    renewed_from = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="renewal", verbose_name=_("renews"))
-    status = models.CharField(_("status"), max_length=12, choices=LeaseStatus.choices,
-                              default=LeaseStatus.DRAFT, editable=False, db_index=True)
+    renewed_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewal",
+        verbose_name=_("renews"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=LeaseStatus.choices,
+        default=LeaseStatus.DRAFT,
+        editable=False,
+        db_index=True,
+    )
     ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
     termination_reason = models.CharField(_("termination reason"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -76,8 +108,10 @@ class Lease(AgentFieldsMixin, TimeStampedModel):
         ordering = ["-start_date", "-id"]
         verbose_name = _("lease")
         verbose_name_plural = _("leases")
-        indexes = [models.Index(fields=["unit", "status"]),
-                   models.Index(fields=["status", "end_date"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "end_date"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
@@ -120,8 +154,9 @@ class RentCharge(models.Model):
         verbose_name = _("rent charge")
         verbose_name_plural = _("rent schedule")
         constraints = [
-            models.UniqueConstraint(fields=["lease", "period_start"],
-                                    name="rent_charge_one_per_period"),
+            models.UniqueConstraint(
+                fields=["lease", "period_start"], name="rent_charge_one_per_period"
+            ),
         ]
 
     def __str__(self):
@@ -133,12 +168,14 @@ class DepositTransaction(TimeStampedModel):
 
     lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="deposit_movements")
     movement = models.CharField(_("movement"), max_length=14, choices=DepositMovement.choices)
-    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))],
-                                 **MONEY)
+    amount = models.DecimalField(
+        _("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
     occurred_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["occurred_on", "id"]
@@ -147,8 +184,11 @@ class DepositTransaction(TimeStampedModel):
         permissions = [
             ("release_deposit", "Can return or keep tenants' deposits"),
         ]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0),
-                                              name="deposit_movement_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="deposit_movement_positive"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_movement_display()} {self.amount}"
@@ -156,8 +196,12 @@ class DepositTransaction(TimeStampedModel):
 
 class Vendor(TimeStampedModel):
     name = models.CharField(_("name"), max_length=160, unique=True)
-    trade = models.CharField(_("trade"), max_length=20, choices=MaintenanceCategory.choices,
-                             default=MaintenanceCategory.OTHER)
+    trade = models.CharField(
+        _("trade"),
+        max_length=20,
+        choices=MaintenanceCategory.choices,
+        default=MaintenanceCategory.OTHER,
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
 
@@ -174,27 +218,61 @@ class MaintenanceRequest(TimeStampedModel):
     """A repair or service job on a unit; its cost becomes an expense of the unit."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
-    unit = models.ForeignKey("properties.Unit", on_delete=models.PROTECT,
-                             related_name="maintenance_requests", verbose_name=_("unit"))
-    lease = models.ForeignKey(Lease, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="maintenance_requests", verbose_name=_("lease"))
-    reported_by_client = models.ForeignKey("clients.Client", on_delete=models.SET_NULL,
-                                           null=True, blank=True, related_name="+",
-                                           verbose_name=_("reported by (tenant)"))
-    reported_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                         null=True, blank=True, related_name="+",
-                                         verbose_name=_("reported by (staff)"))
+    unit = models.ForeignKey(
+        "properties.Unit",
+        on_delete=models.PROTECT,
+        related_name="maintenance_requests",
+        verbose_name=_("unit"),
+    )
+    lease = models.ForeignKey(
+        Lease,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="maintenance_requests",
+        verbose_name=_("lease"),
+    )
+    reported_by_client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by (tenant)"),
+    )
+    reported_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by (staff)"),
+    )
     category = models.CharField(_("category"), max_length=20, choices=MaintenanceCategory.choices)
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices,
-                                default=Priority.NORMAL)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
     title = models.CharField(_("title"), max_length=160)
     description = models.TextField(_("description"), blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=MaintenanceStatus.choices,
-                              default=MaintenanceStatus.OPEN, editable=False, db_index=True)
-    vendor = models.ForeignKey(Vendor, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="jobs", verbose_name=_("vendor"))
-    cost = models.DecimalField(_("cost"), null=True, blank=True,
-                               validators=[MinValueValidator(0)], **MONEY)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=MaintenanceStatus.choices,
+        default=MaintenanceStatus.OPEN,
+        editable=False,
+        db_index=True,
+    )
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("vendor"),
+    )
+    cost = models.DecimalField(
+        _("cost"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    )
     currency = models.CharField(_("currency"), max_length=3, default=settings.DEFAULT_CURRENCY)
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
 
@@ -215,8 +293,7 @@ def maintenance_photo_path(instance, filename):
 
 
 class MaintenancePhoto(models.Model):
-    request = models.ForeignKey(MaintenanceRequest, on_delete=models.CASCADE,
-                                related_name="photos")
+    request = models.ForeignKey(MaintenanceRequest, on_delete=models.CASCADE, related_name="photos")
     image = PhotoField(_("image"), upload_to=maintenance_photo_path)
     caption = models.CharField(_("caption"), max_length=160, blank=True)
 

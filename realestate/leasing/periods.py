@@ -37,9 +37,17 @@ def _lease_year(start_date: date, day: date) -> int:
     return max(years, 0)
 
 
-def rent_periods(*, start_date: date, end_date: date | None, monthly_rent: Decimal,
-                 billing_frequency: str, billing_day: int, escalation_percent: Decimal,
-                 window_start: date, window_end: date) -> Iterator[RentPeriod]:
+def rent_periods(
+    *,
+    start_date: date,
+    end_date: date | None,
+    monthly_rent: Decimal,
+    billing_frequency: str,
+    billing_day: int,
+    escalation_percent: Decimal,
+    window_start: date,
+    window_end: date,
+) -> Iterator[RentPeriod]:
     """Rent periods of a lease that start between ``window_start`` and ``window_end``.
 
     Periods run from one billing day to the day before the next (every 1, 3 or 12 months);
@@ -61,14 +69,18 @@ def rent_periods(*, start_date: date, end_date: date | None, monthly_rent: Decim
         # The stub: its rent is the full period's, prorated by days.
         full_start = add_months(first_anchor, -step, anchor_day=billing_day)
         stub_end = min(first_anchor - ONE_DAY, end_date or first_anchor)
-        amount = to_money(full_amount(start_date) * days_between(start_date, stub_end)
-                          / days_between(full_start, first_anchor - ONE_DAY))
+        amount = to_money(
+            full_amount(start_date)
+            * days_between(start_date, stub_end)
+            / days_between(full_start, first_anchor - ONE_DAY)
+        )
         if amount > 0:
             yield RentPeriod(start_date, stub_end, start_date, amount)
 
     # Jump near the window instead of walking from the start of a long lease.
     months_to_window = (window_start.year - first_anchor.year) * 12 + (
-        window_start.month - first_anchor.month)
+        window_start.month - first_anchor.month
+    )
     index = max(0, months_to_window // step - 1)
     while True:
         period_start = add_months(first_anchor, step * index, anchor_day=billing_day)
@@ -81,7 +93,10 @@ def rent_periods(*, start_date: date, end_date: date | None, monthly_rent: Decim
             continue
         amount = full_amount(period_start)
         if end_date and period_end > end_date:
-            amount = to_money(amount * days_between(period_start, end_date)
-                              / days_between(period_start, period_end))
+            amount = to_money(
+                amount
+                * days_between(period_start, end_date)
+                / days_between(period_start, period_end)
+            )
             period_end = end_date
         yield RentPeriod(period_start, period_end, period_start, amount)

@@ -16,8 +16,12 @@ ZERO = Decimal("0.00")
 
 def deposit_held(lease: Lease) -> Decimal:
     """What is held of the lease's deposit: received, less returned and kept."""
-    totals = {movement: to_money(total) for movement, total in
-              lease.deposit_movements.values_list("movement").annotate(t=Sum("amount"))}
+    totals = {
+        movement: to_money(total)
+        for movement, total in lease.deposit_movements.values_list("movement").annotate(
+            t=Sum("amount")
+        )
+    }
     received = totals.get(DepositMovement.RECEIVED, ZERO)
     out = sum((v for k, v in totals.items() if k != DepositMovement.RECEIVED), ZERO)
     return received - out
@@ -28,8 +32,9 @@ def lease_billing_totals(lease: Lease) -> dict[str, Decimal]:
     held."""
     receivables = lease.receivables.exclude(status=ReceivableStatus.VOID)
     totals = receivables.aggregate(charged=Sum("amount"), paid=Sum("amount_paid"))
-    due = receivables.filter(status__in=UNSETTLED).aggregate(due=Sum("amount"),
-                                                             paid=Sum("amount_paid"))
+    due = receivables.filter(status__in=UNSETTLED).aggregate(
+        due=Sum("amount"), paid=Sum("amount_paid")
+    )
     return {
         "charged": to_money(totals["charged"] or 0),
         "paid": to_money(totals["paid"] or 0),

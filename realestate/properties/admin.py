@@ -53,8 +53,16 @@ class BuildingInline(ScopedInline):
 
 @admin.register(Project)
 class ProjectAdmin(MapAdminMixin, BaseAdmin):
-    list_display = ["name", "code", "city", "project_status", "unit_count", "manager",
-                    "launch_date", "handover_date"]
+    list_display = [
+        "name",
+        "code",
+        "city",
+        "project_status",
+        "unit_count",
+        "manager",
+        "launch_date",
+        "handover_date",
+    ]
     list_select_related = ["manager"]
     list_filter = [("status", ChoicesDropdownFilter), "city"]
     search_fields = ["name", "code", "city"]
@@ -112,12 +120,22 @@ DEAL_HISTORY_LIMIT = 10
 
 
 @admin.register(Unit)
-class UnitAdmin(FastChangeListMixin, ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin,
-                ImportExportAdmin):
+class UnitAdmin(
+    FastChangeListMixin, ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExportAdmin
+):
     # A million units: estimated counts, search by ids, light rows (see core.changelist).
     resource_classes = [UnitResource]
-    list_display = ["code", "project", "building", "unit_type", "bedrooms", "area_sqm",
-                    "price", "unit_status", "agent"]
+    list_display = [
+        "code",
+        "project",
+        "building",
+        "unit_type",
+        "bedrooms",
+        "area_sqm",
+        "price",
+        "unit_status",
+        "agent",
+    ]
     # A building's label names its project: select that too, or each row costs a query.
     list_select_related = ["project", "building__project", "agent"]
     list_filter = [
@@ -135,10 +153,14 @@ class UnitAdmin(FastChangeListMixin, ViewOnlyHistoryAdmin, StepActionsMixin, Map
     readonly_fields = ["status", "created_at", "updated_at", "deal_history"]
     inlines = [UnitPhotoInline]
     fieldsets = [
-        (None, {"fields": ["code", "status", "unit_type", "purpose", "project", "building",
-                           "floor"]}),
-        (_("Specifications"), {"fields": ["bedrooms", "bathrooms", "area_sqm", "amenities",
-                                          "description"]}),
+        (
+            None,
+            {"fields": ["code", "status", "unit_type", "purpose", "project", "building", "floor"]},
+        ),
+        (
+            _("Specifications"),
+            {"fields": ["bedrooms", "bathrooms", "area_sqm", "amenities", "description"]},
+        ),
         (_("Price"), {"fields": ["list_price", "monthly_rent", "currency"]}),
         (_("People"), {"fields": ["owner", "agent"]}),
         (_("Location"), {"fields": ["location"]}),
@@ -147,18 +169,34 @@ class UnitAdmin(FastChangeListMixin, ViewOnlyHistoryAdmin, StepActionsMixin, Map
     actions_detail = ["fact_sheet", "take_off_market", "return_to_market"]
     steps = {
         "take_off_market": StepAction(
-            services.unit_take_off_market, _("Take off market"), "block",
-            _("Unit %(record)s taken off market."), when={UnitStatus.AVAILABLE}, bulk=True,
-            dialog=confirm(_("Take off market"),
-                           _("The unit is no longer offered for sale or rent until it is "
-                             "returned to the market."), _("Take off market"))),
-        "return_to_market": StepAction(
-            services.unit_return_to_market, _("Return to market"), "storefront",
-            _("Unit %(record)s is back on the market."), when={UnitStatus.OFF_MARKET},
+            services.unit_take_off_market,
+            _("Take off market"),
+            "block",
+            _("Unit %(record)s taken off market."),
+            when={UnitStatus.AVAILABLE},
             bulk=True,
-            dialog=confirm(_("Return to market"),
-                           _("The unit is available again for reservations and leases."),
-                           _("Return to market"))),
+            dialog=confirm(
+                _("Take off market"),
+                _(
+                    "The unit is no longer offered for sale or rent until it is "
+                    "returned to the market."
+                ),
+                _("Take off market"),
+            ),
+        ),
+        "return_to_market": StepAction(
+            services.unit_return_to_market,
+            _("Return to market"),
+            "storefront",
+            _("Unit %(record)s is back on the market."),
+            when={UnitStatus.OFF_MARKET},
+            bulk=True,
+            dialog=confirm(
+                _("Return to market"),
+                _("The unit is available again for reservations and leases."),
+                _("Return to market"),
+            ),
+        ),
     }
     unit_status = status_badge("status", UNIT_STATUS_FLOW)
 
@@ -180,11 +218,17 @@ class UnitAdmin(FastChangeListMixin, ViewOnlyHistoryAdmin, StepActionsMixin, Map
         rows, more = [], []
         for deal in DEAL_KINDS:
             model, kind, party, newest = deal.model, deal.label, deal.party, deal.newest
-            queryset = (model.objects.restrict(user, "view").filter(unit=obj)
-                        .select_related(party).order_by(f"-{newest}", "-pk"))
-            records = list(queryset[:DEAL_HISTORY_LIMIT + 1])
-            list_url = (reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}"
-                                "_changelist") + f"?unit__id__exact={obj.pk}")
+            queryset = (
+                model.objects.restrict(user, "view")
+                .filter(unit=obj)
+                .select_related(party)
+                .order_by(f"-{newest}", "-pk")
+            )
+            records = list(queryset[: DEAL_HISTORY_LIMIT + 1])
+            list_url = (
+                reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+                + f"?unit__id__exact={obj.pk}"
+            )
             if len(records) > DEAL_HISTORY_LIMIT:
                 more.append(link(list_url, _("All %(kind)s records") % {"kind": kind}))
             new = deal.new_link(user, obj) if deal.new_link and user is not None else None
@@ -192,19 +236,31 @@ class UnitAdmin(FastChangeListMixin, ViewOnlyHistoryAdmin, StepActionsMixin, Map
                 more.append(link(*new))
             for record in records[:DEAL_HISTORY_LIMIT]:
                 when = getattr(record, newest)
-                rows.append((when if not hasattr(when, "date") else when.date(), [
-                    kind, link(record.get_absolute_url(), record.number),
-                    getattr(record, party), deal.dates(record),
-                    label_html(record.get_status_display(), deal.palette.colour(record.status)),
-                ]))
+                rows.append(
+                    (
+                        when if not hasattr(when, "date") else when.date(),
+                        [
+                            kind,
+                            link(record.get_absolute_url(), record.number),
+                            getattr(record, party),
+                            deal.dates(record),
+                            label_html(
+                                record.get_status_display(), deal.palette.colour(record.status)
+                            ),
+                        ],
+                    )
+                )
         rows.sort(key=lambda row: row[0], reverse=True)
-        table = small_table([_("Kind"), _("Number"), _("Party"), _("Dates"), _("Status")],
-                            [cells for _when, cells in rows],
-                            empty=_("No reservation, sale contract or lease yet."))
+        table = small_table(
+            [_("Kind"), _("Number"), _("Party"), _("Dates"), _("Status")],
+            [cells for _when, cells in rows],
+            empty=_("No reservation, sale contract or lease yet."),
+        )
         if not more:
             return table
-        return format_html("{}<p class=\"mt-2\">{}</p>", table,
-                           format_html_join(" · ", "{}", ((m,) for m in more)))
+        return format_html(
+            '{}<p class="mt-2">{}</p>', table, format_html_join(" · ", "{}", ((m,) for m in more))
+        )
 
     @display(description=_("Price"), ordering="list_price")
     def price(self, obj):

@@ -10,11 +10,14 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-PROJECT_STATUS = Palette(ProjectStatus, {
-    ProjectStatus.PLANNING: NEUTRAL,
-    ProjectStatus.UNDER_CONSTRUCTION: WARNING,
-    ProjectStatus.COMPLETED: GOOD,
-})
+PROJECT_STATUS = Palette(
+    ProjectStatus,
+    {
+        ProjectStatus.PLANNING: NEUTRAL,
+        ProjectStatus.UNDER_CONSTRUCTION: WARNING,
+        ProjectStatus.COMPLETED: GOOD,
+    },
+)
 
 
 class UnitType(models.TextChoices):

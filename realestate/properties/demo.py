@@ -12,25 +12,81 @@ from realestate.core.permissions import grants_bulk_assign
 from realestate.properties.choices import ProjectStatus, UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Amenity, Building, Project, Unit
 
-AMENITIES = ["Pool", "Gym", "Covered parking", "Sea view", "Balcony", "Maid's room",
-             "Private garden", "Concierge", "Kids' play area", "Study"]
+AMENITIES = [
+    "Pool",
+    "Gym",
+    "Covered parking",
+    "Sea view",
+    "Balcony",
+    "Maid's room",
+    "Private garden",
+    "Concierge",
+    "Kids' play area",
+    "Study",
+]
 
 # code, name, status, lng, lat, address, launch, handover, agent, towers
 PROJECTS = [
-    ("marina-heights", "Marina Heights", ProjectStatus.COMPLETED, 55.1403, 25.0805,
-     "Al Marsa St, Dubai Marina", date(2019, 3, 1), date(2022, 6, 30), "agent1",
-     [("MH-A", "Tower A", 42), ("MH-B", "Tower B", 38)]),
-    ("palm-crescent", "Palm Crescent Villas", ProjectStatus.UNDER_CONSTRUCTION, 55.1390, 25.1124,
-     "Frond G, Palm Jumeirah", date(2024, 1, 15), date(2027, 9, 30), "agent1", []),
-    ("downtown-boulevard", "Downtown Boulevard Residences", ProjectStatus.COMPLETED, 55.2744,
-     25.1972, "Sheikh Mohammed bin Rashid Blvd, Downtown Dubai", date(2018, 5, 1),
-     date(2021, 12, 15), "agent2", [("DB-1", "Boulevard One", 55), ("DB-2", "Boulevard Two", 48)]),
-    ("bay-square", "Bay Square Offices", ProjectStatus.COMPLETED, 55.2817, 25.1868,
-     "Bay Square, Business Bay", date(2016, 2, 1), date(2019, 3, 31), "agent2",
-     [("BSQ-7", "Building 7", 12)]),
-    ("jvc-gardens", "JVC Gardens", ProjectStatus.PLANNING, 55.2090, 25.0590,
-     "District 12, Jumeirah Village Circle", date(2026, 1, 10), date(2029, 6, 30), "agent2",
-     [("JVC-G1", "Garden Block 1", 14)]),
+    (
+        "marina-heights",
+        "Marina Heights",
+        ProjectStatus.COMPLETED,
+        55.1403,
+        25.0805,
+        "Al Marsa St, Dubai Marina",
+        date(2019, 3, 1),
+        date(2022, 6, 30),
+        "agent1",
+        [("MH-A", "Tower A", 42), ("MH-B", "Tower B", 38)],
+    ),
+    (
+        "palm-crescent",
+        "Palm Crescent Villas",
+        ProjectStatus.UNDER_CONSTRUCTION,
+        55.1390,
+        25.1124,
+        "Frond G, Palm Jumeirah",
+        date(2024, 1, 15),
+        date(2027, 9, 30),
+        "agent1",
+        [],
+    ),
+    (
+        "downtown-boulevard",
+        "Downtown Boulevard Residences",
+        ProjectStatus.COMPLETED,
+        55.2744,
+        25.1972,
+        "Sheikh Mohammed bin Rashid Blvd, Downtown Dubai",
+        date(2018, 5, 1),
+        date(2021, 12, 15),
+        "agent2",
+        [("DB-1", "Boulevard One", 55), ("DB-2", "Boulevard Two", 48)],
+    ),
+    (
+        "bay-square",
+        "Bay Square Offices",
+        ProjectStatus.COMPLETED,
+        55.2817,
+        25.1868,
+        "Bay Square, Business Bay",
+        date(2016, 2, 1),
+        date(2019, 3, 31),
+        "agent2",
+        [("BSQ-7", "Building 7", 12)],
+    ),
+    (
+        "jvc-gardens",
+        "JVC Gardens",
+        ProjectStatus.PLANNING,
+        55.2090,
+        25.0590,
+        "District 12, Jumeirah Village Circle",
+        date(2026, 1, 10),
+        date(2029, 6, 30),
+        "agent2",
+        [("JVC-G1", "Garden Block 1", 14)],
+    ),
 ]
 
 #: Projects in the demo leasing manager's portfolio.
@@ -49,8 +105,11 @@ TYPE_SPECS = {
 
 def _around(point: Point, rng, metres: float) -> Point:
     # ~111 km per degree; good enough for a scatter of a few hundred metres.
-    return Point(point.x + rng.uniform(-metres, metres) / 101_000,
-                 point.y + rng.uniform(-metres, metres) / 111_000, srid=4326)
+    return Point(
+        point.x + rng.uniform(-metres, metres) / 101_000,
+        point.y + rng.uniform(-metres, metres) / 111_000,
+        srid=4326,
+    )
 
 
 def _boundary(point: Point, metres: float) -> Polygon:
@@ -87,22 +146,32 @@ def _unit_values(rng, unit_type) -> dict:
 def seed(rng, *, users, units: int = 240, batch_size: int = 2000) -> dict:
     amenities = [Amenity.objects.get_or_create(name=name)[0] for name in AMENITIES]
     projects, buildings = [], []
-    for (code, name, status, lng, lat, address, launch, handover, agent,
-         towers) in PROJECTS:
+    for code, name, status, lng, lat, address, launch, handover, agent, towers in PROJECTS:
         centre = Point(lng, lat, srid=4326)
         project, _ = Project.objects.get_or_create(
             code=code,
-            defaults={"name": name, "status": status, "city": "Dubai", "address": address,
-                      "location": centre, "boundary": _boundary(centre, 350),
-                      "launch_date": launch, "handover_date": handover,
-                      # The leasing manager's portfolio: the completed residential towers.
-                      "manager": users["leasing"] if code in MANAGED else None},
+            defaults={
+                "name": name,
+                "status": status,
+                "city": "Dubai",
+                "address": address,
+                "location": centre,
+                "boundary": _boundary(centre, 350),
+                "launch_date": launch,
+                "handover_date": handover,
+                # The leasing manager's portfolio: the completed residential towers.
+                "manager": users["leasing"] if code in MANAGED else None,
+            },
         )
         project_buildings = [
             Building.objects.get_or_create(
                 code=b_code,
-                defaults={"project": project, "name": b_name, "floors": floors,
-                          "location": _around(centre, rng, 120)},
+                defaults={
+                    "project": project,
+                    "name": b_name,
+                    "floors": floors,
+                    "location": _around(centre, rng, 120),
+                },
             )[0]
             for b_code, b_name, floors in towers
         ]
@@ -135,14 +204,21 @@ def seed(rng, *, users, units: int = 240, batch_size: int = 2000) -> dict:
                 prefix = building.code if building else project.code[:3].upper()
                 code = f"{prefix}-{n + 1:06d}"
             values = _unit_values(rng, unit_type)
-            status = rng.choices(
-                [UnitStatus.AVAILABLE, UnitStatus.OFF_MARKET], [19, 1]
-            )[0]
-            to_create.append(Unit(
-                code=code, project=project, building=building, unit_type=unit_type,
-                floor=floor, location=location, agent=agent, status=status,
-                currency="AED", **values,
-            ))
+            status = rng.choices([UnitStatus.AVAILABLE, UnitStatus.OFF_MARKET], [19, 1])[0]
+            to_create.append(
+                Unit(
+                    code=code,
+                    project=project,
+                    building=building,
+                    unit_type=unit_type,
+                    floor=floor,
+                    location=location,
+                    agent=agent,
+                    status=status,
+                    currency="AED",
+                    **values,
+                )
+            )
             if len(to_create) >= batch_size:
                 assignments.extend(_flush(to_create))
         assignments.extend(_flush(to_create))

@@ -19,9 +19,14 @@ def property_manager(related_name: str, help_text) -> models.ForeignKey:
     """The staff member managing a project or building: their grants on it reach everything
     under it (see ``scope_parents``), and follow this field when it changes."""
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name=related_name, verbose_name=_("property manager"),
-        limit_choices_to={"is_staff": True}, help_text=help_text,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("property manager"),
+        limit_choices_to={"is_staff": True},
+        help_text=help_text,
     )
 
 
@@ -40,9 +45,13 @@ class Project(TimeStampedModel):
     launch_date = models.DateField(_("launch date"), null=True, blank=True)
     handover_date = models.DateField(_("handover date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-    manager = property_manager("managed_projects", _(
-        "Sees and manages the project and everything in it: buildings, units, leases, "
-        "maintenance."))
+    manager = property_manager(
+        "managed_projects",
+        _(
+            "Sees and manages the project and everything in it: buildings, units, leases, "
+            "maintenance."
+        ),
+    )
 
     #: The property manager's grants follow this field (a leasing manager's portfolio).
     assignment_fields = ("manager",)
@@ -72,8 +81,10 @@ class Building(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     floors = models.PositiveSmallIntegerField(_("floors"), default=1)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
-    manager = property_manager("managed_buildings", _(
-        "Sees and manages the building and everything in it: units, leases, maintenance."))
+    manager = property_manager(
+        "managed_buildings",
+        _("Sees and manages the building and everything in it: units, leases, maintenance."),
+    )
 
     assignment_fields = ("manager",)
     grant_fields = ("manager",)
@@ -105,11 +116,19 @@ class Unit(AgentFieldsMixin, TimeStampedModel):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
         verbose_name=_("project"),
     )
     building = models.ForeignKey(
-        Building, on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
         verbose_name=_("building"),
     )
     unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
@@ -117,8 +136,12 @@ class Unit(AgentFieldsMixin, TimeStampedModel):
         _("purpose"), max_length=10, choices=UnitPurpose.choices, default=UnitPurpose.SALE
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=UnitStatus.choices, default=UnitStatus.AVAILABLE,
-        db_index=True, editable=False,
+        _("status"),
+        max_length=20,
+        choices=UnitStatus.choices,
+        default=UnitStatus.AVAILABLE,
+        db_index=True,
+        editable=False,
     )
     floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
     bedrooms = models.PositiveSmallIntegerField(_("bedrooms"), default=0)
@@ -135,12 +158,20 @@ class Unit(AgentFieldsMixin, TimeStampedModel):
     currency = models.CharField(_("currency"), max_length=3, default=settings.DEFAULT_CURRENCY)
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     owner = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="owned_units", verbose_name=_("owner"),
+        "clients.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_units",
+        verbose_name=_("owner"),
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="assigned_units", verbose_name=_("assigned agent"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_units",
+        verbose_name=_("assigned agent"),
         limit_choices_to={"is_staff": True},
     )
     amenities = models.ManyToManyField(Amenity, blank=True, verbose_name=_("amenities"))

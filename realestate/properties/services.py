@@ -35,8 +35,10 @@ def unit_status_change(*, unit: Unit, status: str, by=None, workflow: bool = Fal
         # Putting a reserved, sold or let unit back by hand would leave its reservation,
         # contract or lease standing while the unit is offered again: it could be taken twice.
         raise ValidationError(
-            _("A %(status)s unit is released only by cancelling its reservation or contract, "
-              "or by ending its lease."),
+            _(
+                "A %(status)s unit is released only by cancelling its reservation or contract, "
+                "or by ending its lease."
+            ),
             code="workflow_only",
             params={"status": UnitStatus(locked.status).label.lower()},
         )
@@ -51,7 +53,8 @@ def _unit_market_move(unit: Unit, status: str, by) -> Unit:
         raise ValidationError(
             _("Unit %(code)s is already %(status)s: nothing changed."),
             code="unchanged",
-            params={"code": unit.code, "status": UnitStatus(status).label.lower()})
+            params={"code": unit.code, "status": UnitStatus(status).label.lower()},
+        )
     return unit_status_change(unit=unit, status=status, by=by)
 
 

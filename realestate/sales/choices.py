@@ -14,8 +14,11 @@ class ReservationStatus(models.TextChoices):
 RESERVATION_FLOW = Flow(
     ReservationStatus,
     {
-        ReservationStatus.ACTIVE: {ReservationStatus.CONVERTED, ReservationStatus.CANCELLED,
-                                   ReservationStatus.EXPIRED},
+        ReservationStatus.ACTIVE: {
+            ReservationStatus.CONVERTED,
+            ReservationStatus.CANCELLED,
+            ReservationStatus.EXPIRED,
+        },
     },
     colours={
         ReservationStatus.ACTIVE: INFO,

@@ -19,10 +19,17 @@ class Instalment:
     amount: Decimal
 
 
-def instalments_plan(*, net_price: Decimal, down_payment_percent: Decimal,
-                     instalment_count: int, frequency: str, handover_percent: Decimal,
-                     grace_months: int, signing_date: date,
-                     handover_date: date | None) -> list[Instalment]:
+def instalments_plan(
+    *,
+    net_price: Decimal,
+    down_payment_percent: Decimal,
+    instalment_count: int,
+    frequency: str,
+    handover_percent: Decimal,
+    grace_months: int,
+    signing_date: date,
+    handover_date: date | None,
+) -> list[Instalment]:
     """Down payment on signing, ``instalment_count`` instalments every ``frequency`` after
     ``grace_months``, and the handover payment on handover.
 
@@ -49,10 +56,14 @@ def instalments_plan(*, net_price: Decimal, down_payment_percent: Decimal,
         leftover_cents = int((middle - share * instalment_count) / CENT)
         for index in range(instalment_count):
             amount = share + (CENT if index < leftover_cents else Decimal("0"))
-            rows.append(Instalment(
-                len(rows) + 1, f"Instalment {index + 1} of {instalment_count}",
-                add_months(first_due, step * index, anchor_day=signing_date.day), amount,
-            ))
+            rows.append(
+                Instalment(
+                    len(rows) + 1,
+                    f"Instalment {index + 1} of {instalment_count}",
+                    add_months(first_due, step * index, anchor_day=signing_date.day),
+                    amount,
+                )
+            )
     if handover > 0:
         last_due = rows[-1].due_date if rows else signing_date
         due = handover_date if handover_date and handover_date >= last_due else last_due

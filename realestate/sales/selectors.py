@@ -19,8 +19,13 @@ def contracts_with_payments(contracts: QuerySet[SaleContract]) -> QuerySet[SaleC
     live = Q(receivables__isnull=False) & ~Q(receivables__status=ReceivableStatus.VOID)
     return contracts.annotate(
         paid_total=Coalesce(Sum("receivables__amount_paid"), ZERO),
-        due_total=Coalesce(Sum(F("receivables__amount") - F("receivables__amount_paid"),
-                               filter=Q(receivables__status__in=UNSETTLED)), ZERO),
+        due_total=Coalesce(
+            Sum(
+                F("receivables__amount") - F("receivables__amount_paid"),
+                filter=Q(receivables__status__in=UNSETTLED),
+            ),
+            ZERO,
+        ),
         scheduled_total=Coalesce(Sum("receivables__amount", filter=live), ZERO),
     )
 

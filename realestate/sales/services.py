@@ -46,8 +46,16 @@ def _lock_unit(unit: Unit) -> Unit:
 
 # --- reservations -------------------------------------------------------------------------
 @step(_lazy("Reserve unit"), record="unit", permission="sales.add_reservation", log_on=None)
-def reservation_create(*, unit: Unit, client, deposit: Decimal, expires_at: datetime, by=None,
-                       agent=None, notes: str = "") -> Reservation:
+def reservation_create(
+    *,
+    unit: Unit,
+    client,
+    deposit: Decimal,
+    expires_at: datetime,
+    by=None,
+    agent=None,
+    notes: str = "",
+) -> Reservation:
     """Hold an available unit for a client; the deposit becomes a receivable due today."""
     deposit = to_money(deposit)
     if expires_at <= timezone.now():
@@ -62,8 +70,13 @@ def reservation_create(*, unit: Unit, client, deposit: Decimal, expires_at: date
                     code="unit_unavailable",
                 )
             reservation = Reservation(
-                unit=locked, client=client, deposit=deposit, currency=locked.currency,
-                expires_at=expires_at, agent=agent or default_agent(locked.agent), notes=notes,
+                unit=locked,
+                client=client,
+                deposit=deposit,
+                currency=locked.currency,
+                expires_at=expires_at,
+                agent=agent or default_agent(locked.agent),
+                notes=notes,
             )
             agents_check(reservation)
             unit_status_change(unit=locked, status=UnitStatus.RESERVED, by=by, workflow=True)
@@ -73,14 +86,20 @@ def reservation_create(*, unit: Unit, client, deposit: Decimal, expires_at: date
             reservation.save()
             if deposit > 0:
                 finance.receivable_create(
-                    client=client, kind=ReceivableKind.DEPOSIT, amount=deposit,
-                    due_date=timezone.localdate(), currency=locked.currency, unit=locked,
+                    client=client,
+                    kind=ReceivableKind.DEPOSIT,
+                    amount=deposit,
+                    due_date=timezone.localdate(),
+                    currency=locked.currency,
+                    unit=locked,
                     reservation=reservation,
                     description=f"Reservation deposit {reservation.number} – {locked.code}",
                 )
     except IntegrityError as error:
-        raise ValidationError(_("Unit %(code)s was reserved by someone else just now.")
-                              % {"code": unit.code}, code="unit_unavailable") from error
+        raise ValidationError(
+            _("Unit %(code)s was reserved by someone else just now.") % {"code": unit.code},
+            code="unit_unavailable",
+        ) from error
     unit.status = UnitStatus.RESERVED
     return reservation
 
@@ -89,15 +108,16 @@ def _reservation_close(reservation: Reservation, status: str, by, reason: str = 
     with transaction.atomic():
         # The unit is locked before the reservation, in the order contract_sign takes them:
         # a cancellation racing a signing then queues behind it instead of deadlocking.
-        unit = _lock_unit(Unit(pk=Reservation.objects.values_list("unit_id", flat=True)
-                               .get(pk=reservation.pk)))
+        unit = _lock_unit(
+            Unit(pk=Reservation.objects.values_list("unit_id", flat=True).get(pk=reservation.pk))
+        )
         locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if locked.status != ReservationStatus.ACTIVE:
-            raise ValidationError(_("Reservation %(number)s is already %(status)s.")
-                                  % {"number": locked.number,
-                                     "status": locked.get_status_display().lower()})
-        RESERVATION_FLOW.apply(locked, status, by, closed_at=timezone.now(),
-                    cancel_reason=reason)
+            raise ValidationError(
+                _("Reservation %(number)s is already %(status)s.")
+                % {"number": locked.number, "status": locked.get_status_display().lower()}
+            )
+        RESERVATION_FLOW.apply(locked, status, by, closed_at=timezone.now(), cancel_reason=reason)
         if unit.status == UnitStatus.RESERVED:
             unit_status_change(unit=unit, status=UnitStatus.AVAILABLE, by=by, workflow=True)
         finance.receivables_void(
@@ -131,14 +151,24 @@ def reservations_expire(now: datetime | None = None) -> int:
 
 
 # --- contracts ----------------------------------------------------------------------------
-@step(_lazy("Draft sale contract"), record="unit", permission="sales.add_salecontract",
-      log_on=None)
-def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Decimal = 0,
-                    plan: PaymentPlan | None = None, agent=None,
-                    reservation: Reservation | None = None, co_buyers=(),
-                    signing_date: date | None = None, handover_date: date | None = None,
-                    commission_rate: Decimal | None = None, notes: str = "",
-                    terms: dict | None = None) -> SaleContract:
+@step(_lazy("Draft sale contract"), record="unit", permission="sales.add_salecontract", log_on=None)
+def contract_create(
+    *,
+    unit: Unit,
+    buyer,
+    price: Decimal,
+    by=None,
+    discount: Decimal = 0,
+    plan: PaymentPlan | None = None,
+    agent=None,
+    reservation: Reservation | None = None,
+    co_buyers=(),
+    signing_date: date | None = None,
+    handover_date: date | None = None,
+    commission_rate: Decimal | None = None,
+    notes: str = "",
+    terms: dict | None = None,
+) -> SaleContract:
     """A draft contract, directly or from the unit's active reservation."""
     try:
         with transaction.atomic():
@@ -147,24 +177,34 @@ def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Dec
                 reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
                 active = reservation.status == ReservationStatus.ACTIVE
                 if reservation.unit_id != locked.pk or not active:
-                    raise ValidationError(_("Reservation %(number)s is not an active "
-                                            "reservation of this unit.")
-                                          % {"number": reservation.number})
+                    raise ValidationError(
+                        _("Reservation %(number)s is not an active reservation of this unit.")
+                        % {"number": reservation.number}
+                    )
             elif locked.status != UnitStatus.AVAILABLE:
-                raise ValidationError(_("Unit %(code)s is %(status)s: it cannot be sold.")
-                                      % {"code": locked.code,
-                                         "status": locked.get_status_display().lower()},
-                                      code="unit_unavailable")
+                raise ValidationError(
+                    _("Unit %(code)s is %(status)s: it cannot be sold.")
+                    % {"code": locked.code, "status": locked.get_status_display().lower()},
+                    code="unit_unavailable",
+                )
             contract = SaleContract(
-                number=number_take("SC"), unit=locked, buyer=buyer, price=to_money(price),
-                discount=to_money(discount or 0), plan=plan, reservation=reservation,
+                number=number_take("SC"),
+                unit=locked,
+                buyer=buyer,
+                price=to_money(price),
+                discount=to_money(discount or 0),
+                plan=plan,
+                reservation=reservation,
                 agent=agent or default_agent(reservation.agent if reservation else locked.agent),
-                signing_date=signing_date, currency=locked.currency, notes=notes,
+                signing_date=signing_date,
+                currency=locked.currency,
+                notes=notes,
                 handover_date=handover_date or _project_handover(locked, signing_date),
                 commission_rate=commission_rate,
             )
-            source = terms or ({f: getattr(plan, f) for f in SaleContract.TERM_FIELDS}
-                               if plan else {})
+            source = terms or (
+                {f: getattr(plan, f) for f in SaleContract.TERM_FIELDS} if plan else {}
+            )
             for field, value in source.items():
                 setattr(contract, field, value)
             contract.full_clean(exclude=["number", "net_price", "unit", "buyer"])
@@ -175,8 +215,10 @@ def contract_create(*, unit: Unit, buyer, price: Decimal, by=None, discount: Dec
             if co_buyers:
                 contract.co_buyers.set(co_buyers)
     except IntegrityError as error:
-        raise ValidationError(_("Unit %(code)s already has a contract that is not cancelled.")
-                              % {"code": unit.code}, code="unit_unavailable") from error
+        raise ValidationError(
+            _("Unit %(code)s already has a contract that is not cancelled.") % {"code": unit.code},
+            code="unit_unavailable",
+        ) from error
     return contract
 
 
@@ -186,8 +228,7 @@ def _project_handover(unit: Unit, signing_date: date | None) -> date | None:
     project = unit.project if unit.project_id else None
     if project is None or project.status == ProjectStatus.COMPLETED:
         return None
-    if project.handover_date and project.handover_date >= (signing_date
-                                                           or timezone.localdate()):
+    if project.handover_date and project.handover_date >= (signing_date or timezone.localdate()):
         return project.handover_date
     return None
 
@@ -213,25 +254,41 @@ def contract_terms_check(*, contract: SaleContract, changed=None) -> None:
         if contract.handover_date and contract.handover_date < signing:
             errors["handover_date"] = (
                 _("The handover date %(handover)s is before the signing date %(signing)s.")
-                if contract.signing_date else
-                _("The handover date %(handover)s is in the past: leave it empty for a unit "
-                  "that has been handed over.")
+                if contract.signing_date
+                else _(
+                    "The handover date %(handover)s is in the past: leave it empty for a unit "
+                    "that has been handed over."
+                )
             ) % {"handover": contract.handover_date, "signing": contract.signing_date}
     project = contract.unit.project if contract.unit.project_id else None
     completed = project is not None and project.status == ProjectStatus.COMPLETED
-    if completed and contract.handover_percent and (
-            changed is None or HANDOVER_PLAN_FIELDS & set(changed)):
-        params = {"plan": contract.plan, "project": project, "percent": percent_text(
-            contract.handover_percent)}
+    if (
+        completed
+        and contract.handover_percent
+        and (changed is None or HANDOVER_PLAN_FIELDS & set(changed))
+    ):
+        params = {
+            "plan": contract.plan,
+            "project": project,
+            "percent": percent_text(contract.handover_percent),
+        }
         if contract.plan_id:
-            errors["plan"] = _(
-                "Payment plan “%(plan)s” has %(percent)s%% due on handover, but project "
-                "“%(project)s” is completed: its units have been handed over. Choose a plan "
-                "without a handover payment.") % params
+            errors["plan"] = (
+                _(
+                    "Payment plan “%(plan)s” has %(percent)s%% due on handover, but project "
+                    "“%(project)s” is completed: its units have been handed over. Choose a plan "
+                    "without a handover payment."
+                )
+                % params
+            )
         else:
-            errors["handover_percent"] = _(
-                "Project “%(project)s” is completed: its units have been handed over, so "
-                "nothing can fall due on handover (%(percent)s%% here). Set it to 0.") % params
+            errors["handover_percent"] = (
+                _(
+                    "Project “%(project)s” is completed: its units have been handed over, so "
+                    "nothing can fall due on handover (%(percent)s%% here). Set it to 0."
+                )
+                % params
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -247,25 +304,31 @@ def contract_sign(*, contract: SaleContract, by=None, signing_date: date | None 
         if locked.reservation_id:
             reservation = Reservation.objects.select_for_update().get(pk=locked.reservation_id)
             if reservation.status != ReservationStatus.ACTIVE:
-                raise ValidationError(_("Reservation %(number)s is %(status)s.")
-                                      % {"number": reservation.number,
-                                         "status": reservation.get_status_display().lower()})
-            RESERVATION_FLOW.apply(reservation, ReservationStatus.CONVERTED, by,
-                        closed_at=timezone.now())
+                raise ValidationError(
+                    _("Reservation %(number)s is %(status)s.")
+                    % {
+                        "number": reservation.number,
+                        "status": reservation.get_status_display().lower(),
+                    }
+                )
+            RESERVATION_FLOW.apply(
+                reservation, ReservationStatus.CONVERTED, by, closed_at=timezone.now()
+            )
         elif unit.status == UnitStatus.AVAILABLE:
             unit_status_change(unit=unit, status=UnitStatus.RESERVED, by=by, workflow=True)
             unit.refresh_from_db()
-        elif unit.status != UnitStatus.RESERVED or Reservation.objects.filter(
-            unit=unit, status=ReservationStatus.ACTIVE
-        ).exists():
-            raise ValidationError(_("Unit %(code)s is %(status)s: the contract cannot be signed.")
-                                  % {"code": unit.code,
-                                     "status": unit.get_status_display().lower()})
+        elif (
+            unit.status != UnitStatus.RESERVED
+            or Reservation.objects.filter(unit=unit, status=ReservationStatus.ACTIVE).exists()
+        ):
+            raise ValidationError(
+                _("Unit %(code)s is %(status)s: the contract cannot be signed.")
+                % {"code": unit.code, "status": unit.get_status_display().lower()}
+            )
         locked.signing_date = signing_date or locked.signing_date or timezone.localdate()
         contract_terms_check(contract=locked)
         unit_status_change(unit=unit, status=UnitStatus.SOLD, by=by, workflow=True)
-        CONTRACT_FLOW.apply(locked, ContractStatus.SIGNED, by,
-                    signing_date=locked.signing_date)
+        CONTRACT_FLOW.apply(locked, ContractStatus.SIGNED, by, signing_date=locked.signing_date)
         _schedule_create(locked)
         _commission_create(locked)
     contract.status, contract.signing_date = locked.status, locked.signing_date
@@ -274,10 +337,14 @@ def contract_sign(*, contract: SaleContract, by=None, signing_date: date | None 
 
 def _schedule_create(contract: SaleContract) -> None:
     rows = instalments_plan(
-        net_price=contract.net_price, down_payment_percent=contract.down_payment_percent,
-        instalment_count=contract.instalment_count, frequency=contract.frequency,
-        handover_percent=contract.handover_percent, grace_months=contract.grace_months,
-        signing_date=contract.signing_date, handover_date=contract.handover_date,
+        net_price=contract.net_price,
+        down_payment_percent=contract.down_payment_percent,
+        instalment_count=contract.instalment_count,
+        frequency=contract.frequency,
+        handover_percent=contract.handover_percent,
+        grace_months=contract.grace_months,
+        signing_date=contract.signing_date,
+        handover_date=contract.handover_date,
     )
     # A reservation's deposit is part of the price: it joins the schedule as its first line
     # and the earliest instalments shrink by as much, so the schedule still sums to the net
@@ -293,9 +360,15 @@ def _schedule_create(contract: SaleContract) -> None:
             continue
         sequence += 1
         finance.receivable_create(
-            client=contract.buyer, kind=ReceivableKind.INSTALMENT, amount=amount,
-            due_date=row.due_date, issue_date=contract.signing_date, currency=contract.currency,
-            unit=contract.unit, contract=contract, sequence=sequence,
+            client=contract.buyer,
+            kind=ReceivableKind.INSTALMENT,
+            amount=amount,
+            due_date=row.due_date,
+            issue_date=contract.signing_date,
+            currency=contract.currency,
+            unit=contract.unit,
+            contract=contract,
+            sequence=sequence,
             description=f"{contract.number} {row.label}",
         )
 
@@ -308,7 +381,10 @@ def _commission_create(contract: SaleContract) -> Commission | None:
         profile = getattr(contract.agent, "agent_profile", None)
         rate = profile.commission_rate if profile else Decimal("0")
     return Commission.objects.create(
-        contract=contract, agent=contract.agent, rate=rate, currency=contract.currency,
+        contract=contract,
+        agent=contract.agent,
+        rate=rate,
+        currency=contract.currency,
         amount=to_money(contract.net_price * rate / 100),
     )
 
@@ -323,12 +399,18 @@ def contract_cancel(*, contract: SaleContract, by=None, reason: str) -> SaleCont
         CONTRACT_FLOW.apply(locked, ContractStatus.CANCELLED, by, cancel_reason=reason)
         unit = _lock_unit(locked.unit)
         if locked.reservation_id and locked.reservation.status == ReservationStatus.ACTIVE:
-            RESERVATION_FLOW.apply(locked.reservation, ReservationStatus.CANCELLED, by,
-                        closed_at=timezone.now(), cancel_reason=reason)
+            RESERVATION_FLOW.apply(
+                locked.reservation,
+                ReservationStatus.CANCELLED,
+                by,
+                closed_at=timezone.now(),
+                cancel_reason=reason,
+            )
         if unit.status in (UnitStatus.SOLD, UnitStatus.RESERVED):
             unit_status_change(unit=unit, status=UnitStatus.AVAILABLE, by=by, workflow=True)
-        finance.receivables_void(Receivable.objects.filter(contract=locked),
-                                 reason=f"Contract {locked.number} cancelled")
+        finance.receivables_void(
+            Receivable.objects.filter(contract=locked), reason=f"Contract {locked.number} cancelled"
+        )
         for commission in locked.commissions.select_for_update().exclude(
             status__in=(CommissionStatus.PAID, CommissionStatus.CANCELLED)
         ):
@@ -340,11 +422,15 @@ def contract_cancel(*, contract: SaleContract, by=None, reason: str) -> SaleCont
 def contracts_complete_paid(contract_ids) -> int:
     """Mark signed contracts whose every live receivable is paid as completed."""
     completed = 0
-    for contract in SaleContract.objects.filter(pk__in=set(contract_ids),
-                                                status=ContractStatus.SIGNED):
+    for contract in SaleContract.objects.filter(
+        pk__in=set(contract_ids), status=ContractStatus.SIGNED
+    ):
         outstanding = Receivable.objects.filter(contract=contract, status__in=UNSETTLED)
-        has_schedule = Receivable.objects.filter(contract=contract).exclude(
-            status=ReceivableStatus.VOID).exists()
+        has_schedule = (
+            Receivable.objects.filter(contract=contract)
+            .exclude(status=ReceivableStatus.VOID)
+            .exists()
+        )
         if has_schedule and not outstanding.exists():
             CONTRACT_FLOW.apply(contract, ContractStatus.COMPLETED, None)
             completed += 1
@@ -355,8 +441,12 @@ def _commission_agent(commission: Commission):
     return commission.agent_id
 
 
-@step(_lazy("Approve commission"), record="commission", permission="sales.approve_commission",
-      beneficiary=_commission_agent)
+@step(
+    _lazy("Approve commission"),
+    record="commission",
+    permission="sales.approve_commission",
+    beneficiary=_commission_agent,
+)
 def commission_approve(*, commission: Commission, by=None) -> Commission:
     with transaction.atomic():
         locked = Commission.objects.select_for_update().get(pk=commission.pk)
@@ -366,13 +456,16 @@ def commission_approve(*, commission: Commission, by=None) -> Commission:
     return locked
 
 
-@step(_lazy("Pay commission"), record="commission", permission="sales.pay_commission",
-      beneficiary=_commission_agent)
+@step(
+    _lazy("Pay commission"),
+    record="commission",
+    permission="sales.pay_commission",
+    beneficiary=_commission_agent,
+)
 def commission_pay(*, commission: Commission, by=None, paid_on: date | None = None):
     with transaction.atomic():
         locked = Commission.objects.select_for_update().get(pk=commission.pk)
-        COMMISSION_FLOW.apply(locked, CommissionStatus.PAID, by,
-                    paid_on=paid_on or timezone.localdate())
+        COMMISSION_FLOW.apply(
+            locked, CommissionStatus.PAID, by, paid_on=paid_on or timezone.localdate()
+        )
     return locked
-
-

@@ -36,14 +36,16 @@ pytestmark = pytest.mark.django_db
 
 def permissions_url(obj, suffix="", *args):
     opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_permissions{suffix}",
-                   args=[obj.pk, *args])
+    return reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_permissions{suffix}", args=[obj.pk, *args]
+    )
 
 
 def access_button(obj) -> bytes:
     opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_object_access",
-                   args=[obj.pk]).encode()
+    return reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_object_access", args=[obj.pk]
+    ).encode()
 
 
 @pytest.fixture
@@ -59,11 +61,14 @@ def test_administrator_grants_one_unit_to_an_agent(client, administrator):
     page = client.get(reverse("admin:properties_unit_change", args=[unit.pk]))
     assert access_button(unit) in page.content
     assert client.get(access_button(unit).decode()).url == permissions_url(unit)
-    response = client.post(permissions_url(unit), {"user": "helper-agent",
-                                                   "submit_manage_user": "1"})
+    response = client.post(
+        permissions_url(unit), {"user": "helper-agent", "submit_manage_user": "1"}
+    )
     assert response.status_code == 302
-    response = client.post(permissions_url(unit, "_manage_user", agent.pk),
-                           {"permissions": ["view_unit", "change_unit"]})
+    response = client.post(
+        permissions_url(unit, "_manage_user", agent.pk),
+        {"permissions": ["view_unit", "change_unit"]},
+    )
     assert response.status_code == 302
 
     assert set(Unit.objects.restrict(agent, "view")) == {unit}
@@ -118,8 +123,9 @@ def test_other_roles_cannot_hand_out_access(client, roles, role):
     client.force_login(user)
 
     assert client.get(permissions_url(unit)).status_code == 403
-    response = client.post(permissions_url(unit, "_manage_user", user.pk),
-                           {"permissions": ["delete_unit"]})
+    response = client.post(
+        permissions_url(unit, "_manage_user", user.pk), {"permissions": ["delete_unit"]}
+    )
     assert response.status_code == 403
     assert not Unit.objects.restrict(user, "delete").exists()
     page = client.get(reverse("admin:properties_unit_change", args=[unit.pk]))
@@ -131,10 +137,17 @@ def test_role_membership_changes_are_in_the_audit_log(client, superuser, roles):
     user = UserFactory(username="promoted", roles=[SALES_AGENT])
     client.force_login(superuser)
     data = {
-        "username": "promoted", "first_name": "", "last_name": "", "email": "", "phone": "",
-        "is_active": "on", "is_staff": "on",
+        "username": "promoted",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "phone": "",
+        "is_active": "on",
+        "is_staff": "on",
         "groups": [Group.objects.get(name=SALES_MANAGER).pk],
-        "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
         "date_joined_1": "09:00:00",
     }
 
@@ -145,14 +158,16 @@ def test_role_membership_changes_are_in_the_audit_log(client, superuser, roles):
     assert f"+{SALES_MANAGER}" in message and f"−{SALES_AGENT}" in message
 
 
-@pytest.mark.parametrize("role,status", [(AUDITOR, 200), (ADMINISTRATOR, 200),
-                                         (SALES_AGENT, 403), (ACCOUNTANT, 403)])
+@pytest.mark.parametrize(
+    "role,status", [(AUDITOR, 200), (ADMINISTRATOR, 200), (SALES_AGENT, 403), (ACCOUNTANT, 403)]
+)
 def test_audit_log_is_for_administrators_and_auditors(client, roles, role, status):
     UnitFactory(code="LOGGED")
     actor = UserFactory(username="actor")
     unit = Unit.objects.get(code="LOGGED")
-    LogEntry.objects.log_actions(actor.pk, [unit], 2, change_message="Changed the price.",
-                                 single_object=True)
+    LogEntry.objects.log_actions(
+        actor.pk, [unit], 2, change_message="Changed the price.", single_object=True
+    )
     client.force_login(UserFactory(username="reader", roles=[role]))
 
     response = client.get(reverse("admin:admin_logentry_changelist"))
@@ -162,16 +177,23 @@ def test_audit_log_is_for_administrators_and_auditors(client, roles, role, statu
         assert b"Changed the price." in response.content
         assert b"LOGGED" in response.content
         entry = response.context["cl"].result_list[0]
-        assert client.get(reverse("admin:admin_logentry_change",
-                                  args=[entry.pk])).status_code == 200
-        assert client.post(reverse("admin:admin_logentry_delete",
-                                   args=[entry.pk]), {"post": "yes"}).status_code == 403
+        assert (
+            client.get(reverse("admin:admin_logentry_change", args=[entry.pk])).status_code == 200
+        )
+        assert (
+            client.post(
+                reverse("admin:admin_logentry_delete", args=[entry.pk]), {"post": "yes"}
+            ).status_code
+            == 403
+        )
 
 
 def export_clients(client):
     formats = [type(f()) for f in admin.site._registry[Client].get_export_formats()]
-    return client.post(reverse("admin:clients_client_export"),
-                       {"format": str(formats.index(base_formats.CSV)), "resource": "0"})
+    return client.post(
+        reverse("admin:clients_client_export"),
+        {"format": str(formats.index(base_formats.CSV)), "resource": "0"},
+    )
 
 
 def test_auditor_cannot_export_personal_data(client, roles):
@@ -200,24 +222,33 @@ def test_auditor_given_the_permission_exports_clients(client, roles):
     assert [row["name"] for row in rows] == ["Private Person"]
 
 
-@pytest.mark.parametrize("role,allowed", [
-    (ADMINISTRATOR, True), (SALES_MANAGER, True), (LEASING_MANAGER, True), (ACCOUNTANT, True),
-    (SALES_AGENT, False), (AUDITOR, False),
-])
+@pytest.mark.parametrize(
+    "role,allowed",
+    [
+        (ADMINISTRATOR, True),
+        (SALES_MANAGER, True),
+        (LEASING_MANAGER, True),
+        (ACCOUNTANT, True),
+        (SALES_AGENT, False),
+        (AUDITOR, False),
+    ],
+)
 def test_who_exports_personal_data_is_what_the_readme_says(client, roles, role, allowed):
     """Agents and auditors export no list of people: an agent leaving with the client list is
     the leak this permission exists for. The README's role table says the same."""
     user = UserFactory(username=f"exporter-{role.lower().replace(' ', '-')}", roles=[role])
     if role in (SALES_MANAGER, SALES_AGENT):  # a client of their own, or of their branch
-        agent = AgentFactory(user=UserFactory(username="their-agent", roles=[SALES_AGENT]),
-                             branch=BranchFactory(manager=user)).user
+        agent = AgentFactory(
+            user=UserFactory(username="their-agent", roles=[SALES_AGENT]),
+            branch=BranchFactory(manager=user),
+        ).user
         ClientFactory(name="Private Person", agent=user if role == SALES_AGENT else agent)
     client.force_login(user)
     assert export_clients(client).status_code == (200 if allowed else 403)
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
-    line = next(text for text in readme.splitlines()
-                if text.startswith("- **Personal data**"))
-    paragraph = " ".join(readme[readme.index(line):].split("\n\n")[0].split())
+    line = next(text for text in readme.splitlines() if text.startswith("- **Personal data**"))
+    paragraph = " ".join(readme[readme.index(line) :].split("\n\n")[0].split())
     named = f"the {role}" in paragraph
-    assert named != allowed, f"the README's personal-data paragraph must name {role} " \
-                             f"only if it may not export"
+    assert named != allowed, (
+        f"the README's personal-data paragraph must name {role} only if it may not export"
+    )

@@ -48,10 +48,12 @@ def branches(roles):
     manager = UserFactory(username="branch-manager", roles=[SALES_MANAGER])
     mine = BranchFactory(code="mine", manager=manager)
     other = BranchFactory(code="other")
-    agent = AgentFactory(branch=mine, user=UserFactory(username="mine-agent",
-                                                       roles=[SALES_AGENT])).user
-    stranger = AgentFactory(branch=other, user=UserFactory(username="other-agent",
-                                                           roles=[SALES_AGENT])).user
+    agent = AgentFactory(
+        branch=mine, user=UserFactory(username="mine-agent", roles=[SALES_AGENT])
+    ).user
+    stranger = AgentFactory(
+        branch=other, user=UserFactory(username="other-agent", roles=[SALES_AGENT])
+    ).user
     return manager, mine, agent, stranger
 
 
@@ -63,10 +65,8 @@ def deal_for(agent):
         Client: client,
         Lead: LeadFactory(client=client, agent=agent),
         Unit: unit,
-        Reservation: ReservationFactory(unit=UnitFactory(agent=agent), client=client,
-                                        agent=agent),
-        SaleContract: SaleContractFactory(unit=UnitFactory(agent=agent), buyer=client,
-                                          agent=agent),
+        Reservation: ReservationFactory(unit=UnitFactory(agent=agent), client=client, agent=agent),
+        SaleContract: SaleContractFactory(unit=UnitFactory(agent=agent), buyer=client, agent=agent),
     }
 
 
@@ -131,11 +131,16 @@ def portfolio(roles):
 
 
 def rented_unit(project, building):
-    unit = UnitFactory(project=project, building=building, purpose="rent", list_price=None,
-                       monthly_rent="9000.00")
+    unit = UnitFactory(
+        project=project, building=building, purpose="rent", list_price=None, monthly_rent="9000.00"
+    )
     lease = LeaseFactory(unit=unit)
-    return unit, lease, MaintenanceRequestFactory(unit=unit, lease=lease), \
-        ReceivableFactory(client=lease.tenant, lease=lease, unit=unit)
+    return (
+        unit,
+        lease,
+        MaintenanceRequestFactory(unit=unit, lease=lease),
+        ReceivableFactory(client=lease.tenant, lease=lease, unit=unit),
+    )
 
 
 def test_leasing_manager_sees_everything_under_their_project(portfolio):
@@ -145,8 +150,9 @@ def test_leasing_manager_sees_everything_under_their_project(portfolio):
 
     assert visible(Project, manager) == {managed}
     assert visible(Building, manager) == {tower}
-    for model, ours, others in zip((Unit, Lease, MaintenanceRequest, Receivable), mine, theirs,
-                                   strict=True):
+    for model, ours, others in zip(
+        (Unit, Lease, MaintenanceRequest, Receivable), mine, theirs, strict=True
+    ):
         seen = visible(model, manager)
         assert ours in seen, model.__name__
         assert others not in seen, model.__name__
@@ -178,8 +184,7 @@ def test_leasing_manager_admin_lists_their_leases(client, portfolio):
 
     assert response.status_code == 200
     assert {lease.pk for lease in response.context["cl"].result_list} == {mine[1].pk}
-    assert client.get(reverse("admin:leasing_lease_change",
-                              args=[theirs[1].pk])).status_code == 404
+    assert client.get(reverse("admin:leasing_lease_change", args=[theirs[1].pk])).status_code == 404
 
 
 def test_manager_field_is_read_only_to_the_manager(client, branches):
@@ -197,8 +202,16 @@ def test_administrator_assigns_a_branch_manager_in_the_admin(client, superuser, 
     branch = BranchFactory(code="new-office")
     newcomer = UserFactory(username="newcomer", roles=[SALES_MANAGER])
     client.force_login(superuser)
-    data = {"name": branch.name, "code": branch.code, "city": branch.city, "address": "",
-            "phone": "", "email": "", "manager": newcomer.pk, "location": ""}
+    data = {
+        "name": branch.name,
+        "code": branch.code,
+        "city": branch.city,
+        "address": "",
+        "phone": "",
+        "email": "",
+        "manager": newcomer.pk,
+        "location": "",
+    }
 
     response = client.post(reverse("admin:accounts_branch_change", args=[branch.pk]), data)
 
@@ -217,8 +230,11 @@ def test_dashboard_counts_only_the_portfolio(client, portfolio):
 
     response = client.get(reverse("admin:index"))
 
-    figures = {str(kpi["title"]): kpi["value"] for group in response.context["kpi_groups"]
-               for kpi in group["kpis"]}
+    figures = {
+        str(kpi["title"]): kpi["value"]
+        for group in response.context["kpi_groups"]
+        for kpi in group["kpis"]
+    }
     assert figures["Active leases"] == 1
     assert figures["Units"] == 1
     assert figures["Open maintenance"] == 1
@@ -274,8 +290,10 @@ def test_building_manager_keeps_the_project_they_do_not_see(roles):
 
 def people_offered(client, user, model_name="client", field_name="agent", app_label="clients"):
     client.force_login(user)
-    response = client.get(reverse("admin:autocomplete"), {
-        "app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""})
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""},
+    )
     if response.status_code != 200:
         return response.status_code
     return {int(row["id"]) for row in response.json()["results"]}

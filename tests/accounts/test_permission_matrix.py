@@ -30,12 +30,13 @@ pytestmark = pytest.mark.django_db
 
 def grantable(model) -> bool:
     model_admin = admin.site._registry[model]
-    return isinstance(model_admin, ScopedAdminMixin) and hasattr(model._default_manager,
-                                                                   "restrict")
+    return isinstance(model_admin, ScopedAdminMixin) and hasattr(model._default_manager, "restrict")
 
 
-SCOPED = sorted((model for model in admin.site._registry if grantable(model)),
-                key=lambda model: model._meta.label)
+SCOPED = sorted(
+    (model for model in admin.site._registry if grantable(model)),
+    key=lambda model: model._meta.label,
+)
 MODEL_IDS = [model._meta.label for model in SCOPED]
 
 
@@ -64,8 +65,15 @@ def listed_pks(response) -> set:
 def test_every_grantable_model_is_covered():
     # The list is not empty by accident (a broken filter would silently test nothing).
     labels = set(MODEL_IDS)
-    assert {"properties.Unit", "clients.Client", "sales.SaleContract", "leasing.Lease",
-            "finance.Receivable", "finance.Payment", "accounts.Branch"} <= labels
+    assert {
+        "properties.Unit",
+        "clients.Client",
+        "sales.SaleContract",
+        "leasing.Lease",
+        "finance.Receivable",
+        "finance.Payment",
+        "accounts.Branch",
+    } <= labels
 
 
 @pytest.mark.parametrize("model", SCOPED, ids=MODEL_IDS)
@@ -126,16 +134,23 @@ def test_autocomplete_offers_only_the_granted_record(client, granted_user, model
     grant(a, granted_user)
     client.force_login(granted_user)
     for source, field_name in sources:
-        response = client.get(reverse("admin:autocomplete"), {
-            "app_label": source._meta.app_label, "model_name": source._meta.model_name,
-            "field_name": field_name, "term": ""})
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": source._meta.app_label,
+                "model_name": source._meta.model_name,
+                "field_name": field_name,
+                "term": "",
+            },
+        )
         assert response.status_code == 200, (source, field_name)
         ids = {result["id"] for result in response.json()["results"]}
         assert str(a.pk) in ids and str(b.pk) not in ids, (source, field_name, ids)
 
 
-EXPORTABLE = [model for model in SCOPED if hasattr(admin.site._registry[model],
-                                                   "has_export_permission")]
+EXPORTABLE = [
+    model for model in SCOPED if hasattr(admin.site._registry[model], "has_export_permission")
+]
 
 
 @pytest.mark.parametrize("model", EXPORTABLE, ids=[m._meta.label for m in EXPORTABLE])
@@ -145,8 +160,9 @@ def test_export_holds_only_the_granted_record(client, granted_user, model):
     client.force_login(granted_user)
     model_admin = admin.site._registry[model]
     formats = [type(f()) for f in model_admin.get_export_formats()]
-    response = client.post(url(model, "export"),
-                           {"format": str(formats.index(base_formats.CSV)), "resource": "0"})
+    response = client.post(
+        url(model, "export"), {"format": str(formats.index(base_formats.CSV)), "resource": "0"}
+    )
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 1
@@ -190,9 +206,15 @@ def test_user_without_grants_sees_nothing(client, roles, model):
     if model in EXPORTABLE:
         assert client.post(url(model, "export"), {"format": "0"}).status_code == 403
     for source, field_name in autocomplete_sources(model):
-        response = client.get(reverse("admin:autocomplete"), {
-            "app_label": source._meta.app_label, "model_name": source._meta.model_name,
-            "field_name": field_name, "term": ""})
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": source._meta.app_label,
+                "model_name": source._meta.model_name,
+                "field_name": field_name,
+                "term": "",
+            },
+        )
         assert response.status_code == 403, (source, field_name)
 
 
@@ -236,8 +258,9 @@ def test_detail_actions_and_pdfs_refuse_other_records(client, granted_user, mode
     assert after == before
 
 
-WORKFLOW = [model for model in SCOPED
-            if getattr(admin.site._registry[model], "workflow_actions", None)]
+WORKFLOW = [
+    model for model in SCOPED if getattr(admin.site._registry[model], "workflow_actions", None)
+]
 
 
 @pytest.mark.parametrize("model", WORKFLOW, ids=[m._meta.label for m in WORKFLOW])
@@ -249,28 +272,36 @@ def test_view_grant_alone_moves_nothing(client, granted_user, model):
     assert client.get(url(model, "change", a.pk)).status_code == 200
     before = model._default_manager.filter(pk=a.pk).values().get()
     for name in admin.site._registry[model].workflow_actions:
-        for response in (client.get(url(model, name, a.pk)),
-                         client.post(url(model, name, a.pk), {})):
+        for response in (
+            client.get(url(model, name, a.pk)),
+            client.post(url(model, name, a.pk), {}),
+        ):
             assert response.status_code == 403, (name, response.status_code)
     assert model._default_manager.filter(pk=a.pk).values().get() == before
 
 
 def foreign_keys_to_scoped_models():
-    for source, source_admin in sorted(admin.site._registry.items(),
-                                       key=lambda item: item[0]._meta.label):
+    for source, source_admin in sorted(
+        admin.site._registry.items(), key=lambda item: item[0]._meta.label
+    ):
         if not isinstance(source_admin, ScopedAdminMixin):
             continue
         for field in source._meta.get_fields():
-            if (getattr(field, "many_to_one", False) and field.concrete and field.editable
-                    and field.related_model in SCOPED):
+            if (
+                getattr(field, "many_to_one", False)
+                and field.concrete
+                and field.editable
+                and field.related_model in SCOPED
+            ):
                 yield source, field.name
 
 
 FK_CHOICES = list(foreign_keys_to_scoped_models())
 
 
-@pytest.mark.parametrize("source,field_name", FK_CHOICES,
-                         ids=[f"{s._meta.label}.{f}" for s, f in FK_CHOICES])
+@pytest.mark.parametrize(
+    "source,field_name", FK_CHOICES, ids=[f"{s._meta.label}.{f}" for s, f in FK_CHOICES]
+)
 def test_foreign_key_choices_offer_only_granted_records(rf, granted_user, source, field_name):
     """An agent cannot attach another agent's client (or unit, lease...) to a record."""
     target = source._meta.get_field(field_name).related_model

@@ -24,9 +24,17 @@ def test_the_admin_refuses_to_make_a_client_login_staff(client, superuser):
     tenant_login = UserFactory(username="tenant-app", is_staff=False)
     ClientFactory(name="Tenant Person", portal_user=tenant_login)
     client.force_login(superuser)
-    data = {"username": "tenant-app", "first_name": "", "last_name": "", "email": "",
-            "phone": "", "is_active": "on", "is_staff": "on",
-            "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"}
+    data = {
+        "username": "tenant-app",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "phone": "",
+        "is_active": "on",
+        "is_staff": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
 
     response = client.post(reverse("admin:accounts_user_change", args=[tenant_login.pk]), data)
 

@@ -34,16 +34,24 @@ def changelist_codes(client):
 
 def exported_codes(client):
     formats = [type(f()) for f in admin.site._registry[Unit].get_export_formats()]
-    response = client.post(reverse("admin:properties_unit_export"),
-                           {"format": str(formats.index(base_formats.CSV)), "resource": "0"})
+    response = client.post(
+        reverse("admin:properties_unit_export"),
+        {"format": str(formats.index(base_formats.CSV)), "resource": "0"},
+    )
     assert response.status_code == 200
     return {row["code"] for row in csv.DictReader(io.StringIO(response.content.decode()))}
 
 
 def autocomplete_texts(client, term=""):
-    response = client.get(reverse("admin:autocomplete"), {
-        "app_label": "clients", "model_name": "lead", "field_name": "unit", "term": term,
-    })
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "clients",
+            "model_name": "lead",
+            "field_name": "unit",
+            "term": term,
+        },
+    )
     assert response.status_code == 200
     return {result["text"] for result in response.json()["results"]}
 
@@ -67,8 +75,7 @@ def test_agent_opens_own_unit(client, two_agents_with_units, agent1):
     assert response["Content-Type"] == "application/pdf"
 
 
-@pytest.mark.parametrize("view", ["change", "fact_sheet", "history", "delete",
-                                  "take_off_market"])
+@pytest.mark.parametrize("view", ["change", "fact_sheet", "history", "delete", "take_off_market"])
 def test_agent_cannot_open_other_agents_unit(client, two_agents_with_units, agent1, view):
     _unit1, unit2 = two_agents_with_units
     response = logged_in(client, agent1).get(
@@ -92,15 +99,17 @@ def test_reassignment_moves_the_grant(client, two_agents_with_units, agent1, age
 
     assert not Unit.objects.restrict(agent1, "view").exists()
     assert set(Unit.objects.restrict(agent2, "view").values_list("code", flat=True)) == {
-        "A1-UNIT", "A2-UNIT"
+        "A1-UNIT",
+        "A2-UNIT",
     }
     # With no unit left, the unit list is closed to agent1 (or, at most, empty).
     response = logged_in(client, agent1).get(UNIT_CHANGELIST)
     assert response.status_code in (200, 403)
     assert b"A1-UNIT" not in response.content
-    assert client.get(
-        reverse("admin:properties_unit_change", args=[unit1.pk])
-    ).status_code in (403, 404)
+    assert client.get(reverse("admin:properties_unit_change", args=[unit1.pk])).status_code in (
+        403,
+        404,
+    )
     assert changelist_codes(logged_in(client, agent2)) == {"A1-UNIT", "A2-UNIT"}
 
 
@@ -135,7 +144,8 @@ def test_inactive_agent_sees_no_units(two_agents_with_units, agent1):
 
 def test_superuser_sees_every_unit(admin_client, superuser, two_agents_with_units):
     assert set(Unit.objects.restrict(superuser, "view").values_list("code", flat=True)) == {
-        "A1-UNIT", "A2-UNIT"
+        "A1-UNIT",
+        "A2-UNIT",
     }
     assert changelist_codes(admin_client) == {"A1-UNIT", "A2-UNIT"}
     assert exported_codes(admin_client) == {"A1-UNIT", "A2-UNIT"}
@@ -151,8 +161,9 @@ def test_superuser_autocomplete_offers_every_unit(admin_client, two_agents_with_
     assert autocomplete_texts(admin_client) == {"A1-UNIT", "A2-UNIT"}
 
 
-def test_other_agents_units_are_not_offered_when_adding_a_lead(client, two_agents_with_units,
-                                                               agent1):
+def test_other_agents_units_are_not_offered_when_adding_a_lead(
+    client, two_agents_with_units, agent1
+):
     response = logged_in(client, agent1).get(reverse("admin:clients_lead_add"))
     assert response.status_code == 200
     unit_field = response.context["adminform"].form.fields["unit"]
@@ -162,10 +173,17 @@ def test_other_agents_units_are_not_offered_when_adding_a_lead(client, two_agent
 def test_agent_cannot_attach_other_agents_unit_to_a_lead(client, two_agents_with_units, agent1):
     _unit1, unit2 = two_agents_with_units
     lead_client = ClientFactory(agent=agent1)
-    response = logged_in(client, agent1).post(reverse("admin:clients_lead_add"), {
-        "client": lead_client.pk, "agent": agent1.pk, "unit": unit2.pk,
-        "unit_type": "", "source": "", "notes": "",
-    })
+    response = logged_in(client, agent1).post(
+        reverse("admin:clients_lead_add"),
+        {
+            "client": lead_client.pk,
+            "agent": agent1.pk,
+            "unit": unit2.pk,
+            "unit_type": "",
+            "source": "",
+            "notes": "",
+        },
+    )
     assert response.status_code == 200  # the form comes back with an error
     assert "unit" in response.context["adminform"].form.errors
     assert not Lead.objects.filter(unit=unit2).exists()

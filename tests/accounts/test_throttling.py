@@ -26,13 +26,13 @@ def staff(db):
 
 
 def admin_login(client, username, password, ip="10.0.0.1"):
-    return client.post(LOGIN, {"username": username, "password": password},
-                       REMOTE_ADDR=ip)
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def token(username, password, ip="10.0.0.1"):
-    return APIClient().post(TOKEN, {"username": username, "password": password},
-                            format="json", REMOTE_ADDR=ip)
+    return APIClient().post(
+        TOKEN, {"username": username, "password": password}, format="json", REMOTE_ADDR=ip
+    )
 
 
 def body(response):
@@ -42,11 +42,12 @@ def body(response):
         while marker in text:
             start = text.index(marker)
             end = text.index('"', start + len(marker))
-            text = text[:start] + text[end + 1:]
+            text = text[:start] + text[end + 1 :]
     return text
 
 
 # --- Admin login --------------------------------------------------------------------------
+
 
 def test_admin_locks_user_after_max_failures_even_with_right_password(client, staff):
     for _ in range(2):
@@ -94,6 +95,7 @@ def test_admin_unknown_and_wrong_password_look_the_same(client, staff):
 
 
 # --- API token endpoint -------------------------------------------------------------------
+
 
 def test_api_locks_user_after_max_failures(staff):
     assert token("staffer", "wrong").status_code == 401

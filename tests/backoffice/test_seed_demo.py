@@ -56,9 +56,11 @@ def test_creates_inventory(seeded):
         assert building.project_id is not None
         assert building.location is not None
     # Units in a building belong to that building's project.
-    assert not Unit.objects.filter(building__isnull=False).exclude(
-        project=F("building__project")
-    ).exists()
+    assert (
+        not Unit.objects.filter(building__isnull=False)
+        .exclude(project=F("building__project"))
+        .exists()
+    )
     assert not Unit.objects.filter(location__isnull=True).exists()
 
 
@@ -107,14 +109,26 @@ def test_agents_may_change_their_own_units_only(seeded):
 
 
 def test_second_run_changes_nothing(seeded):
-    counts = (User.objects.count(), Unit.objects.count(), Project.objects.count(),
-              Building.objects.count(), Client.objects.count(), Lead.objects.count())
+    counts = (
+        User.objects.count(),
+        Unit.objects.count(),
+        Project.objects.count(),
+        Building.objects.count(),
+        Client.objects.count(),
+        Lead.objects.count(),
+    )
     out = StringIO()
 
     call_command("seed_demo", units=200, clients=10, stdout=out)
 
-    assert (User.objects.count(), Unit.objects.count(), Project.objects.count(),
-            Building.objects.count(), Client.objects.count(), Lead.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Unit.objects.count(),
+        Project.objects.count(),
+        Building.objects.count(),
+        Client.objects.count(),
+        Lead.objects.count(),
+    ) == counts
     assert "already loaded" in out.getvalue()
 
 

@@ -22,20 +22,65 @@ JOBS = {"Schedules", "Successful jobs", "Failed jobs", "Queued jobs"}
 EXPECTED = {
     ADMINISTRATOR: EVERYTHING,
     AUDITOR: EVERYTHING - JOBS,
-    ACCOUNTANT: {"Dashboard", "Projects", "Units", "Clients", "Reservations", "Sale contracts",
-                 "Payment plans", "Commissions", "Leases", "Maintenance", "Vendors",
-                 "Receivables", "Payments", "Reversals", "Late-fee policies", "Expenses",
-                 "Owner statements"},
+    ACCOUNTANT: {
+        "Dashboard",
+        "Projects",
+        "Units",
+        "Clients",
+        "Reservations",
+        "Sale contracts",
+        "Payment plans",
+        "Commissions",
+        "Leases",
+        "Maintenance",
+        "Vendors",
+        "Receivables",
+        "Payments",
+        "Reversals",
+        "Late-fee policies",
+        "Expenses",
+        "Owner statements",
+    },
     # Without a branch yet: the lists they may add to, the catalogue and the organisation.
-    SALES_MANAGER: {"Dashboard", "Projects", "Buildings", "Amenities", "Clients", "Leads",
-                    "Viewings", "Reservations", "Sale contracts", "Payment plans", "Branches",
-                    "Agents", "Inventory snapshots"},
+    SALES_MANAGER: {
+        "Dashboard",
+        "Projects",
+        "Buildings",
+        "Amenities",
+        "Clients",
+        "Leads",
+        "Viewings",
+        "Reservations",
+        "Sale contracts",
+        "Payment plans",
+        "Branches",
+        "Agents",
+        "Inventory snapshots",
+    },
     # Nothing assigned yet: no units, commissions, leases or money.
-    SALES_AGENT: {"Dashboard", "Projects", "Buildings", "Amenities", "Clients", "Leads",
-                  "Viewings", "Reservations", "Sale contracts", "Payment plans"},
+    SALES_AGENT: {
+        "Dashboard",
+        "Projects",
+        "Buildings",
+        "Amenities",
+        "Clients",
+        "Leads",
+        "Viewings",
+        "Reservations",
+        "Sale contracts",
+        "Payment plans",
+    },
     # No portfolio yet: leasing lists to add to, vendors, clients and the money they keep.
-    LEASING_MANAGER: {"Dashboard", "Amenities", "Clients", "Leases", "Maintenance", "Vendors",
-                      "Late-fee policies", "Expenses"},
+    LEASING_MANAGER: {
+        "Dashboard",
+        "Amenities",
+        "Clients",
+        "Leases",
+        "Maintenance",
+        "Vendors",
+        "Late-fee policies",
+        "Expenses",
+    },
 }
 
 
@@ -48,8 +93,12 @@ def sidebar_titles(client, user) -> set[str]:
     client.force_login(user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
-    shown = {str(item["title"]) for group in response.context["sidebar_navigation"]
-             for item in group["items"] if item["has_permission"]}
+    shown = {
+        str(item["title"])
+        for group in response.context["sidebar_navigation"]
+        for item in group["items"]
+        if item["has_permission"]
+    }
     html = response.content.decode()
     for group in response.context["sidebar_navigation"]:
         for item in group["items"]:
@@ -84,8 +133,12 @@ def test_a_new_agent_is_sent_to_add_a_client_not_to_a_refused_list(client, roles
     agent = UserFactory(username="first-day", roles=[SALES_AGENT])
     client.force_login(agent)
     response = client.get(reverse("admin:index"))
-    links = {str(item["title"]): href(item) for group in response.context["sidebar_navigation"]
-             for item in group["items"] if item["has_permission"]}
+    links = {
+        str(item["title"]): href(item)
+        for group in response.context["sidebar_navigation"]
+        for item in group["items"]
+        if item["has_permission"]
+    }
 
     assert links["Clients"] == reverse("admin:clients_client_add")
     assert links["Projects"] == reverse("admin:properties_project_changelist")

@@ -106,8 +106,13 @@ class TestLeadStatusChange:
     def test_whole_pipeline_to_won(self):
         lead = LeadFactory()
 
-        for status in (LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.VIEWING,
-                       LeadStatus.NEGOTIATION, LeadStatus.WON):
+        for status in (
+            LeadStatus.CONTACTED,
+            LeadStatus.QUALIFIED,
+            LeadStatus.VIEWING,
+            LeadStatus.NEGOTIATION,
+            LeadStatus.WON,
+        ):
             lead_status_change(lead=lead, status=status)
 
         assert reloaded(lead).status == LeadStatus.WON
@@ -215,8 +220,9 @@ class TestLeadAdminMoveTo:
         response = admin_client.get(self.url(lead))
 
         assert response.status_code == 200
-        choices = [value for value, _label in response.context["adminform"].form
-                   .fields["move_to"].choices]
+        choices = [
+            value for value, _label in response.context["adminform"].form.fields["move_to"].choices
+        ]
         assert choices == ["", LeadStatus.CONTACTED, LeadStatus.LOST]
 
     def test_move_to_contacted(self, admin_client, superuser):

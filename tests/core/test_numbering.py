@@ -23,16 +23,21 @@ def test_format():
 
 @pytest.mark.django_db
 def test_sequential_per_prefix_and_year():
-    assert numbers_take("SC", count=3) == [f"SC-{YEAR}-00001", f"SC-{YEAR}-00002",
-                                           f"SC-{YEAR}-00003"]
+    assert numbers_take("SC", count=3) == [
+        f"SC-{YEAR}-00001",
+        f"SC-{YEAR}-00002",
+        f"SC-{YEAR}-00003",
+    ]
     assert number_take("SC") == f"SC-{YEAR}-00004"
     assert number_take("LS") == f"LS-{YEAR}-00001"
     assert number_take("SC", year=2031) == "SC-2031-00001"
     assert number_take("SC") == f"SC-{YEAR}-00005"
     assert numbers_take("LS", count=0) == []
     assert number_take("LS") == f"LS-{YEAR}-00002"
-    assert dict(NumberSequence.objects.filter(year=YEAR)
-                .values_list("prefix", "last_value")) == {"SC": 5, "LS": 2}
+    assert dict(NumberSequence.objects.filter(year=YEAR).values_list("prefix", "last_value")) == {
+        "SC": 5,
+        "LS": 2,
+    }
 
 
 @pytest.mark.django_db

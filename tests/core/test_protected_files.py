@@ -10,9 +10,11 @@ from tests.factories import MaintenanceRequestFactory, UnitFactory
 pytestmark = pytest.mark.django_db
 
 # A 1x1 PNG: photos are JPEG, PNG or WebP (core.uploads).
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
-       b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
+    b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -21,18 +23,21 @@ def media(settings, tmp_path):
 
 
 def unit_photo(agent):
-    return UnitPhoto.objects.create(unit=UnitFactory(agent=agent),
-                                    image=SimpleUploadedFile("front.png", PNG, "image/png"))
+    return UnitPhoto.objects.create(
+        unit=UnitFactory(agent=agent), image=SimpleUploadedFile("front.png", PNG, "image/png")
+    )
 
 
 def maintenance_photo(agent):
     request = MaintenanceRequestFactory(unit=UnitFactory(agent=agent))
     return MaintenancePhoto.objects.create(
-        request=request, image=SimpleUploadedFile("leak.png", PNG, "image/png"))
+        request=request, image=SimpleUploadedFile("leak.png", PNG, "image/png")
+    )
 
 
-@pytest.mark.parametrize("make", [unit_photo, maintenance_photo],
-                         ids=["unit photo", "maintenance photo"])
+@pytest.mark.parametrize(
+    "make", [unit_photo, maintenance_photo], ids=["unit photo", "maintenance photo"]
+)
 def test_photo_is_served_to_whoever_sees_its_record(client, agent1, agent2, make):
     photo = make(agent1)
     url = photo.image.url

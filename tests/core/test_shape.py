@@ -30,13 +30,21 @@ FLOORS = [
 FLOOR = {app: level for level, apps_ in enumerate(FLOORS) for app in apps_}
 DOMAIN_APPS = ["accounts", "properties", "clients", "sales", "leasing", "finance"]
 MAX_LINES = 500
-WRITES = {"create", "bulk_create", "update", "update_or_create", "get_or_create", "delete",
-          "bulk_update"}
+WRITES = {
+    "create",
+    "bulk_create",
+    "update",
+    "update_or_create",
+    "get_or_create",
+    "delete",
+    "bulk_update",
+}
 
 
 def sources():
-    for path in sorted([*PACKAGE.rglob("*.py"), *(ROOT / "config").rglob("*.py"),
-                        *(ROOT / "tests").rglob("*.py")]):
+    for path in sorted(
+        [*PACKAGE.rglob("*.py"), *(ROOT / "config").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]
+    ):
         if "migrations" not in path.parts:
             yield path
 
@@ -69,23 +77,33 @@ PROJECT = [path for path in sources() if path.is_relative_to(PACKAGE)]
 
 
 def test_no_module_is_longer_than_500_lines():
-    long = {str(path.relative_to(ROOT)): length for path in sources()
-            if (length := len(path.read_text().splitlines())) > MAX_LINES}
+    long = {
+        str(path.relative_to(ROOT)): length
+        for path in sources()
+        if (length := len(path.read_text().splitlines())) > MAX_LINES
+    }
     assert long == {}, "split these into packages, with re-exports"
 
 
 def test_core_imports_no_domain_app():
-    leaks = [f"{module_name(path)} -> {target}" for path in PROJECT
-             if app_of(module_name(path)) == "core"
-             for target in imports(path) if app_of(target) not in (None, "core")]
+    leaks = [
+        f"{module_name(path)} -> {target}"
+        for path in PROJECT
+        if app_of(module_name(path)) == "core"
+        for target in imports(path)
+        if app_of(target) not in (None, "core")
+    ]
     assert leaks == []
 
 
 def test_no_app_imports_another_apps_admin():
-    leaks = [f"{module_name(path)} -> {target}" for path in PROJECT
-             for target in imports(path)
-             if (app := app_of(target)) not in (None, "core", app_of(module_name(path)))
-             and ".admin" in target.removeprefix(f"realestate.{app}")]
+    leaks = [
+        f"{module_name(path)} -> {target}"
+        for path in PROJECT
+        for target in imports(path)
+        if (app := app_of(target)) not in (None, "core", app_of(module_name(path)))
+        and ".admin" in target.removeprefix(f"realestate.{app}")
+    ]
     assert leaks == []
 
 
@@ -145,8 +163,11 @@ def test_no_import_cycle_between_modules():
 def test_each_app_writes_only_its_own_tables():
     """Through services, each app writes its own tables; the benchmarks' seeders are the
     exception, as they load hundreds of thousands of rows in bulk on purpose."""
-    owner = {model.__name__: model._meta.app_label for model in apps.get_models()
-             if model.__module__.startswith("realestate.")}
+    owner = {
+        model.__name__: model._meta.app_label
+        for model in apps.get_models()
+        if model.__module__.startswith("realestate.")
+    }
     foreign = []
     for path in PROJECT:
         if path.parent.name == "commands" and path.name.startswith("bench_"):
@@ -154,8 +175,11 @@ def test_each_app_writes_only_its_own_tables():
         app = app_of(module_name(path))
         for node in ast.walk(ast.parse(path.read_text())):
             # Model.objects.create(...), Model.objects.filter(...).update(...), ...
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in WRITES):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITES
+            ):
                 continue
             target = node.func.value
             while isinstance(target, ast.Call | ast.Attribute):
@@ -164,9 +188,11 @@ def test_each_app_writes_only_its_own_tables():
                 foreign.append(f"{module_name(path)}:{node.lineno} writes {target.id}")
         text = path.read_text()
         if "INSERT INTO" in text:
-            foreign.extend(f"{module_name(path)} writes {name} in SQL"
-                           for name, label in owner.items()
-                           if label != app and f"{name}._meta.db_table" in text)
+            foreign.extend(
+                f"{module_name(path)} writes {name} in SQL"
+                for name, label in owner.items()
+                if label != app and f"{name}._meta.db_table" in text
+            )
     assert foreign == []
 
 
@@ -184,9 +210,15 @@ SKELETON = {
 @pytest.mark.parametrize("app", DOMAIN_APPS)
 def test_every_domain_app_has_the_skeleton(app):
     folder = PACKAGE / app
-    missing = [name for name in SKELETON
-               if not ((folder / name).exists() or (folder / f"{name}.py").exists()
-                       or (folder / name.removesuffix(".py")).is_dir())]
+    missing = [
+        name
+        for name in SKELETON
+        if not (
+            (folder / name).exists()
+            or (folder / f"{name}.py").exists()
+            or (folder / name.removesuffix(".py")).is_dir()
+        )
+    ]
     assert missing == []
 
 

@@ -1,6 +1,5 @@
 """Factories: Staff, roles, branches and agents."""
 
-
 import factory
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import Point

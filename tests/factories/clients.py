@@ -1,6 +1,5 @@
 """Factories: Clients, leads and viewings."""
 
-
 import factory
 from django.utils import timezone
 

@@ -1,6 +1,5 @@
 """Factories: The job pages' records and the audit log."""
 
-
 import factory
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -61,8 +60,14 @@ def _signed_task_package(n: int) -> str:
     from django_q.signing import SignedPackage
 
     return SignedPackage.dumps(
-        {"id": f"{n:032x}", "name": f"queued-{n}", "func": "math.floor", "args": (1.5,),
-         "kwargs": {}, "group": None}
+        {
+            "id": f"{n:032x}",
+            "name": f"queued-{n}",
+            "func": "math.floor",
+            "args": (1.5,),
+            "kwargs": {},
+            "group": None,
+        }
     )
 
 

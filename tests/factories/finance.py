@@ -39,8 +39,9 @@ class AllocationFactory(factory.django.DjangoModelFactory):
         model = "finance.Allocation"
 
     payment = factory.SubFactory(PaymentFactory)
-    receivable = factory.SubFactory(ReceivableFactory,
-                                    client=factory.SelfAttribute("..payment.client"))
+    receivable = factory.SubFactory(
+        ReceivableFactory, client=factory.SelfAttribute("..payment.client")
+    )
     amount = Decimal("500.00")
 
 
@@ -80,7 +81,8 @@ class OwnerStatementFactory(factory.django.DjangoModelFactory):
 
     owner = factory.SubFactory(ClientFactory)
     period_start = factory.Sequence(
-        lambda n: timezone.localdate().replace(day=1) - timezone.timedelta(days=31 * n))
+        lambda n: timezone.localdate().replace(day=1) - timezone.timedelta(days=31 * n)
+    )
     period_end = factory.LazyAttribute(lambda o: o.period_start + timezone.timedelta(days=27))
     rent_collected = Decimal("10000.00")
     management_fee_base = Decimal("10000.00")

@@ -15,12 +15,14 @@ class LeaseFactory(factory.django.DjangoModelFactory):
         model = "leasing.Lease"
 
     number = _number("LS")
-    unit = factory.SubFactory(UnitFactory, purpose="rent", list_price=None,
-                              monthly_rent=Decimal("8000.00"))
+    unit = factory.SubFactory(
+        UnitFactory, purpose="rent", list_price=None, monthly_rent=Decimal("8000.00")
+    )
     tenant = factory.SubFactory(ClientFactory)
     start_date = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
-    end_date = factory.LazyAttribute(lambda o: o.start_date.replace(year=o.start_date.year + 1)
-                                     - timezone.timedelta(days=1))
+    end_date = factory.LazyAttribute(
+        lambda o: o.start_date.replace(year=o.start_date.year + 1) - timezone.timedelta(days=1)
+    )
     monthly_rent = Decimal("8000.00")
     deposit_amount = Decimal("8000.00")
 

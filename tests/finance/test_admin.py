@@ -131,7 +131,6 @@ def test_owner_statements(c):
 def test_money_panel_hidden_without_finance_rights(client, db):
     from django.contrib.auth.models import Permission
 
-
     user = UserFactory(is_staff=True)
     user.user_permissions.set(
         Permission.objects.filter(

@@ -27,15 +27,19 @@ ROUNDS = 3
 
 
 def charge(client, amount="1000"):
-    return services.receivable_create(client=client, kind=ReceivableKind.FEE, amount=D(amount),
-                                      due_date=DUE, description="Fee")
+    return services.receivable_create(
+        client=client, kind=ReceivableKind.FEE, amount=D(amount), due_date=DUE, description="Fee"
+    )
 
 
 def assert_allocations_add_up(receivable):
     receivable.refresh_from_db()
-    allocated = (Allocation.objects.filter(receivable=receivable,
-                                           payment__status=PaymentStatus.POSTED)
-                 .aggregate(t=Sum("amount"))["t"] or 0)
+    allocated = (
+        Allocation.objects.filter(
+            receivable=receivable, payment__status=PaymentStatus.POSTED
+        ).aggregate(t=Sum("amount"))["t"]
+        or 0
+    )
     assert allocated == receivable.amount_paid <= receivable.amount
     for payment in Payment.objects.filter(client=receivable.client):
         allocated = payment.allocations.aggregate(t=Sum("amount"))["t"] or 0
@@ -49,8 +53,13 @@ def test_the_same_idempotency_key_at_once_makes_one_payment():
         receivable = charge(client)
 
         def post(key=f"tx-{round_}", client=client):
-            return services.payment_post(client=client, amount=D("600"), method="transfer",
-                                         received_on=TODAY, idempotency_key=key)
+            return services.payment_post(
+                client=client,
+                amount=D("600"),
+                method="transfer",
+                received_on=TODAY,
+                idempotency_key=key,
+            )
 
         payments, _ = split(race(post, post, post), ValidationError)
 
@@ -68,8 +77,9 @@ def test_two_payments_paying_one_receivable_at_once_never_over_allocate():
         receivable = charge(client, "1000")
 
         def post(client=client):
-            return services.payment_post(client=client, amount=D("700"), method="cash",
-                                         received_on=TODAY)
+            return services.payment_post(
+                client=client, amount=D("700"), method="cash", received_on=TODAY
+            )
 
         payments, _ = split(race(post, post), ValidationError)
 
@@ -84,16 +94,19 @@ def test_two_explicit_allocations_to_one_receivable_at_once_one_is_refused():
     for _ in range(ROUNDS):
         client = ClientFactory()
         receivable = charge(client, "1000")
-        payments = [services.payment_post(client=client, amount=D("700"), method="cash",
-                                          received_on=TODAY, allocate=False)
-                    for _ in range(2)]
+        payments = [
+            services.payment_post(
+                client=client, amount=D("700"), method="cash", received_on=TODAY, allocate=False
+            )
+            for _ in range(2)
+        ]
 
         def allocate(payment, receivable=receivable):
             return services.payment_allocate(
-                payment=payment, allocations=[AllocationRequest(receivable, D("700"))])
+                payment=payment, allocations=[AllocationRequest(receivable, D("700"))]
+            )
 
-        made, refused = split(race(*(lambda p=p: allocate(p) for p in payments)),
-                              ValidationError)
+        made, refused = split(race(*(lambda p=p: allocate(p) for p in payments)), ValidationError)
 
         assert len(made) == 1 and len(refused) == 1
         receivable.refresh_from_db()
@@ -105,13 +118,20 @@ def test_a_reversal_and_an_allocation_at_once_keep_the_books_straight():
     for _ in range(ROUNDS):
         client = ClientFactory()
         first, second = charge(client, "500"), charge(client, "500")
-        payment = services.payment_post(client=client, amount=D("800"), method="cash",
-                                        received_on=TODAY)
-        extra = services.payment_post(client=client, amount=D("300"), method="cash",
-                                      received_on=TODAY, allocate=False)
+        payment = services.payment_post(
+            client=client, amount=D("800"), method="cash", received_on=TODAY
+        )
+        extra = services.payment_post(
+            client=client, amount=D("300"), method="cash", received_on=TODAY, allocate=False
+        )
 
-        split(race(lambda p=payment: services.payment_reverse(payment=p, reason="Bounced"),
-                   lambda p=extra: services.payment_allocate(payment=p)), ValidationError)
+        split(
+            race(
+                lambda p=payment: services.payment_reverse(payment=p, reason="Bounced"),
+                lambda p=extra: services.payment_allocate(payment=p),
+            ),
+            ValidationError,
+        )
 
         for receivable in (first, second):
             assert_allocations_add_up(receivable)
@@ -120,12 +140,23 @@ def test_a_reversal_and_an_allocation_at_once_keep_the_books_straight():
 
 
 def _leases_and_overdue_charges(count):
-    LateFeePolicyFactory(name="Company", project=None, is_global=True, grace_days=0,
-                         method=LateFeeMethod.FIXED, fixed_amount=D("25"))
+    LateFeePolicyFactory(
+        name="Company",
+        project=None,
+        is_global=True,
+        grace_days=0,
+        method=LateFeeMethod.FIXED,
+        fixed_amount=D("25"),
+    )
     for _ in range(count):
-        lease = lease_create(unit=UnitFactory(purpose="rent"), tenant=ClientFactory(),
-                             start_date=date(2026, 1, 1), end_date=None,
-                             term_type="periodic", monthly_rent=D("4000"))
+        lease = lease_create(
+            unit=UnitFactory(purpose="rent"),
+            tenant=ClientFactory(),
+            start_date=date(2026, 1, 1),
+            end_date=None,
+            term_type="periodic",
+            monthly_rent=D("4000"),
+        )
         lease_activate(lease=lease)
         charge(ClientFactory(), "100")
 
@@ -134,8 +165,7 @@ def test_the_late_fee_job_beside_itself_charges_each_fee_once():
     _leases_and_overdue_charges(6)
     late = DUE + timedelta(days=3)
 
-    counts, _ = split(race(*(lambda: services.late_fees_apply(today=late),) * 3),
-                      ValidationError)
+    counts, _ = split(race(*(lambda: services.late_fees_apply(today=late),) * 3), ValidationError)
 
     assert sorted(counts) == [0, 0, 6]
     fees = Receivable.objects.filter(kind=ReceivableKind.LATE_FEE)
@@ -159,8 +189,9 @@ def test_the_rent_and_late_fee_jobs_running_together_twice_each_charge_once():
     totals = {"rent": 0, "fees": 0}
     for job, count in outcomes:
         totals[job] += count
-    rent_invoices = Receivable.objects.filter(kind=ReceivableKind.RENT,
-                                              rent_charge__period_start=month)
+    rent_invoices = Receivable.objects.filter(
+        kind=ReceivableKind.RENT, rent_charge__period_start=month
+    )
     late_fees = Receivable.objects.filter(kind=ReceivableKind.LATE_FEE)
     assert rent_invoices.count() == 6
     assert rent_invoices.values("rent_charge").distinct().count() == 6

@@ -29,16 +29,19 @@ DUE = TODAY + timedelta(days=1)  # not yet overdue when issued
 
 
 def global_policy(**fields):
-    fields = {"grace_days": 5, "method": LateFeeMethod.FIXED, "fixed_amount": D("50"),
-              **fields}
-    return LateFeePolicyFactory(name="Company default", project=None, is_global=True,
-                                **fields)
+    fields = {"grace_days": 5, "method": LateFeeMethod.FIXED, "fixed_amount": D("50"), **fields}
+    return LateFeePolicyFactory(name="Company default", project=None, is_global=True, **fields)
 
 
 def charge(amount="1000", client=None, due=DUE, **links):
-    return services.receivable_create(client=client or ClientFactory(), kind=ReceivableKind.RENT,
-                                      amount=D(amount), due_date=due, description="Rent",
-                                      **links)
+    return services.receivable_create(
+        client=client or ClientFactory(),
+        kind=ReceivableKind.RENT,
+        amount=D(amount),
+        due_date=due,
+        description="Rent",
+        **links,
+    )
 
 
 def fees(receivable=None):
@@ -51,8 +54,13 @@ def fees(receivable=None):
 def let_unit():
     project = ProjectFactory()
     unit = UnitFactory(project=project, purpose="rent")
-    lease = lease_create(unit=unit, tenant=ClientFactory(), start_date=date(2026, 1, 1),
-                         end_date=date(2026, 12, 31), monthly_rent=D("5000"))
+    lease = lease_create(
+        unit=unit,
+        tenant=ClientFactory(),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        monthly_rent=D("5000"),
+    )
     return project, unit, lease
 
 
@@ -79,9 +87,13 @@ def test_policies_of_other_projects_and_leases_do_not_apply(let_unit):
     _project, unit, lease = let_unit
     company = global_policy()
     LateFeePolicyFactory(name="Elsewhere", project=ProjectFactory())
-    other_lease = lease_create(unit=UnitFactory(purpose="rent"), tenant=ClientFactory(),
-                               start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
-                               monthly_rent=D("1"))
+    other_lease = lease_create(
+        unit=UnitFactory(purpose="rent"),
+        tenant=ClientFactory(),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        monthly_rent=D("1"),
+    )
     LateFeePolicyFactory(name="Other lease", project=None, lease=other_lease)
 
     assert services.late_fee_policy_for(charge(unit=unit, lease=lease)) == company
@@ -92,8 +104,7 @@ def test_policies_of_other_projects_and_leases_do_not_apply(let_unit):
 # --- amounts ------------------------------------------------------------------------------
 def test_fixed_and_percent_amounts():
     fixed = LateFeePolicy(method=LateFeeMethod.FIXED, fixed_amount=D("75.5"), percent=D("9"))
-    percent = LateFeePolicy(method=LateFeeMethod.PERCENT, fixed_amount=D("75"),
-                            percent=D("2"))
+    percent = LateFeePolicy(method=LateFeeMethod.PERCENT, fixed_amount=D("75"), percent=D("2"))
 
     assert services.late_fee_amount(fixed, D("1234.56")) == D("75.50")
     assert services.late_fee_amount(percent, D("1234.56")) == D("24.69")
@@ -103,16 +114,23 @@ def test_fixed_and_percent_amounts():
 def test_percent_fee_is_charged_on_what_is_still_unpaid():
     global_policy(method=LateFeeMethod.PERCENT, percent=D("2"))
     receivable = charge("1000")
-    services.payment_post(client=receivable.client, amount=D("400"),
-                          method=PaymentMethod.CASH, received_on=TODAY,
-                          allocations=[AllocationRequest(receivable, D("400"))])
+    services.payment_post(
+        client=receivable.client,
+        amount=D("400"),
+        method=PaymentMethod.CASH,
+        received_on=TODAY,
+        allocations=[AllocationRequest(receivable, D("400"))],
+    )
 
     assert services.late_fees_apply(today=DUE + timedelta(days=6)) == 1
 
     fee = fees(receivable).get()
     assert fee.amount == D("12.00")
     assert (fee.client, fee.late_fee_period, fee.due_date) == (
-        receivable.client, 1, DUE + timedelta(days=6))
+        receivable.client,
+        1,
+        DUE + timedelta(days=6),
+    )
     assert fee.description == f"Late fee on {receivable.number}"
 
 
@@ -159,8 +177,7 @@ def test_per_period_charges_one_fee_per_month_overdue():
     assert sorted(fees(receivable).values_list("late_fee_period", flat=True)) == [1, 2, 3]
     assert fees(receivable).filter(description__endswith="(month 3)").count() == 1
     assert services.late_fees_apply(today=add_months(first_late_day, 2)) == 0
-    assert services.late_fees_apply(
-        today=add_months(first_late_day, 3) - timedelta(days=1)) == 0
+    assert services.late_fees_apply(today=add_months(first_late_day, 3) - timedelta(days=1)) == 0
     assert services.late_fees_apply(today=add_months(first_late_day, 3)) == 1
     assert fees(receivable).count() == 4
 
@@ -170,8 +187,9 @@ def test_per_period_one_month_at_a_time():
     receivable = charge()
     first_late_day = DUE + timedelta(days=1)
 
-    created = [services.late_fees_apply(today=add_months(first_late_day, month))
-               for month in range(3)]
+    created = [
+        services.late_fees_apply(today=add_months(first_late_day, month)) for month in range(3)
+    ]
 
     assert created == [1, 1, 1]
     assert fees(receivable).count() == 3
@@ -191,8 +209,9 @@ def test_running_twice_creates_nothing_more():
 def test_paid_void_and_late_fee_receivables_get_no_fee():
     global_policy(recurrence=LateFeeRecurrence.PER_PERIOD)
     paid = charge("100")
-    services.payment_post(client=paid.client, amount=D("100"), method=PaymentMethod.CASH,
-                          received_on=TODAY)
+    services.payment_post(
+        client=paid.client, amount=D("100"), method=PaymentMethod.CASH, received_on=TODAY
+    )
     void = charge("100")
     services.receivables_void(Receivable.objects.filter(pk=void.pk))
     owed = charge("100")
@@ -211,8 +230,7 @@ def test_no_policy_no_fee():
 def test_the_scheduled_task_reports_its_count(monkeypatch):
     global_policy()
     charge()
-    monkeypatch.setattr("django.utils.timezone.localdate",
-                        lambda *a: DUE + timedelta(days=10))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: DUE + timedelta(days=10))
 
     assert late_fees_task() == "1 late fee(s) charged"
     assert late_fees_task() == "0 late fee(s) charged"
@@ -226,9 +244,13 @@ def test_receivables_mark_overdue():
     paid = charge("100", client=client)
     later = charge("100", client=client, due=DUE + timedelta(days=30))
     void = charge("100", client=client)
-    services.payment_post(client=client, amount=D("130"), method=PaymentMethod.CASH,
-                          received_on=TODAY, allocations=[AllocationRequest(paid, D("100")),
-                                                          AllocationRequest(partial, D("30"))])
+    services.payment_post(
+        client=client,
+        amount=D("130"),
+        method=PaymentMethod.CASH,
+        received_on=TODAY,
+        allocations=[AllocationRequest(paid, D("100")), AllocationRequest(partial, D("30"))],
+    )
     services.receivables_void(Receivable.objects.filter(pk=void.pk))
 
     assert services.receivables_mark_overdue(today=DUE) == 0  # due today is not overdue

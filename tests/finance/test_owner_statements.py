@@ -20,21 +20,31 @@ MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
 
 
 def let(unit, rent, deposit="0"):
-    lease = lease_create(unit=unit, tenant=ClientFactory(), start_date=date(2026, 1, 1),
-                         end_date=date(2026, 12, 31), monthly_rent=D(rent),
-                         deposit_amount=D(deposit))
+    lease = lease_create(
+        unit=unit,
+        tenant=ClientFactory(),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        monthly_rent=D(rent),
+        deposit_amount=D(deposit),
+    )
     return lease_activate(lease=lease)
 
 
 def rent_of(lease, month):
-    return Receivable.objects.get(lease=lease, kind=ReceivableKind.RENT,
-                                  rent_charge__period_start=month)
+    return Receivable.objects.get(
+        lease=lease, kind=ReceivableKind.RENT, rent_charge__period_start=month
+    )
 
 
 def pay(receivable, amount, on):
-    return services.payment_post(client=receivable.client, amount=D(amount),
-                                 method=PaymentMethod.TRANSFER, received_on=on,
-                                 allocations=[AllocationRequest(receivable, D(amount))])
+    return services.payment_post(
+        client=receivable.client,
+        amount=D(amount),
+        method=PaymentMethod.TRANSFER,
+        received_on=on,
+        allocations=[AllocationRequest(receivable, D(amount))],
+    )
 
 
 @pytest.fixture
@@ -44,14 +54,18 @@ def books():
     unit_a = UnitFactory(code="A-1", owner=owner, purpose="rent")
     unit_b = UnitFactory(code="B-2", owner=owner, purpose="rent")
     unit_c = UnitFactory(code="C-3", owner=other_owner, purpose="rent")
-    lease_a, lease_b, lease_c = let(unit_a, "8000", deposit="8000"), let(unit_b, "5000"), let(
-        unit_c, "6000")
+    lease_a, lease_b, lease_c = (
+        let(unit_a, "8000", deposit="8000"),
+        let(unit_b, "5000"),
+        let(unit_c, "6000"),
+    )
     rent_invoices_issue(month=MARCH)
     rent_invoices_issue(month=APRIL)
 
     pay(rent_of(lease_a, MARCH), "8000", date(2026, 3, 5))
-    pay(Receivable.objects.get(lease=lease_a, kind=ReceivableKind.DEPOSIT), "8000",
-        date(2026, 3, 5))  # a deposit is not rent
+    pay(
+        Receivable.objects.get(lease=lease_a, kind=ReceivableKind.DEPOSIT), "8000", date(2026, 3, 5)
+    )  # a deposit is not rent
     pay(rent_of(lease_b, MARCH), "3000", date(2026, 3, 5))
     bounced = pay(rent_of(lease_b, MARCH), "1000", date(2026, 3, 20))
     services.payment_reverse(payment=bounced, reason="Cheque bounced")
@@ -78,10 +92,20 @@ def test_statement_figures(books):
     assert statement.expenses == D("750.00")
     assert statement.net_payable == D("9887.50")
     assert statement.lines == [
-        {"unit": "A-1", "rent_collected": "8500.00", "management_fee": "637.50",
-         "expenses": "750.00", "net": "7112.50"},
-        {"unit": "B-2", "rent_collected": "3000.00", "management_fee": "225.00",
-         "expenses": "0.00", "net": "2775.00"},
+        {
+            "unit": "A-1",
+            "rent_collected": "8500.00",
+            "management_fee": "637.50",
+            "expenses": "750.00",
+            "net": "7112.50",
+        },
+        {
+            "unit": "B-2",
+            "rent_collected": "3000.00",
+            "management_fee": "225.00",
+            "expenses": "0.00",
+            "net": "2775.00",
+        },
     ]
 
 
@@ -131,8 +155,13 @@ def test_a_month_without_activity_is_all_zero():
 
     statement = services.owner_statement_generate(owner=owner, month=date(2026, 2, 1))
 
-    assert (statement.rent_collected, statement.management_fee, statement.expenses,
-            statement.net_payable, statement.lines) == (0, 0, 0, 0, [])
+    assert (
+        statement.rent_collected,
+        statement.management_fee,
+        statement.expenses,
+        statement.net_payable,
+        statement.lines,
+    ) == (0, 0, 0, 0, [])
 
 
 def test_the_monthly_task_covers_every_owner_for_last_month(books, monkeypatch):
@@ -143,4 +172,5 @@ def test_the_monthly_task_covers_every_owner_for_last_month(books, monkeypatch):
     assert owner_statements_generate() == "2 owner statement(s) for March 2026"
 
     assert sorted(OwnerStatement.objects.values_list("owner_id", "period_start")) == sorted(
-        [(owner.pk, MARCH), (other_owner.pk, MARCH)])
+        [(owner.pk, MARCH), (other_owner.pk, MARCH)]
+    )

@@ -30,14 +30,19 @@ YEAR = TODAY.year
 
 
 def charge(client, amount, due_in_days=0, kind=ReceivableKind.FEE):
-    return services.receivable_create(client=client, kind=kind, amount=D(amount),
-                                      due_date=TODAY + timedelta(days=due_in_days),
-                                      description=f"Charge of {amount}")
+    return services.receivable_create(
+        client=client,
+        kind=kind,
+        amount=D(amount),
+        due_date=TODAY + timedelta(days=due_in_days),
+        description=f"Charge of {amount}",
+    )
 
 
 def pay(client, amount, method=PaymentMethod.TRANSFER, **kwargs):
-    return services.payment_post(client=client, amount=D(amount), method=method,
-                                 received_on=TODAY, **kwargs)
+    return services.payment_post(
+        client=client, amount=D(amount), method=method, received_on=TODAY, **kwargs
+    )
 
 
 def fresh(receivable):
@@ -46,8 +51,11 @@ def fresh(receivable):
 
 
 def nothing_written():
-    return (Payment.objects.count(), Allocation.objects.count(),
-            list(Receivable.objects.order_by("pk").values_list("amount_paid", "status")))
+    return (
+        Payment.objects.count(),
+        Allocation.objects.count(),
+        list(Receivable.objects.order_by("pk").values_list("amount_paid", "status")),
+    )
 
 
 @pytest.fixture
@@ -65,10 +73,11 @@ def test_payment_is_allocated_oldest_due_first(client):
     assert payment.number == f"RC-{YEAR}-00001"
     assert payment.amount_allocated == D("700")
     assert [(a.receivable_id, a.amount) for a in payment.allocations.all()] == [
-        (oldest.pk, D("500")), (middle.pk, D("200"))]
+        (oldest.pk, D("500")),
+        (middle.pk, D("200")),
+    ]
     assert (fresh(oldest).amount_paid, oldest.status) == (D("500"), ReceivableStatus.PAID)
-    assert (fresh(middle).amount_paid, middle.status) == (D("200"),
-                                                          ReceivableStatus.PARTIALLY_PAID)
+    assert (fresh(middle).amount_paid, middle.status) == (D("200"), ReceivableStatus.PARTIALLY_PAID)
     assert (fresh(later).amount_paid, later.status) == (D("0"), ReceivableStatus.OPEN)
     assert selectors.client_balance(client)["due"] == D("500")
 
@@ -83,7 +92,11 @@ def test_overpayment_is_left_as_credit(client):
     assert payment.unallocated == D("749.50")
     balance = selectors.client_balance(client)
     assert (balance["charged"], balance["received"], balance["credit"], balance["due"]) == (
-        D("1250.50"), D("2000.00"), D("749.50"), D("0.00"))
+        D("1250.50"),
+        D("2000.00"),
+        D("749.50"),
+        D("0.00"),
+    )
 
 
 def test_payment_only_touches_the_payers_receivables(client):
@@ -109,8 +122,9 @@ def test_explicit_allocations_are_respected(client):
     assert fresh(oldest).amount_paid == D("150")
 
 
-@pytest.mark.parametrize("case", ["over_balance", "over_payment", "other_client",
-                                  "twice_over_balance", "zero", "void"])
+@pytest.mark.parametrize(
+    "case", ["over_balance", "over_payment", "other_client", "twice_over_balance", "zero", "void"]
+)
 def test_invalid_allocations_are_refused_and_nothing_is_written(client, case):
     first = charge(client, "500")
     second = charge(client, "500", due_in_days=1)
@@ -120,11 +134,15 @@ def test_invalid_allocations_are_refused_and_nothing_is_written(client, case):
         services.receivables_void(Receivable.objects.filter(pk=second.pk))
     requests, amount = {
         "over_balance": ([AllocationRequest(first, D("400.01"))], "1000"),
-        "over_payment": ([AllocationRequest(first, D("400")),
-                          AllocationRequest(second, D("200"))], "599.99"),
+        "over_payment": (
+            [AllocationRequest(first, D("400")), AllocationRequest(second, D("200"))],
+            "599.99",
+        ),
         "other_client": ([AllocationRequest(foreign, D("10"))], "10"),
-        "twice_over_balance": ([AllocationRequest(first, D("300")),
-                                AllocationRequest(first, D("300"))], "600"),
+        "twice_over_balance": (
+            [AllocationRequest(first, D("300")), AllocationRequest(first, D("300"))],
+            "600",
+        ),
         "zero": ([AllocationRequest(first, D("0"))], "10"),
         "void": ([AllocationRequest(second, D("10"))], "10"),
     }[case]
@@ -140,8 +158,11 @@ def test_invalid_allocations_are_refused_and_nothing_is_written(client, case):
 
 @pytest.mark.parametrize("missing", ["cheque_number", "cheque_bank", "cheque_date"])
 def test_a_cheque_needs_number_bank_and_date(client, missing):
-    details = {"cheque_number": "000123", "cheque_bank": "Emirates NBD",
-               "cheque_date": TODAY + timedelta(days=30)}
+    details = {
+        "cheque_number": "000123",
+        "cheque_bank": "Emirates NBD",
+        "cheque_date": TODAY + timedelta(days=30),
+    }
     details[missing] = "" if missing != "cheque_date" else None
 
     with pytest.raises(ValidationError, match="cheque needs its number, bank and date"):
@@ -150,8 +171,14 @@ def test_a_cheque_needs_number_bank_and_date(client, missing):
 
 
 def test_a_post_dated_cheque_is_posted(client):
-    payment = pay(client, "100", method=PaymentMethod.CHEQUE, cheque_number="000123",
-                  cheque_bank="Emirates NBD", cheque_date=TODAY + timedelta(days=30))
+    payment = pay(
+        client,
+        "100",
+        method=PaymentMethod.CHEQUE,
+        cheque_number="000123",
+        cheque_bank="Emirates NBD",
+        cheque_date=TODAY + timedelta(days=30),
+    )
 
     assert payment.status == PaymentStatus.POSTED
     assert payment.cheque_date == TODAY + timedelta(days=30)
@@ -193,7 +220,10 @@ def test_reversal_undoes_the_allocations_and_both_records_stay(client, superuser
     assert payment.status == PaymentStatus.REVERSED
     assert payment.unallocated == 0
     assert (reversal.payment, reversal.reason, reversal.reversed_by) == (
-        payment, "Cheque bounced", superuser)
+        payment,
+        "Cheque bounced",
+        superuser,
+    )
     assert (fresh(overdue).amount_paid, overdue.status) == (D("0"), ReceivableStatus.OVERDUE)
     assert (fresh(upcoming).amount_paid, upcoming.status) == (D("0"), ReceivableStatus.OPEN)
     assert Payment.objects.filter(pk=payment.pk).exists()
@@ -213,8 +243,7 @@ def test_a_receivable_paid_again_after_a_reversal(client):
 
     pay(client, "500")
 
-    assert (fresh(receivable).amount_paid, receivable.status) == (D("500"),
-                                                                  ReceivableStatus.PAID)
+    assert (fresh(receivable).amount_paid, receivable.status) == (D("500"), ReceivableStatus.PAID)
 
 
 # --- invariants ---------------------------------------------------------------------------
@@ -250,24 +279,25 @@ def test_balances_reconcile_after_a_mixed_sequence(seed):
             elif action < 0.65:
                 pay(client, money())
             elif action < 0.8:
-                open_items = list(Receivable.objects.filter(
-                    client=client, status__in=UNSETTLED))
+                open_items = list(Receivable.objects.filter(client=client, status__in=UNSETTLED))
                 if open_items:
                     target = rng.choice(open_items)
                     balance = target.amount - target.amount_paid
-                    pay(client, money() + balance,
-                        allocations=[AllocationRequest(target, min(balance, money()))])
+                    pay(
+                        client,
+                        money() + balance,
+                        allocations=[AllocationRequest(target, min(balance, money()))],
+                    )
             elif action < 0.92:
-                payments = list(Payment.objects.filter(client=client,
-                                                       status=PaymentStatus.POSTED))
+                payments = list(Payment.objects.filter(client=client, status=PaymentStatus.POSTED))
                 if payments:
                     services.payment_reverse(payment=rng.choice(payments), reason="Bounced")
             else:
-                unsettled = Receivable.objects.filter(client=client,
-                                                      status__in=UNSETTLED)
+                unsettled = Receivable.objects.filter(client=client, status__in=UNSETTLED)
                 if unsettled.exists():
-                    services.receivables_void(unsettled.filter(pk=unsettled.first().pk),
-                                              reason="Waived")
+                    services.receivables_void(
+                        unsettled.filter(pk=unsettled.first().pk), reason="Waived"
+                    )
         except ValidationError:
             pass  # a refused operation leaves the books as they were
         assert_books_balance(clients)

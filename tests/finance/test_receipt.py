@@ -21,8 +21,13 @@ def pdf_text(response) -> str:
 def test_receipt_shows_number_amount_and_what_it_paid(admin_client):
     client = ClientFactory(name="Noura Saleh")
     invoice = ReceivableFactory(client=client, amount=Decimal("1200.00"), number="INV-T-1")
-    payment = services.payment_post(client=client, amount=Decimal("1500.00"), method="transfer",
-                                    received_on=date(2026, 11, 2), reference="TRX-77")
+    payment = services.payment_post(
+        client=client,
+        amount=Decimal("1500.00"),
+        method="transfer",
+        received_on=date(2026, 11, 2),
+        reference="TRX-77",
+    )
 
     response = admin_client.get(reverse("admin:finance_payment_receipt_pdf", args=[payment.pk]))
 
@@ -39,8 +44,9 @@ def test_receipt_shows_number_amount_and_what_it_paid(admin_client):
 def test_receipt_of_a_reversed_payment_says_so(admin_client):
     client = ClientFactory()
     ReceivableFactory(client=client, amount=Decimal("500.00"))
-    payment = services.payment_post(client=client, amount=Decimal("500.00"), method="cash",
-                                    received_on=date(2026, 11, 2))
+    payment = services.payment_post(
+        client=client, amount=Decimal("500.00"), method="cash", received_on=date(2026, 11, 2)
+    )
     services.payment_reverse(payment=payment, reason="Counterfeit note")
 
     response = admin_client.get(reverse("admin:finance_payment_receipt_pdf", args=[payment.pk]))

@@ -45,8 +45,14 @@ def unit():
 
 def make_lease(unit, start=JAN_1, end=DEC_31, rent="8000", tenant=None, **terms):
     terms.setdefault("deposit_amount", D("8000"))
-    return services.lease_create(unit=unit, tenant=tenant or ClientFactory(), start_date=start,
-                                 end_date=end, monthly_rent=D(rent), **terms)
+    return services.lease_create(
+        unit=unit,
+        tenant=tenant or ClientFactory(),
+        start_date=start,
+        end_date=end,
+        monthly_rent=D(rent),
+        **terms,
+    )
 
 
 def active_lease(unit, **kwargs):
@@ -58,8 +64,10 @@ def invoice(*months):
 
 
 def charges(lease):
-    return {charge.period_start: charge for charge in
-            RentCharge.objects.filter(lease=lease).select_related("receivable")}
+    return {
+        charge.period_start: charge
+        for charge in RentCharge.objects.filter(lease=lease).select_related("receivable")
+    }
 
 
 def rent_invoices(lease):
@@ -75,16 +83,20 @@ def test_overlapping_lease_is_refused(unit):
 
     assert raised.value.code == "lease_overlap"
     assert raised.value.messages == [
-        f"Unit FLAT-101 is already let from 2026-01-01 to 2026-12-31 under {first.number}."]
+        f"Unit FLAT-101 is already let from 2026-01-01 to 2026-12-31 under {first.number}."
+    ]
     assert list(Lease.objects.all()) == [first]
 
 
-@pytest.mark.parametrize(("start", "end"), [
-    (date(2025, 6, 1), JAN_1),          # ends on the first day
-    (DEC_31, date(2027, 12, 31)),       # starts on the last day
-    (date(2026, 3, 1), date(2026, 3, 31)),  # inside
-    (date(2025, 1, 1), date(2027, 12, 31)),  # around
-])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2025, 6, 1), JAN_1),  # ends on the first day
+        (DEC_31, date(2027, 12, 31)),  # starts on the last day
+        (date(2026, 3, 1), date(2026, 3, 31)),  # inside
+        (date(2025, 1, 1), date(2027, 12, 31)),  # around
+    ],
+)
 def test_any_overlap_even_one_day_is_refused(unit, start, end):
     active_lease(unit)
     with pytest.raises(ValidationError):
@@ -158,8 +170,12 @@ def test_activation_lets_the_unit_lays_out_the_schedule_and_charges_the_deposit(
 
 def test_activation_on_an_unavailable_unit_is_refused(unit):
     lease = make_lease(unit)
-    reservation_create(unit=unit, client=ClientFactory(), deposit=D("0"),
-                       expires_at=timezone.now() + timezone.timedelta(days=3))
+    reservation_create(
+        unit=unit,
+        client=ClientFactory(),
+        deposit=D("0"),
+        expires_at=timezone.now() + timezone.timedelta(days=3),
+    )
 
     with pytest.raises(ValidationError, match="FLAT-101 is reserved: the lease cannot start"):
         services.lease_activate(lease=lease)
@@ -180,8 +196,11 @@ def test_rent_change_regenerates_only_unbilled_periods(unit):
     lease = active_lease(unit)
     assert invoice(1, 2, 3) == 3
     before = charges(lease)
-    invoiced = {start: (charge.pk, charge.amount, charge.receivable.amount)
-                for start, charge in before.items() if start.month <= 3}
+    invoiced = {
+        start: (charge.pk, charge.amount, charge.receivable.amount)
+        for start, charge in before.items()
+        if start.month <= 3
+    }
 
     services.lease_update(lease=lease, monthly_rent=D("9000"))
 
@@ -189,14 +208,18 @@ def test_rent_change_regenerates_only_unbilled_periods(unit):
     assert len(after) == 12
     for start, (pk, amount, billed) in invoiced.items():
         assert (after[start].pk, after[start].amount, after[start].receivable.amount) == (
-            pk, amount, billed)
+            pk,
+            amount,
+            billed,
+        )
         assert amount == D("8000.00")
     assert {after[date(2026, m, 1)].amount for m in range(4, 13)} == {D("9000.00")}
     assert rent_invoices(lease).count() == 3
 
     assert invoice(4) == 1
     assert rent_invoices(lease).get(rent_charge__period_start=date(2026, 4, 1)).amount == D(
-        "9000.00")
+        "9000.00"
+    )
 
 
 def test_shortening_a_lease_drops_unbilled_periods_past_the_new_end(unit):
@@ -222,8 +245,9 @@ def test_a_draft_lease_update_lays_out_nothing(unit):
 
 # --- renewal ------------------------------------------------------------------------------
 def test_renewal_is_a_linked_draft_with_escalated_rent_and_the_next_dates(unit):
-    lease = active_lease(unit, escalation_percent=D("5"), billing_day=5,
-                         term_type=TermType.ROLLOVER)
+    lease = active_lease(
+        unit, escalation_percent=D("5"), billing_day=5, term_type=TermType.ROLLOVER
+    )
 
     renewal = services.lease_renew(lease=lease)
 
@@ -234,7 +258,10 @@ def test_renewal_is_a_linked_draft_with_escalated_rent_and_the_next_dates(unit):
     assert renewal.monthly_rent == D("8400.00")
     assert (renewal.unit, renewal.tenant) == (lease.unit, lease.tenant)
     assert (renewal.billing_day, renewal.term_type, renewal.escalation_percent) == (
-        5, TermType.ROLLOVER, D("5"))
+        5,
+        TermType.ROLLOVER,
+        D("5"),
+    )
     # The deposit stays held on the original lease: the renewal does not charge it again.
     assert renewal.deposit_amount == D("0")
     with pytest.raises(ValidationError, match="already been renewed"):
@@ -280,9 +307,13 @@ def test_ending_early_frees_the_unit_and_bills_nothing_after(unit, close):
     invoice(1, 2, 3, 4, 5, 6, 7, 8)
     august = rent_invoices(lease).get(rent_charge__period_start=date(2026, 8, 1))
     june = rent_invoices(lease).get(rent_charge__period_start=date(2026, 6, 1))
-    payment_post(client=tenant, amount=D("100"), method=PaymentMethod.CASH,
-                 received_on=timezone.localdate(), allocations=[AllocationRequest(august,
-                                                                                  D("100"))])
+    payment_post(
+        client=tenant,
+        amount=D("100"),
+        method=PaymentMethod.CASH,
+        received_on=timezone.localdate(),
+        allocations=[AllocationRequest(august, D("100"))],
+    )
     on = date(2026, 6, 15)
 
     if close == "end":
@@ -300,8 +331,10 @@ def test_ending_early_frees_the_unit_and_bills_nothing_after(unit, close):
     assert stored_status(unit) == UnitStatus.AVAILABLE
     # Unbilled periods after the end are gone; billed ones stay as they were.
     assert sorted(charges(lease)) == [date(2026, m, 1) for m in range(1, 9)]
-    statuses = {r.rent_charge.period_start.month: r.status
-                for r in rent_invoices(lease).select_related("rent_charge")}
+    statuses = {
+        r.rent_charge.period_start.month: r.status
+        for r in rent_invoices(lease).select_related("rent_charge")
+    }
     assert statuses[7] == ReceivableStatus.VOID
     # Money paid stays paid: the part-paid August invoice is not voided.
     august.refresh_from_db()
@@ -354,7 +387,10 @@ def test_expiry_job_ends_fixed_leases_and_rolls_rollover_leases_over(unit):
     assert (fixed.status, fixed.ended_on) == (LeaseStatus.ENDED, DEC_31)
     assert stored_status(unit) == UnitStatus.AVAILABLE
     assert (rolling.status, rolling.term_type, rolling.end_date) == (
-        LeaseStatus.ACTIVE, TermType.PERIODIC, None)
+        LeaseStatus.ACTIVE,
+        TermType.PERIODIC,
+        None,
+    )
     assert stored_status(rolling_unit) == UnitStatus.LEASED
     assert RentCharge.objects.filter(lease=rolling, period_start=date(2027, 1, 1)).exists()
     assert running.status == LeaseStatus.ACTIVE
@@ -383,19 +419,19 @@ def test_deposit_movements_never_take_out_more_than_is_held(unit):
     services.deposit_record(lease=lease, movement=DepositMovement.RECEIVED, amount=D("8000"))
 
     with pytest.raises(ValidationError, match="Only 8000.00 of the deposit is held"):
-        services.deposit_record(lease=lease, movement=DepositMovement.RETURNED,
-                                amount=D("8000.01"))
+        services.deposit_record(lease=lease, movement=DepositMovement.RETURNED, amount=D("8000.01"))
     with pytest.raises(ValidationError):
-        services.deposit_record(lease=lease, movement=DepositMovement.KEPT_REPAIRS,
-                                amount=D("500"))  # no note
+        services.deposit_record(
+            lease=lease, movement=DepositMovement.KEPT_REPAIRS, amount=D("500")
+        )  # no note
 
-    services.deposit_record(lease=lease, movement=DepositMovement.KEPT_REPAIRS,
-                            amount=D("1500"), note="Broken wardrobe")
+    services.deposit_record(
+        lease=lease, movement=DepositMovement.KEPT_REPAIRS, amount=D("1500"), note="Broken wardrobe"
+    )
     services.deposit_record(lease=lease, movement=DepositMovement.RETURNED, amount=D("6500"))
     assert selectors.deposit_held(lease) == D("0")
     with pytest.raises(ValidationError):
-        services.deposit_record(lease=lease, movement=DepositMovement.RETURNED,
-                                amount=D("0.01"))
+        services.deposit_record(lease=lease, movement=DepositMovement.RETURNED, amount=D("0.01"))
     assert lease.deposit_movements.count() == 3
 
 
@@ -410,28 +446,36 @@ def test_nothing_can_be_returned_before_it_is_received(unit):
 def test_completing_a_job_twice_books_one_expense(unit):
     lease = active_lease(unit)
     vendor = VendorFactory()
-    request = services.maintenance_request_create(unit=unit, title="AC not cooling",
-                                                  category="hvac")
+    request = services.maintenance_request_create(
+        unit=unit, title="AC not cooling", category="hvac"
+    )
     assert request.lease == lease
     assert request.status == MaintenanceStatus.OPEN
 
-    services.maintenance_status_change(request=request, status=MaintenanceStatus.IN_PROGRESS,
-                                       vendor=vendor)
+    services.maintenance_status_change(
+        request=request, status=MaintenanceStatus.IN_PROGRESS, vendor=vendor
+    )
     assert not Expense.objects.exists()
-    services.maintenance_status_change(request=request, status=MaintenanceStatus.COMPLETED,
-                                       cost=D("750"))
+    services.maintenance_status_change(
+        request=request, status=MaintenanceStatus.COMPLETED, cost=D("750")
+    )
     services.maintenance_status_change(request=request, status=MaintenanceStatus.IN_PROGRESS)
     services.maintenance_status_change(request=request, status=MaintenanceStatus.COMPLETED)
 
     expense = Expense.objects.get()
     assert expense.maintenance_request_id == request.pk
     assert (expense.unit, expense.amount, expense.category, expense.vendor) == (
-        unit, D("750.00"), ExpenseCategory.MAINTENANCE, vendor)
+        unit,
+        D("750.00"),
+        ExpenseCategory.MAINTENANCE,
+        vendor,
+    )
 
     # Re-completed at a corrected cost: still one expense, at the new cost.
     services.maintenance_status_change(request=request, status=MaintenanceStatus.IN_PROGRESS)
-    services.maintenance_status_change(request=request, status=MaintenanceStatus.COMPLETED,
-                                       cost=D("820"))
+    services.maintenance_status_change(
+        request=request, status=MaintenanceStatus.COMPLETED, cost=D("820")
+    )
     assert Expense.objects.count() == 1
     assert Expense.objects.get().amount == D("820.00")
 

@@ -23,10 +23,15 @@ D = Decimal
 MARCH = date(2026, 3, 1)
 
 
-def lease(start=date(2026, 1, 1), end=date(2026, 12, 31), rent="8000", activate=True,
-          **terms):
-    made = services.lease_create(unit=UnitFactory(purpose="rent"), tenant=ClientFactory(),
-                                 start_date=start, end_date=end, monthly_rent=D(rent), **terms)
+def lease(start=date(2026, 1, 1), end=date(2026, 12, 31), rent="8000", activate=True, **terms):
+    made = services.lease_create(
+        unit=UnitFactory(purpose="rent"),
+        tenant=ClientFactory(),
+        start_date=start,
+        end_date=end,
+        monthly_rent=D(rent),
+        **terms,
+    )
     return services.lease_activate(lease=made) if activate else made
 
 
@@ -37,8 +42,9 @@ def test_running_a_month_again_bills_a_lease_activated_after_its_run():
     services.lease_activate(lease=late)
     assert services.rent_invoices_issue(month=MARCH) == 1
     assert services.rent_invoices_issue(month=MARCH) == 0
-    assert list(rent_receivables().filter(lease=late)
-                .values_list("rent_charge__period_start", flat=True)) == [date(2026, 3, 15)]
+    assert list(
+        rent_receivables().filter(lease=late).values_list("rent_charge__period_start", flat=True)
+    ) == [date(2026, 3, 15)]
 
 
 def rent_receivables():
@@ -59,10 +65,13 @@ def test_one_receivable_per_active_lease_period_in_the_month():
     assert services.rent_invoices_issue(month=date(2026, 3, 17)) == 3
 
     issued = list(rent_receivables().select_related("rent_charge"))
-    assert sorted((r.lease_id, r.rent_charge.period_start) for r in issued) == sorted([
-        (monthly.pk, MARCH),
-        (stub_and_full.pk, date(2026, 3, 10)), (stub_and_full.pk, date(2026, 3, 28)),
-    ])
+    assert sorted((r.lease_id, r.rent_charge.period_start) for r in issued) == sorted(
+        [
+            (monthly.pk, MARCH),
+            (stub_and_full.pk, date(2026, 3, 10)),
+            (stub_and_full.pk, date(2026, 3, 28)),
+        ]
+    )
     for receivable in issued:
         charge = receivable.rent_charge
         assert receivable.amount == charge.amount
@@ -74,10 +83,14 @@ def test_one_receivable_per_active_lease_period_in_the_month():
         assert receivable.description.startswith(f"Rent {receivable.lease.number} ")
         assert receivable.amount_paid == 0
         assert receivable.issue_date == timezone.localdate()
-    assert sorted(r.number for r in issued) == ["INV-2026-00001", "INV-2026-00002",
-                                                "INV-2026-00003"]
+    assert sorted(r.number for r in issued) == [
+        "INV-2026-00001",
+        "INV-2026-00002",
+        "INV-2026-00003",
+    ]
     assert rent_receivables().get(lease=monthly).description == (
-        f"Rent {monthly.number} 01 Mar 2026–31 Mar 2026")
+        f"Rent {monthly.number} 01 Mar 2026–31 Mar 2026"
+    )
     excluded = (quarterly, draft, ended, terminated, later)
     assert not rent_receivables().filter(lease__in=excluded).exists()
 
@@ -86,14 +99,17 @@ def test_one_receivable_per_active_lease_period_in_the_month():
 
     assert services.rent_invoices_issue(month=date(2026, 4, 1)) == 4  # quarterly's turn
     assert rent_receivables().filter(lease=quarterly).get().amount == D("24000.00")
-    assert sorted(rent_receivables().filter(rent_charge__period_start__month=4)
-                  .values_list("number", flat=True)) == [f"INV-2026-{n:05d}" for n in (4, 5, 6, 7)]
+    assert sorted(
+        rent_receivables()
+        .filter(rent_charge__period_start__month=4)
+        .values_list("number", flat=True)
+    ) == [f"INV-2026-{n:05d}" for n in (4, 5, 6, 7)]
+
 
 def test_periods_missing_from_the_schedule_are_laid_out_and_invoiced():
     # An open-ended lease's schedule reaches a year ahead; the job fills in later months.
     start = month_start(timezone.localdate())
-    periodic = lease(start=start, end=None, term_type=TermType.PERIODIC,
-                     escalation_percent=D("10"))
+    periodic = lease(start=start, end=None, term_type=TermType.PERIODIC, escalation_percent=D("10"))
     far = add_months(start, 38)  # in the lease's fourth year
     assert not RentCharge.objects.filter(lease=periodic, period_start=far).exists()
 
@@ -127,8 +143,10 @@ def test_query_count_does_not_grow_with_the_number_of_leases(term):
         make = lease
         first_month, second_month = date(2026, 3, 1), date(2026, 4, 1)
     else:  # beyond the laid-out schedule: the job computes and inserts the charges too
+
         def make():
             return lease(start=date(2026, 1, 1), end=None, term_type=TermType.PERIODIC)
+
         first_month = add_months(month_start(timezone.localdate()), 24)
         second_month = add_months(first_month, 1)
 

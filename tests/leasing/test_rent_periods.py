@@ -11,13 +11,22 @@ from realestate.leasing.periods import monthly_rent_in_year, rent_periods
 D = Decimal
 
 
-def periods(start, end, rent, *, frequency=BillingFrequency.MONTHLY, day=1, escalation="0",
-            window=None):
+def periods(
+    start, end, rent, *, frequency=BillingFrequency.MONTHLY, day=1, escalation="0", window=None
+):
     window_start, window_end = window or (start, end or date(start.year + 3, 12, 31))
-    return list(rent_periods(start_date=start, end_date=end, monthly_rent=D(rent),
-                             billing_frequency=frequency, billing_day=day,
-                             escalation_percent=D(escalation), window_start=window_start,
-                             window_end=window_end))
+    return list(
+        rent_periods(
+            start_date=start,
+            end_date=end,
+            monthly_rent=D(rent),
+            billing_frequency=frequency,
+            billing_day=day,
+            escalation_percent=D(escalation),
+            window_start=window_start,
+            window_end=window_end,
+        )
+    )
 
 
 def spans(rows):
@@ -71,8 +80,9 @@ def test_stub_and_end_in_one_month():
 
 
 def test_quarterly_billing():
-    rows = periods(date(2026, 1, 1), date(2026, 12, 31), "1000",
-                   frequency=BillingFrequency.QUARTERLY)
+    rows = periods(
+        date(2026, 1, 1), date(2026, 12, 31), "1000", frequency=BillingFrequency.QUARTERLY
+    )
 
     assert spans(rows) == [
         (date(2026, 1, 1), date(2026, 3, 31), D("3000.00")),
@@ -83,8 +93,9 @@ def test_quarterly_billing():
 
 
 def test_quarterly_with_a_stub():
-    rows = periods(date(2026, 2, 15), date(2027, 2, 28), "1000",
-                   frequency=BillingFrequency.QUARTERLY)
+    rows = periods(
+        date(2026, 2, 15), date(2027, 2, 28), "1000", frequency=BillingFrequency.QUARTERLY
+    )
 
     # The stub is prorated over the quarter it belongs to: 14 of 90 days (Dec–Feb).
     assert spans(rows[:2]) == [
@@ -96,8 +107,13 @@ def test_quarterly_with_a_stub():
 
 
 def test_yearly_billing_with_escalation():
-    rows = periods(date(2026, 3, 1), date(2028, 2, 29), "1000",
-                   frequency=BillingFrequency.YEARLY, escalation="10")
+    rows = periods(
+        date(2026, 3, 1),
+        date(2028, 2, 29),
+        "1000",
+        frequency=BillingFrequency.YEARLY,
+        escalation="10",
+    )
 
     assert spans(rows) == [
         (date(2026, 3, 1), date(2027, 2, 28), D("12000.00")),
@@ -125,19 +141,23 @@ def test_monthly_rent_in_year_compounds_and_rounds_each_year():
     assert monthly_rent_in_year(D("1000"), D("3.33"), 2) == D("1067.71")
 
 
-@pytest.mark.parametrize("window", [
-    (date(2026, 4, 1), date(2026, 6, 30)),
-    (date(2026, 1, 1), date(2026, 1, 31)),
-    (date(2026, 1, 16), date(2026, 2, 1)),
-    (date(2027, 11, 1), date(2028, 3, 31)),
-    (date(2028, 12, 1), date(2030, 12, 31)),
-    (date(2025, 1, 1), date(2025, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "window",
+    [
+        (date(2026, 4, 1), date(2026, 6, 30)),
+        (date(2026, 1, 1), date(2026, 1, 31)),
+        (date(2026, 1, 16), date(2026, 2, 1)),
+        (date(2027, 11, 1), date(2028, 3, 31)),
+        (date(2028, 12, 1), date(2030, 12, 31)),
+        (date(2025, 1, 1), date(2025, 12, 31)),
+    ],
+)
 @pytest.mark.parametrize("frequency", list(BillingFrequency))
 def test_window_picks_the_periods_starting_inside_it(window, frequency):
     start, end = date(2026, 1, 15), date(2029, 1, 14)
-    everything = periods(start, end, "3100", frequency=frequency, escalation="5",
-                         window=(start, end))
+    everything = periods(
+        start, end, "3100", frequency=frequency, escalation="5", window=(start, end)
+    )
 
     inside = periods(start, end, "3100", frequency=frequency, escalation="5", window=window)
 
@@ -145,15 +165,15 @@ def test_window_picks_the_periods_starting_inside_it(window, frequency):
 
 
 def test_window_of_a_quarter():
-    rows = periods(date(2026, 1, 15), date(2027, 1, 14), "3100",
-                   window=(date(2026, 4, 1), date(2026, 6, 30)))
+    rows = periods(
+        date(2026, 1, 15), date(2027, 1, 14), "3100", window=(date(2026, 4, 1), date(2026, 6, 30))
+    )
 
     assert [row.start for row in rows] == [date(2026, 4, 1), date(2026, 5, 1), date(2026, 6, 1)]
 
 
 def test_open_ended_lease_runs_to_the_window_end():
-    rows = periods(date(2026, 1, 1), None, "5000",
-                   window=(date(2030, 1, 1), date(2030, 12, 31)))
+    rows = periods(date(2026, 1, 1), None, "5000", window=(date(2030, 1, 1), date(2030, 12, 31)))
 
     assert len(rows) == 12
     assert rows[0].start == date(2030, 1, 1)

@@ -40,8 +40,11 @@ def no_network(monkeypatch):
 def test_fact_sheet_is_a_pdf_with_code_and_price(admin_client, no_network):
     agent = UserFactory(username="layla", first_name="Layla", last_name="Haddad")
     unit = UnitFactory(
-        code="DT-2304", project=ProjectFactory(name="Downtown Views"),
-        list_price=Decimal("1850000"), currency="AED", agent=agent,
+        code="DT-2304",
+        project=ProjectFactory(name="Downtown Views"),
+        list_price=Decimal("1850000"),
+        currency="AED",
+        agent=agent,
     )
     url = reverse("admin:properties_unit_fact_sheet", args=[unit.pk])
     assert url == f"/admin/properties/unit/{unit.pk}/fact-sheet/"

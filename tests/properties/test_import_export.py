@@ -53,9 +53,22 @@ def snapshot():
     return {
         unit["code"]: unit
         for unit in Unit.objects.values(
-            "code", "project_id", "building_id", "unit_type", "purpose", "status", "floor",
-            "bedrooms", "bathrooms", "area_sqm", "list_price", "monthly_rent", "currency",
-            "agent_id", "description", "updated_at",
+            "code",
+            "project_id",
+            "building_id",
+            "unit_type",
+            "purpose",
+            "status",
+            "floor",
+            "bedrooms",
+            "bathrooms",
+            "area_sqm",
+            "list_price",
+            "monthly_rent",
+            "currency",
+            "agent_id",
+            "description",
+            "updated_at",
         )
     } | {"locations": sorted((u.code, u.location and u.location.wkt) for u in Unit.objects.all())}
 
@@ -66,17 +79,27 @@ def inventory():
     building = BuildingFactory(project=project, code="MH-T1")
     agent = UserFactory(username="sara")
     return [
-        UnitFactory(code="MH-101", project=project, building=building, agent=agent,
-                    list_price=Decimal("1850000.00")),
-        UnitFactory(code="MH-102", project=project, building=building, purpose="both",
-                    monthly_rent=Decimal("9500.00"), description="Corner unit, sea view"),
+        UnitFactory(
+            code="MH-101",
+            project=project,
+            building=building,
+            agent=agent,
+            list_price=Decimal("1850000.00"),
+        ),
+        UnitFactory(
+            code="MH-102",
+            project=project,
+            building=building,
+            purpose="both",
+            monthly_rent=Decimal("9500.00"),
+            description="Corner unit, sea view",
+        ),
         UnitFactory(code="STAND-1", project=None, location=None, list_price=Decimal("99.99")),
     ]
 
 
 def export_csv(client) -> str:
-    response = client.post(EXPORT_URL, {"format": export_format(base_formats.CSV),
-                                        "resource": "0"})
+    response = client.post(EXPORT_URL, {"format": export_format(base_formats.CSV), "resource": "0"})
     assert response.status_code == 200, response.content[:2000]
     assert response["Content-Type"].startswith("text/csv")
     return response.content.decode("utf-8-sig")
@@ -85,8 +108,9 @@ def export_csv(client) -> str:
 def test_export_csv_names_projects_by_code_and_splits_location(admin_client, inventory):
     rows = list(csv.DictReader(io.StringIO(export_csv(admin_client))))
 
-    assert {"code", "project", "latitude", "longitude", "building", "agent",
-            "status"} <= set(rows[0])
+    assert {"code", "project", "latitude", "longitude", "building", "agent", "status"} <= set(
+        rows[0]
+    )
     by_code = {row["code"]: row for row in rows}
     assert set(by_code) == {"MH-101", "MH-102", "STAND-1"}
     unit = by_code["MH-101"]
@@ -101,8 +125,9 @@ def test_export_csv_names_projects_by_code_and_splits_location(admin_client, inv
 
 
 def test_export_xlsx(admin_client, inventory):
-    response = admin_client.post(EXPORT_URL, {"format": export_format(base_formats.XLSX),
-                                              "resource": "0"})
+    response = admin_client.post(
+        EXPORT_URL, {"format": export_format(base_formats.XLSX), "resource": "0"}
+    )
     assert response.status_code == 200
     assert "spreadsheetml" in response["Content-Type"]
 
@@ -121,8 +146,14 @@ def upload(content: str, name="units.csv"):
 
 
 def import_csv(client, content: str):
-    return client.post(IMPORT_URL, {"format": import_format(base_formats.CSV),
-                                    "resource": "0", "import_file": upload(content)})
+    return client.post(
+        IMPORT_URL,
+        {
+            "format": import_format(base_formats.CSV),
+            "resource": "0",
+            "import_file": upload(content),
+        },
+    )
 
 
 def test_exported_file_imports_back_unchanged(admin_client, inventory):
@@ -152,25 +183,36 @@ HEADER = "code,project,building,unit_type,purpose,area_sqm,list_price,latitude,l
 @pytest.mark.parametrize(
     ("bad_row", "field", "message"),
     [
-        ("NEW-3,no-such-project,,apartment,sale,80,900000,25.1,55.1",
-         "project", "No project with code 'no-such-project'."),
-        ("NEW-3,marina-heights,,apartment,sale,80,900000,abc,55.1",
-         "latitude", "'abc' is not a number."),
-        ("NEW-3,marina-heights,,apartment,sale,80,900000,95,55.1",
-         "latitude", "95.0 is out of range (-90 to 90)."),
-        ("NEW-3,marina-heights,,apartment,sale,80,,25.1,55.1",
-         "list_price", "A unit for sale needs a list price."),
+        (
+            "NEW-3,no-such-project,,apartment,sale,80,900000,25.1,55.1",
+            "project",
+            "No project with code 'no-such-project'.",
+        ),
+        (
+            "NEW-3,marina-heights,,apartment,sale,80,900000,abc,55.1",
+            "latitude",
+            "'abc' is not a number.",
+        ),
+        (
+            "NEW-3,marina-heights,,apartment,sale,80,900000,95,55.1",
+            "latitude",
+            "95.0 is out of range (-90 to 90).",
+        ),
+        (
+            "NEW-3,marina-heights,,apartment,sale,80,,25.1,55.1",
+            "list_price",
+            "A unit for sale needs a list price.",
+        ),
     ],
-    ids=["unknown-project", "latitude-not-a-number", "latitude-out-of-range",
-         "missing-price"],
+    ids=["unknown-project", "latitude-not-a-number", "latitude-out-of-range", "missing-price"],
 )
-def test_bad_row_is_reported_by_number_and_field(admin_client, inventory, bad_row, field,
-                                                 message):
+def test_bad_row_is_reported_by_number_and_field(admin_client, inventory, bad_row, field, message):
     content = (
         HEADER
         + "NEW-1,marina-heights,MH-T1,apartment,sale,75.5,800000,25.1,55.1\n"
         + "MH-101,marina-heights,MH-T1,apartment,sale,110.50,1900000,25.2,55.2\n"
-        + bad_row + "\n"
+        + bad_row
+        + "\n"
     )
     before = snapshot()
 
@@ -191,10 +233,14 @@ def test_bad_row_is_reported_by_number_and_field(admin_client, inventory, bad_ro
 
 
 def test_unreadable_file_is_refused(admin_client, inventory):
-    response = admin_client.post(IMPORT_URL, {
-        "format": import_format(base_formats.XLSX), "resource": "0",
-        "import_file": SimpleUploadedFile("units.xlsx", b"not a spreadsheet"),
-    })
+    response = admin_client.post(
+        IMPORT_URL,
+        {
+            "format": import_format(base_formats.XLSX),
+            "resource": "0",
+            "import_file": SimpleUploadedFile("units.xlsx", b"not a spreadsheet"),
+        },
+    )
     assert response.status_code == 200
     assert "import_file" in response.context["form"].errors
     assert Unit.objects.count() == 3
@@ -203,12 +249,36 @@ def test_unreadable_file_is_refused(admin_client, inventory):
 def test_resource_import_creates_unit_with_point_and_agent_grant(roles):
     project = ProjectFactory(code="palm-villas")
     agent = AgentFactory(user=UserFactory(username="omar")).user
-    dataset = tablib.Dataset(headers=[
-        "code", "project", "unit_type", "purpose", "status", "bedrooms", "area_sqm",
-        "list_price", "latitude", "longitude", "agent",
-    ])
-    dataset.append(["PV-7", "palm-villas", "villa", "sale", "sold", "4", "420.00",
-                    "7250000.00", "25.112233", "55.138899", "omar"])
+    dataset = tablib.Dataset(
+        headers=[
+            "code",
+            "project",
+            "unit_type",
+            "purpose",
+            "status",
+            "bedrooms",
+            "area_sqm",
+            "list_price",
+            "latitude",
+            "longitude",
+            "agent",
+        ]
+    )
+    dataset.append(
+        [
+            "PV-7",
+            "palm-villas",
+            "villa",
+            "sale",
+            "sold",
+            "4",
+            "420.00",
+            "7250000.00",
+            "25.112233",
+            "55.138899",
+            "omar",
+        ]
+    )
 
     result = UnitResource().import_data(dataset, dry_run=False)
 
@@ -228,8 +298,18 @@ def test_resource_import_creates_unit_with_point_and_agent_grant(roles):
 
 def test_resource_import_with_a_bad_row_writes_nothing():
     ProjectFactory(code="palm-villas")
-    dataset = tablib.Dataset(headers=["code", "project", "unit_type", "purpose", "area_sqm",
-                                      "list_price", "latitude", "longitude"])
+    dataset = tablib.Dataset(
+        headers=[
+            "code",
+            "project",
+            "unit_type",
+            "purpose",
+            "area_sqm",
+            "list_price",
+            "latitude",
+            "longitude",
+        ]
+    )
     dataset.append(["PV-1", "palm-villas", "villa", "sale", "300", "5000000", "25.1", "55.1"])
     dataset.append(["PV-2", "palm-villas", "villa", "sale", "300", "5000000", "25.1", ""])
 

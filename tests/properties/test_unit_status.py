@@ -111,8 +111,7 @@ def test_admin_detail_action_takes_unit_off_market(admin_client):
     assert stored_status(unit) == UnitStatus.AVAILABLE
     response = admin_client.post(url, {"_form_submitted": "on"}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("admin:properties_unit_change",
-                                                     args=[unit.pk])
+    assert response.redirect_chain[-1][0] == reverse("admin:properties_unit_change", args=[unit.pk])
     assert stored_status(unit) == UnitStatus.OFF_MARKET
     assert f"Unit {unit} taken off market." in [str(m) for m in response.context["messages"]]
 
@@ -123,7 +122,8 @@ def test_admin_detail_action_reports_refused_change(admin_client):
 
     response = admin_client.post(
         reverse("admin:properties_unit_take_off_market", args=[unit.pk]),
-        {"_form_submitted": "on"}, follow=True,
+        {"_form_submitted": "on"},
+        follow=True,
     )
 
     assert response.status_code == 200
@@ -132,10 +132,13 @@ def test_admin_detail_action_reports_refused_change(admin_client):
     assert warnings == [f"Nothing changed: {unit} is reserved."]
 
 
-@pytest.mark.parametrize("status,shown,hidden", [
-    (UnitStatus.AVAILABLE, "take_off_market", "return_to_market"),
-    (UnitStatus.OFF_MARKET, "return_to_market", "take_off_market"),
-])
+@pytest.mark.parametrize(
+    "status,shown,hidden",
+    [
+        (UnitStatus.AVAILABLE, "take_off_market", "return_to_market"),
+        (UnitStatus.OFF_MARKET, "return_to_market", "take_off_market"),
+    ],
+)
 def test_unit_page_offers_only_the_move_that_applies(admin_client, status, shown, hidden):
     unit = UnitFactory()
     if status == UnitStatus.OFF_MARKET:
@@ -156,9 +159,11 @@ def test_reserved_unit_offers_no_market_move(admin_client):
 
 def test_returning_an_available_unit_says_nothing_changed(admin_client):
     unit = UnitFactory()
-    response = admin_client.post(reverse("admin:properties_unit_changelist"),
-                                 {"action": "return_to_market_selected",
-                                  "_selected_action": [unit.pk]}, follow=True)
+    response = admin_client.post(
+        reverse("admin:properties_unit_changelist"),
+        {"action": "return_to_market_selected", "_selected_action": [unit.pk]},
+        follow=True,
+    )
     messages = [(m.level_tag, str(m)) for m in response.context["messages"]]
     assert messages == [("warning", f"Nothing changed: {unit} is available.")]
     with pytest.raises(ValidationError, match="already available: nothing changed"):

@@ -135,8 +135,13 @@ def test_contract_add_with_plan_and_commission(c, su):
     form = r.context["adminform"].form
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
     data.update(
-        {"discount": "20000", "co_buyers": [], "plan": plan.pk, "agent": seller.pk,
-         "buyer": buyer.pk}
+        {
+            "discount": "20000",
+            "co_buyers": [],
+            "plan": plan.pk,
+            "agent": seller.pk,
+            "buyer": buyer.pk,
+        }
     )
     data = {k: v for k, v in data.items() if not isinstance(v, list) or v}
     r = c.post(reverse("admin:sales_salecontract_change", args=[contract.pk]), data)

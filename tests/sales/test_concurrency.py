@@ -34,8 +34,11 @@ def test_two_reservations_of_one_unit_one_wins():
 
         def reserve(client, unit=unit):
             return services.reservation_create(
-                unit=fresh_unit(unit), client=client, deposit=D("10000"),
-                expires_at=timezone.now() + timedelta(days=3))
+                unit=fresh_unit(unit),
+                client=client,
+                deposit=D("10000"),
+                expires_at=timezone.now() + timedelta(days=3),
+            )
 
         won, lost = split(race(*(lambda c=c: reserve(c) for c in buyers)), ValidationError)
 
@@ -53,8 +56,9 @@ def test_two_contracts_for_one_unit_one_is_created():
         unit = UnitFactory()
 
         def create(unit=unit):
-            return services.contract_create(unit=fresh_unit(unit), buyer=ClientFactory(),
-                                            price=D("1000000"))
+            return services.contract_create(
+                unit=fresh_unit(unit), buyer=ClientFactory(), price=D("1000000")
+            )
 
         won, lost = split(race(create, create), ValidationError)
 
@@ -67,8 +71,9 @@ def test_signing_one_contract_twice_at_once_signs_it_once():
     agent = AgentFactory().user
     for _ in range(ROUNDS):
         unit = UnitFactory()
-        contract = services.contract_create(unit=unit, buyer=ClientFactory(), agent=agent,
-                                            price=D("1200000"))
+        contract = services.contract_create(
+            unit=unit, buyer=ClientFactory(), agent=agent, price=D("1200000")
+        )
 
         def sign(pk=contract.pk):
             return services.contract_sign(contract=SaleContract.objects.get(pk=pk))
@@ -88,18 +93,23 @@ def test_signing_one_contract_twice_at_once_signs_it_once():
 def test_reserving_and_selling_one_unit_at_once_never_does_both():
     for _ in range(ROUNDS):
         unit = UnitFactory()
-        reserved = services.reservation_create(unit=unit, client=ClientFactory(),
-                                               deposit=D("1"),
-                                               expires_at=timezone.now() + timedelta(days=1))
-        contract = services.contract_create(unit=unit, buyer=reserved.client,
-                                            price=D("500000"), reservation=reserved)
+        reserved = services.reservation_create(
+            unit=unit,
+            client=ClientFactory(),
+            deposit=D("1"),
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+        contract = services.contract_create(
+            unit=unit, buyer=reserved.client, price=D("500000"), reservation=reserved
+        )
 
         def sign(pk=contract.pk):
             return services.contract_sign(contract=SaleContract.objects.get(pk=pk))
 
         def cancel(pk=reserved.pk):
-            return services.reservation_cancel(reservation=Reservation.objects.get(pk=pk),
-                                               reason="Changed mind")
+            return services.reservation_cancel(
+                reservation=Reservation.objects.get(pk=pk), reason="Changed mind"
+            )
 
         won, lost = split(race(sign, cancel), ValidationError)
 
@@ -117,12 +127,17 @@ def test_reserving_and_selling_one_unit_at_once_never_does_both():
 def test_the_expiry_job_beside_itself_expires_each_once():
     units = [UnitFactory() for _ in range(5)]
     for unit in units:
-        services.reservation_create(unit=unit, client=ClientFactory(), deposit=D("100"),
-                                    expires_at=timezone.now() + timedelta(minutes=5))
+        services.reservation_create(
+            unit=unit,
+            client=ClientFactory(),
+            deposit=D("100"),
+            expires_at=timezone.now() + timedelta(minutes=5),
+        )
     later = timezone.now() + timedelta(hours=1)
 
-    counts, _ = split(race(*(lambda: services.reservations_expire(now=later),) * 2),
-                      ValidationError)
+    counts, _ = split(
+        race(*(lambda: services.reservations_expire(now=later),) * 2), ValidationError
+    )
 
     assert sum(counts) == 5
     assert Reservation.objects.filter(status=ReservationStatus.EXPIRED).count() == 5

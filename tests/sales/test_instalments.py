@@ -15,12 +15,26 @@ SIGNED = date(2026, 1, 15)
 HANDOVER = date(2029, 6, 30)
 
 
-def plan(net, *, down="0", count=12, frequency=Frequency.MONTHLY, handover="0", grace=0,
-         signing=SIGNED, handover_date=HANDOVER):
+def plan(
+    net,
+    *,
+    down="0",
+    count=12,
+    frequency=Frequency.MONTHLY,
+    handover="0",
+    grace=0,
+    signing=SIGNED,
+    handover_date=HANDOVER,
+):
     return instalments_plan(
-        net_price=D(net), down_payment_percent=D(down), instalment_count=count,
-        frequency=frequency, handover_percent=D(handover), grace_months=grace,
-        signing_date=signing, handover_date=handover_date,
+        net_price=D(net),
+        down_payment_percent=D(down),
+        instalment_count=count,
+        frequency=frequency,
+        handover_percent=D(handover),
+        grace_months=grace,
+        signing_date=signing,
+        handover_date=handover_date,
     )
 
 
@@ -61,11 +75,14 @@ def test_no_instalments_down_payment_and_handover_only():
     assert sum(row.amount for row in rows) == D("1234567.89")
 
 
-@pytest.mark.parametrize("net", ["0.01", "0.07", "1.00", "999.99", "100000.03", "999999.99",
-                                 "1000000.01", "12345678.91"])
+@pytest.mark.parametrize(
+    "net", ["0.01", "0.07", "1.00", "999.99", "100000.03", "999999.99", "1000000.01", "12345678.91"]
+)
 @pytest.mark.parametrize("count", [1, 2, 3, 7, 12, 60, 360])
-@pytest.mark.parametrize(("down", "handover"), [("0", "0"), ("10", "20"), ("33.33", "0"),
-                                                ("12.5", "12.5"), ("0", "40"), ("50", "50")])
+@pytest.mark.parametrize(
+    ("down", "handover"),
+    [("0", "0"), ("10", "20"), ("33.33", "0"), ("12.5", "12.5"), ("0", "40"), ("50", "50")],
+)
 def test_sweep_sums_to_the_net_price(net, count, down, handover):
     rows = plan(net, down=down, count=count, handover=handover)
 
@@ -121,7 +138,11 @@ def test_monthly_due_dates_without_grace_start_one_period_after_signing():
     rows = plan("1200", count=4)
 
     assert [row.due_date for row in rows] == [
-        date(2026, 2, 15), date(2026, 3, 15), date(2026, 4, 15), date(2026, 5, 15)]
+        date(2026, 2, 15),
+        date(2026, 3, 15),
+        date(2026, 4, 15),
+        date(2026, 5, 15),
+    ]
 
 
 @pytest.mark.parametrize("frequency", list(Frequency))
@@ -133,21 +154,29 @@ def test_due_dates_follow_frequency_and_grace(frequency, grace):
     first = add_months(SIGNED, grace or step)
     assert rows[0].due_date == SIGNED
     assert [row.due_date for row in instalment_rows(rows)] == [
-        add_months(first, step * index) for index in range(5)]
+        add_months(first, step * index) for index in range(5)
+    ]
 
 
 def test_quarterly_with_grace():
     rows = plan("90000", count=3, frequency=Frequency.QUARTERLY, grace=2)
 
     assert [row.due_date for row in rows] == [
-        date(2026, 3, 15), date(2026, 6, 15), date(2026, 9, 15)]
+        date(2026, 3, 15),
+        date(2026, 6, 15),
+        date(2026, 9, 15),
+    ]
 
 
 def test_month_end_signing_keeps_the_day_where_the_month_allows():
     rows = plan("400", count=4, signing=date(2026, 1, 31))
 
     assert [row.due_date for row in rows] == [
-        date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31)]
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+    ]
 
 
 def test_handover_payment_falls_on_the_handover_date():

@@ -34,13 +34,21 @@ def in_days(days):
 
 
 def reserve(unit, client=None, deposit="25000.00", days=7, **kwargs):
-    return services.reservation_create(unit=unit, client=client or ClientFactory(),
-                                       deposit=D(deposit), expires_at=in_days(days), **kwargs)
+    return services.reservation_create(
+        unit=unit,
+        client=client or ClientFactory(),
+        deposit=D(deposit),
+        expires_at=in_days(days),
+        **kwargs,
+    )
 
 
 def schedule(contract):
-    return list(Receivable.objects.filter(contract=contract).exclude(status=ReceivableStatus.VOID)
-                .order_by("sequence"))
+    return list(
+        Receivable.objects.filter(contract=contract)
+        .exclude(status=ReceivableStatus.VOID)
+        .order_by("sequence")
+    )
 
 
 @pytest.fixture
@@ -50,9 +58,14 @@ def agent():
 
 @pytest.fixture
 def plan():
-    return PaymentPlanFactory(name="10/70/20", down_payment_percent=D("10"),
-                              instalment_count=7, frequency="monthly",
-                              handover_percent=D("20"), grace_months=1)
+    return PaymentPlanFactory(
+        name="10/70/20",
+        down_payment_percent=D("10"),
+        instalment_count=7,
+        frequency="monthly",
+        handover_percent=D("20"),
+        grace_months=1,
+    )
 
 
 # --- reservations -------------------------------------------------------------------------
@@ -94,24 +107,36 @@ def _reserved(unit):
 
 
 def _sold(unit):
-    services.contract_sign(contract=services.contract_create(unit=unit, buyer=ClientFactory(),
-                                                             price=D("1000000")))
+    services.contract_sign(
+        contract=services.contract_create(unit=unit, buyer=ClientFactory(), price=D("1000000"))
+    )
 
 
 def _leased(unit):
-    lease_activate(lease=lease_create(unit=unit, tenant=ClientFactory(),
-                                      start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
-                                      monthly_rent=D("8000")))
+    lease_activate(
+        lease=lease_create(
+            unit=unit,
+            tenant=ClientFactory(),
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            monthly_rent=D("8000"),
+        )
+    )
 
 
 def _off_market(unit):
     unit_take_off_market(unit=unit)
 
 
-@pytest.mark.parametrize(("make", "status"), [
-    (_reserved, UnitStatus.RESERVED), (_sold, UnitStatus.SOLD),
-    (_leased, UnitStatus.LEASED), (_off_market, UnitStatus.OFF_MARKET),
-])
+@pytest.mark.parametrize(
+    ("make", "status"),
+    [
+        (_reserved, UnitStatus.RESERVED),
+        (_sold, UnitStatus.SOLD),
+        (_leased, UnitStatus.LEASED),
+        (_off_market, UnitStatus.OFF_MARKET),
+    ],
+)
 def test_reserving_an_unavailable_unit_is_refused(make, status):
     unit = UnitFactory(code="TAKEN-1", purpose="both")
     make(unit)
@@ -164,8 +189,9 @@ def test_cancel_keeps_a_paid_deposit_paid():
     unit = UnitFactory()
     client = ClientFactory()
     reservation = reserve(unit, client, deposit="1000")
-    payment_post(client=client, amount=D("1000"), method=PaymentMethod.CASH,
-                 received_on=timezone.localdate())
+    payment_post(
+        client=client, amount=D("1000"), method=PaymentMethod.CASH, received_on=timezone.localdate()
+    )
 
     services.reservation_cancel(reservation=reservation, reason="Refund agreed")
 
@@ -218,13 +244,22 @@ def test_contract_from_reservation_signed(agent, plan):
     reservation = reserve(unit, buyer, deposit="25000")
     deposit = Receivable.objects.get(reservation=reservation)
 
-    contract = services.contract_create(unit=unit, buyer=buyer, price=D("1000000.01"),
-                                        discount=D("0"), plan=plan, reservation=reservation)
+    contract = services.contract_create(
+        unit=unit,
+        buyer=buyer,
+        price=D("1000000.01"),
+        discount=D("0"),
+        plan=plan,
+        reservation=reservation,
+    )
     assert contract.status == ContractStatus.DRAFT
     assert contract.agent == agent
     assert contract.net_price == D("1000000.01")
-    assert (contract.down_payment_percent, contract.instalment_count,
-            contract.handover_percent) == (D("10"), 7, D("20"))
+    assert (
+        contract.down_payment_percent,
+        contract.instalment_count,
+        contract.handover_percent,
+    ) == (D("10"), 7, D("20"))
     assert not Receivable.objects.filter(contract=contract).exists()
 
     services.contract_sign(contract=contract, signing_date=date(2026, 3, 10))
@@ -261,8 +296,9 @@ def test_a_deposit_larger_than_the_down_payment_shrinks_the_first_instalments(pl
     unit = UnitFactory()
     buyer = ClientFactory()
     reservation = reserve(unit, buyer, deposit="150000")
-    contract = services.contract_create(unit=unit, buyer=buyer, price=D("1000000"), plan=plan,
-                                        reservation=reservation)
+    contract = services.contract_create(
+        unit=unit, buyer=buyer, price=D("1000000"), plan=plan, reservation=reservation
+    )
 
     services.contract_sign(contract=contract)
 
@@ -276,9 +312,14 @@ def test_a_deposit_larger_than_the_down_payment_shrinks_the_first_instalments(pl
 
 def test_contract_discount_and_explicit_commission_rate(agent):
     unit = UnitFactory()
-    contract = services.contract_create(unit=unit, buyer=ClientFactory(), price=D("900000"),
-                                        discount=D("50000"), agent=agent,
-                                        commission_rate=D("1.00"))
+    contract = services.contract_create(
+        unit=unit,
+        buyer=ClientFactory(),
+        price=D("900000"),
+        discount=D("50000"),
+        agent=agent,
+        commission_rate=D("1.00"),
+    )
     services.contract_sign(contract=contract)
 
     contract.refresh_from_db()
@@ -289,8 +330,9 @@ def test_contract_discount_and_explicit_commission_rate(agent):
 
 
 def test_contract_without_agent_has_no_commission():
-    contract = services.contract_create(unit=UnitFactory(), buyer=ClientFactory(),
-                                        price=D("500000"))
+    contract = services.contract_create(
+        unit=UnitFactory(), buyer=ClientFactory(), price=D("500000")
+    )
     services.contract_sign(contract=contract)
 
     assert not Commission.objects.filter(contract=contract).exists()
@@ -307,10 +349,14 @@ def test_direct_contract_sells_an_available_unit():
     assert sum(row.amount for row in schedule(contract)) == D("500000")
 
 
-@pytest.mark.parametrize(("make", "status"), [
-    (_reserved, UnitStatus.RESERVED), (_leased, UnitStatus.LEASED),
-    (_off_market, UnitStatus.OFF_MARKET),
-])
+@pytest.mark.parametrize(
+    ("make", "status"),
+    [
+        (_reserved, UnitStatus.RESERVED),
+        (_leased, UnitStatus.LEASED),
+        (_off_market, UnitStatus.OFF_MARKET),
+    ],
+)
 def test_contract_on_an_unavailable_unit_is_refused(make, status):
     unit = UnitFactory(code="TAKEN-2", purpose="both")
     make(unit)
@@ -326,8 +372,9 @@ def test_contract_on_an_unavailable_unit_is_refused(make, status):
 def test_contract_from_another_units_reservation_is_refused():
     reservation = reserve(UnitFactory())
     with pytest.raises(ValidationError, match="not an active reservation of this unit"):
-        services.contract_create(unit=UnitFactory(), buyer=ClientFactory(), price=D("100"),
-                                 reservation=reservation)
+        services.contract_create(
+            unit=UnitFactory(), buyer=ClientFactory(), price=D("100"), reservation=reservation
+        )
 
 
 def test_a_second_live_contract_on_a_unit_is_refused():
@@ -336,8 +383,7 @@ def test_a_second_live_contract_on_a_unit_is_refused():
 
     with pytest.raises(ValidationError) as raised:
         services.contract_create(unit=unit, buyer=ClientFactory(), price=D("100000"))
-    assert raised.value.messages == [
-        "Unit ONE-DEAL already has a contract that is not cancelled."]
+    assert raised.value.messages == ["Unit ONE-DEAL already has a contract that is not cancelled."]
     assert list(SaleContract.objects.all()) == [first]
 
     services.contract_cancel(contract=first, reason="Buyer withdrew")
@@ -351,8 +397,12 @@ def test_cancel_a_signed_contract(agent, plan):
     contract = services.contract_create(unit=unit, buyer=buyer, price=D("700000"), plan=plan)
     services.contract_sign(contract=contract)
     first = schedule(contract)[0]
-    payment_post(client=buyer, amount=first.amount, method=PaymentMethod.TRANSFER,
-                 received_on=timezone.localdate())
+    payment_post(
+        client=buyer,
+        amount=first.amount,
+        method=PaymentMethod.TRANSFER,
+        received_on=timezone.localdate(),
+    )
 
     with pytest.raises(ValidationError):
         services.contract_cancel(contract=contract, reason=" ")
@@ -366,7 +416,8 @@ def test_cancel_a_signed_contract(agent, plan):
     paid = receivables.get(pk=first.pk)
     assert paid.status == ReceivableStatus.PAID
     assert set(receivables.exclude(pk=first.pk).values_list("status", flat=True)) == {
-        ReceivableStatus.VOID}
+        ReceivableStatus.VOID
+    }
     assert Commission.objects.get(contract=contract).status == CommissionStatus.CANCELLED
     with pytest.raises(ValidationError):
         services.contract_sign(contract=contract)
@@ -375,8 +426,9 @@ def test_cancel_a_signed_contract(agent, plan):
 def test_cancel_a_draft_from_reservation_cancels_the_reservation():
     unit = UnitFactory()
     reservation = reserve(unit)
-    contract = services.contract_create(unit=unit, buyer=reservation.client, price=D("100000"),
-                                        reservation=reservation)
+    contract = services.contract_create(
+        unit=unit, buyer=reservation.client, price=D("100000"), reservation=reservation
+    )
 
     services.contract_cancel(contract=contract, reason="Deal off")
 
@@ -389,13 +441,15 @@ def test_contract_completes_when_every_receivable_is_paid(plan):
     unit = UnitFactory()
     buyer = ClientFactory()
     reservation = reserve(unit, buyer, deposit="10000")
-    contract = services.contract_create(unit=unit, buyer=buyer, price=D("333333.33"),
-                                        plan=plan, reservation=reservation)
+    contract = services.contract_create(
+        unit=unit, buyer=buyer, price=D("333333.33"), plan=plan, reservation=reservation
+    )
     services.contract_sign(contract=contract)
     today = timezone.localdate()
 
-    payment_post(client=buyer, amount=D("333333.32"), method=PaymentMethod.TRANSFER,
-                 received_on=today)
+    payment_post(
+        client=buyer, amount=D("333333.32"), method=PaymentMethod.TRANSFER, received_on=today
+    )
     contract.refresh_from_db()
     assert contract.status == ContractStatus.SIGNED
     assert [row.status for row in schedule(contract)][-1] == ReceivableStatus.PARTIALLY_PAID
@@ -408,12 +462,17 @@ def test_contract_completes_when_every_receivable_is_paid(plan):
 
 
 def test_contract_numbers_are_sequential_per_year():
-    contracts = [services.contract_create(unit=UnitFactory(), buyer=ClientFactory(),
-                                          price=D("1000")) for _ in range(3)]
+    contracts = [
+        services.contract_create(unit=UnitFactory(), buyer=ClientFactory(), price=D("1000"))
+        for _ in range(3)
+    ]
     reservation = reserve(UnitFactory())
 
-    assert [c.number for c in contracts] == [f"SC-{YEAR}-00001", f"SC-{YEAR}-00002",
-                                             f"SC-{YEAR}-00003"]
+    assert [c.number for c in contracts] == [
+        f"SC-{YEAR}-00001",
+        f"SC-{YEAR}-00002",
+        f"SC-{YEAR}-00003",
+    ]
     assert reservation.number == f"RS-{YEAR}-00001"
 
 
@@ -423,14 +482,14 @@ def test_a_refused_contract_takes_no_number():
     with pytest.raises(ValidationError):
         services.contract_create(unit=unit, buyer=ClientFactory(), price=D("1000"))
 
-    contract = services.contract_create(unit=UnitFactory(), buyer=ClientFactory(),
-                                        price=D("1000"))
+    contract = services.contract_create(unit=UnitFactory(), buyer=ClientFactory(), price=D("1000"))
     assert contract.number == f"SC-{YEAR}-00001"
 
 
 def test_commission_approve_and_pay(agent):
-    contract = services.contract_create(unit=UnitFactory(), buyer=ClientFactory(),
-                                        price=D("100000"), agent=agent)
+    contract = services.contract_create(
+        unit=UnitFactory(), buyer=ClientFactory(), price=D("100000"), agent=agent
+    )
     services.contract_sign(contract=contract)
     commission = Commission.objects.get(contract=contract)
 

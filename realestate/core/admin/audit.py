@@ -39,8 +39,11 @@ class LogEntryAdmin(MissingIs404Mixin, ReadOnlyMixin, ModelAdmin):
     fields = ["action_time", "user", "action", "content_type", "record", "summary"]
     readonly_fields = fields
 
-    @display(description=_("Action"), ordering="action_flag",
-             label={"added": GOOD, "changed": INFO, "deleted": DANGER})
+    @display(
+        description=_("Action"),
+        ordering="action_flag",
+        label={"added": GOOD, "changed": INFO, "deleted": DANGER},
+    )
     def action(self, obj):
         kind = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}[obj.action_flag]
         return kind, obj.get_action_flag_display()
@@ -53,4 +56,3 @@ class LogEntryAdmin(MissingIs404Mixin, ReadOnlyMixin, ModelAdmin):
     @display(description=_("What changed"))
     def summary(self, obj):
         return obj.get_change_message() or "—"
-

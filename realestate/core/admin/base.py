@@ -54,7 +54,6 @@ class MapAdminMixin(LeafletGeoAdminMixin):
     settings_overrides = {}
 
 
-
 class ReadOnlyMixin:
     """Rows to read only, never added, changed or deleted in the admin: they change through
     their services (receivables, schedules), or not at all (the audit log)."""

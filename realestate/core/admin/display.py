@@ -20,8 +20,9 @@ def status_badge(field: str, palette: Palette, description=None):
         return value, getattr(obj, f"get_{field}_display")()
 
     badge.__name__ = f"{field}_badge"
-    return display(description=description or _("Status"), ordering=field,
-                   label=palette.colours)(badge)
+    return display(description=description or _("Status"), ordering=field, label=palette.colours)(
+        badge
+    )
 
 
 def label_html(text, colour: str = NEUTRAL):
@@ -36,8 +37,7 @@ def status_label(obj, palette: Palette, field: str = "status"):
 
 def money(amount, currency: str = ""):
     """``format_money`` that never wraps between the currency and the amount."""
-    return format_html('<span class="whitespace-nowrap">{}</span>',
-                       format_money(amount, currency))
+    return format_html('<span class="whitespace-nowrap">{}</span>', format_money(amount, currency))
 
 
 def money_column(field: str, description, ordering=None):
@@ -51,8 +51,11 @@ def money_column(field: str, description, ordering=None):
 
 
 def link(url: str, text):
-    return format_html('<a href="{}" class="text-primary-600 dark:text-primary-500 '
-                       'hover:underline">{}</a>', url, text)
+    return format_html(
+        '<a href="{}" class="text-primary-600 dark:text-primary-500 hover:underline">{}</a>',
+        url,
+        text,
+    )
 
 
 def small_table(headers, rows, empty=None, nowrap=True):
@@ -61,11 +64,13 @@ def small_table(headers, rows, empty=None, nowrap=True):
     if not rows:
         return format_html('<p class="text-base-500">{}</p>', empty or _("None yet."))
     if nowrap:
-        rows = [[format_html('<span class="whitespace-nowrap">{}</span>', cell) for cell in row]
-                for row in rows]
-    return render_to_string("unfold/components/table.html",
-                            {"table": {"headers": headers, "rows": rows}})
-
+        rows = [
+            [format_html('<span class="whitespace-nowrap">{}</span>', cell) for cell in row]
+            for row in rows
+        ]
+    return render_to_string(
+        "unfold/components/table.html", {"table": {"headers": headers, "rows": rows}}
+    )
 
 
 class NativeDateInput(UnfoldAdminTextInputWidget):

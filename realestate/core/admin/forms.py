@@ -64,8 +64,9 @@ class ServiceForm(forms.ModelForm):
 
 
 class ReasonForm(BaseDialogForm):
-    reason = forms.CharField(label=_("Reason"), max_length=255,
-                             widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=255, widget=UnfoldAdminTextareaWidget(attrs={"rows": 3})
+    )
 
 
 class ConfirmForm(BaseDialogForm):
@@ -74,5 +75,9 @@ class ConfirmForm(BaseDialogForm):
 
 def confirm(title, description, submit=None, form_class=ConfirmForm):
     """The ``dialog`` of an ``@action``: a confirmation with an optional form."""
-    return {"title": title, "description": description, "form_class": form_class,
-            "form_submit_text": submit or title}
+    return {
+        "title": title,
+        "description": description,
+        "form_class": form_class,
+        "form_submit_text": submit or title,
+    }

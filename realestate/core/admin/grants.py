@@ -47,8 +47,9 @@ class GrantsAdminMixin(GuardedModelAdminMixin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_manage_grants(request.user):
-            fields += [name for name in getattr(self.model, "grant_fields", ())
-                       if name not in fields]
+            fields += [
+                name for name in getattr(self.model, "grant_fields", ()) if name not in fields
+            ]
         return fields
 
     def get_obj_perms_user_select_form(self, request):
@@ -62,8 +63,9 @@ class GrantsAdminMixin(GuardedModelAdminMixin):
     @action(description=_("Access"), icon="lock", permissions=["manage_grants"])
     def object_access(self, request, object_id):
         opts = self.model._meta
-        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_permissions",
-                                args=[object_id]))
+        return redirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_permissions", args=[object_id])
+        )
 
     def _grants_guard(self, request):
         if not self.has_manage_grants_permission(request):
@@ -97,7 +99,13 @@ class GrantsAdminMixin(GuardedModelAdminMixin):
         if holder_model is Group:
             who = _("group “%(name)s”") % {"name": holder}
         else:
-            who = _("user “%(name)s” (%(login)s)") % {"name": holder,
-                                                      "login": holder.get_username()}
-        self.log_change(request, obj, _("Access of %(who)s set to: %(perms)s.") % {
-            "who": who, "perms": ", ".join(held) or _("nothing")})
+            who = _("user “%(name)s” (%(login)s)") % {
+                "name": holder,
+                "login": holder.get_username(),
+            }
+        self.log_change(
+            request,
+            obj,
+            _("Access of %(who)s set to: %(perms)s.")
+            % {"who": who, "perms": ", ".join(held) or _("nothing")},
+        )

@@ -45,8 +45,13 @@ class PanelsMixin:
         if obj is None:
             return fieldsets
         obj._viewer = request.user  # a panel shows only what this user may see
-        return [*fieldsets, *((panel.title, {"fields": [name for name, _l, _r in panel.fields]})
-                              for panel in self._panels(request))]
+        return [
+            *fieldsets,
+            *(
+                (panel.title, {"fields": [name for name, _l, _r in panel.fields]})
+                for panel in self._panels(request)
+            ),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

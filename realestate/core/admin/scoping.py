@@ -50,11 +50,13 @@ def scope_choices(fields, model, user, rows) -> None:
         current = [getattr(row, f"{name}_id", None) for row in rows]
         current = [pk for pk in current if pk is not None]
         if name in assigned:
-            field.queryset = assignable_users(user, queryset, current,
-                                              agents_only=is_agent_field(model, name))
+            field.queryset = assignable_users(
+                user, queryset, current, agents_only=is_agent_field(model, name)
+            )
         elif current and hasattr(queryset.model._default_manager, "restrict"):
             field.queryset = queryset.model._default_manager.filter(
-                Q(pk__in=queryset.values("pk")) | Q(pk__in=current))
+                Q(pk__in=queryset.values("pk")) | Q(pk__in=current)
+            )
 
 
 class ScopedAdminMixin(ScopedChoicesMixin):
@@ -114,12 +116,19 @@ class ScopedAdminMixin(ScopedChoicesMixin):
         # A record's detail actions (dialogs, PDFs) answer 404 for a record out of the user's
         # scope before anything else: unfold would render an action's dialog first.
         prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
-        detail = {f"{prefix}{name}": name for name in
-                  self._extract_action_names(getattr(self, "actions_detail", None) or [])}
+        detail = {
+            f"{prefix}{name}": name
+            for name in self._extract_action_names(getattr(self, "actions_detail", None) or [])
+        }
         return [
-            URLPattern(pattern.pattern, self._in_scope_only(pattern.callback, detail[pattern.name]),
-                       pattern.default_args, pattern.name)
-            if isinstance(pattern, URLPattern) and pattern.name in detail else pattern
+            URLPattern(
+                pattern.pattern,
+                self._in_scope_only(pattern.callback, detail[pattern.name]),
+                pattern.default_args,
+                pattern.name,
+            )
+            if isinstance(pattern, URLPattern) and pattern.name in detail
+            else pattern
             for pattern in super().get_urls()
         ]
 
@@ -157,7 +166,10 @@ class ScopedInline(ScopedChoicesMixin, TabularInline):
         fields = formset.form.base_fields
         if not any(hasattr(field, "queryset") for field in fields.values()):
             return formset
-        rows = (list(self.model._default_manager.filter(**{formset.fk.name: obj}))
-                if obj is not None and obj.pk else [])
+        rows = (
+            list(self.model._default_manager.filter(**{formset.fk.name: obj}))
+            if obj is not None and obj.pk
+            else []
+        )
         scope_choices(fields, self.model, request.user, rows)
         return formset

@@ -78,8 +78,11 @@ class OfferedActionsOnlyMixin:
 
     def changelist_view(self, request, extra_context=None):
         chosen = request.POST.get("action", "") if request.method == "POST" else ""
-        if chosen and chosen not in self.get_actions(request) and chosen in {
-                name for _func, name, _description in self._get_base_actions()}:
+        if (
+            chosen
+            and chosen not in self.get_actions(request)
+            and chosen in {name for _func, name, _description in self._get_base_actions()}
+        ):
             raise PermissionDenied(_("You may not run “%(action)s” here.") % {"action": chosen})
         return super().changelist_view(request, extra_context)
 
@@ -105,8 +108,10 @@ class StepActionsMixin(OfferedActionsOnlyMixin):
                 setattr(cls, f"{name}_selected", _bulk_step(name, step_action))
                 bulk.append(f"{name}_selected")
         if bulk:
-            cls.actions = [*(cls.actions or []),
-                           *(name for name in bulk if name not in (cls.actions or []))]
+            cls.actions = [
+                *(cls.actions or []),
+                *(name for name in bulk if name not in (cls.actions or [])),
+            ]
 
     @property
     def workflow_actions(self) -> dict[str, StepAction]:
@@ -116,17 +121,21 @@ class StepActionsMixin(OfferedActionsOnlyMixin):
     def step_refusal(self, request, name: str, obj):
         """Why the user may not run step ``name`` on ``obj`` (None: they may)."""
         return self.steps[name].rule.refusal(
-            request.user, obj, in_scope=lambda action: self._may(request, action, obj))
+            request.user, obj, in_scope=lambda action: self._may(request, action, obj)
+        )
 
     def get_actions_detail(self, request, object_id):
         actions = super().get_actions_detail(request, object_id)
         obj = self.get_object(request, object_id)
         prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}_"
         return [
-            action for action in actions
+            action
+            for action in actions
             if (name := action.action_name.removeprefix(prefix)) not in self.steps
-            or (self.steps[name].applies(obj, self.status_field)
-                and self.step_refusal(request, name, obj) is None)
+            or (
+                self.steps[name].applies(obj, self.status_field)
+                and self.step_refusal(request, name, obj) is None
+            )
         ]
 
     def _step_guard(self, request, name: str, obj) -> None:
@@ -149,7 +158,6 @@ class StepActionsMixin(OfferedActionsOnlyMixin):
                 del actions[f"{name}_selected"]
         return actions
 
-
     def perform(self, request, obj, name: str, call, success: str):
         """Run ``call()`` (a service call) if step ``name`` applies to ``obj``; report the
         outcome. Returns what the service returned, or None when nothing was done."""
@@ -168,7 +176,9 @@ class StepActionsMixin(OfferedActionsOnlyMixin):
     def not_applicable(self, obj) -> str:
         status = getattr(obj, f"get_{self.status_field}_display", lambda: "")()
         return _("Nothing changed: %(record)s is %(status)s.") % {
-            "record": obj, "status": str(status).lower()}
+            "record": obj,
+            "status": str(status).lower(),
+        }
 
     def bulk(self, request, queryset, name: str):
         """Run step ``name`` on each selected record the user may run it on; say what was
@@ -190,9 +200,12 @@ class StepActionsMixin(OfferedActionsOnlyMixin):
             except ValidationError as error:
                 self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
         if done:
-            self.message_user(request, _("%(action)s: %(count)s done.")
-                              % {"action": step_action.bulk_label or step_action.label,
-                                 "count": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("%(action)s: %(count)s done.")
+                % {"action": step_action.bulk_label or step_action.label, "count": done},
+                messages.SUCCESS,
+            )
 
     @staticmethod
     def go(request, url):
@@ -211,9 +224,13 @@ def _detail_step(name: str, step_action: StepAction):
         form = args[0] if args else None
         record = self.get_object(request, object_id)
         data = form.cleaned_data if form is not None else {}
-        result = self.perform(request, record, name,
-                              lambda: step_action.run(self, request, record, data),
-                              step_action.done % {"record": record})
+        result = self.perform(
+            request,
+            record,
+            name,
+            lambda: step_action.run(self, request, record, data),
+            step_action.done % {"record": record},
+        )
         target = record
         if result is not None and step_action.opens is not None:
             target = step_action.opens(result, record) or record
@@ -221,8 +238,12 @@ def _detail_step(name: str, step_action: StepAction):
 
     run.__name__ = run.__qualname__ = name
     dialog = step_action.dialog or confirm(step_action.label, _("Confirm to go ahead."))
-    return action(description=step_action.label, icon=step_action.icon,
-                  url_path=step_action.url_path or name.replace("_", "-"), dialog=dialog)(run)
+    return action(
+        description=step_action.label,
+        icon=step_action.icon,
+        url_path=step_action.url_path or name.replace("_", "-"),
+        dialog=dialog,
+    )(run)
 
 
 def _bulk_step(name: str, step_action: StepAction):
@@ -230,12 +251,13 @@ def _bulk_step(name: str, step_action: StepAction):
         self.bulk(request, queryset, name)
 
     run.__name__ = run.__qualname__ = f"{name}_selected"
-    return action(description=step_action.bulk_label or step_action.label,
-                  icon=step_action.icon)(run)
+    return action(description=step_action.bulk_label or step_action.label, icon=step_action.icon)(
+        run
+    )
 
 
 class RecordPaymentMixin:
-    """"Record payment" on a page whose record has invoices due (an invoice, a contract, a
+    """ "Record payment" on a page whose record has invoices due (an invoice, a contract, a
     lease): the payment form opens for its client, aimed at those invoices. Shown to those
     who may post payments; ``unsettled_receivables(obj)`` says which invoices."""
 
@@ -251,15 +273,24 @@ class RecordPaymentMixin:
         obj = self.get_object(request, object_id)
         return self.unsettled_receivables(obj).restrict(request.user, "view").exists()
 
-    @action(description=_("Record payment"), url_path="record-payment", icon="add_card",
-            permissions=["record_payment"])
+    @action(
+        description=_("Record payment"),
+        url_path="record-payment",
+        icon="add_card",
+        permissions=["record_payment"],
+    )
     def record_payment(self, request, object_id):
         obj = self.get_object(request, object_id)
-        due = list(self.unsettled_receivables(obj).restrict(request.user, "view")
-                   .order_by("due_date", "pk").values_list("client_id", "pk"))
+        due = list(
+            self.unsettled_receivables(obj)
+            .restrict(request.user, "view")
+            .order_by("due_date", "pk")
+            .values_list("client_id", "pk")
+        )
         if not due:
-            self.message_user(request, _("Nothing is due on %(record)s.") % {"record": obj},
-                              messages.WARNING)
+            self.message_user(
+                request, _("Nothing is due on %(record)s.") % {"record": obj}, messages.WARNING
+            )
             return redirect(self.change_url(obj))
         client = due[0][0]  # a contract's or a lease's invoices are all its client's
         invoices = ",".join(str(pk) for owner, pk in due if owner == client)
@@ -292,12 +323,16 @@ class WorkflowAdmin(StepActionsMixin, BaseAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         # A record made by a workflow is worked on next: open it, where its actions are.
-        if any(key in request.POST for key in (IS_POPUP_VAR, "_addanother", "_continue",
-                                                "_saveasnew")):
+        if any(
+            key in request.POST for key in (IS_POPUP_VAR, "_addanother", "_continue", "_saveasnew")
+        ):
             return super().response_add(request, obj, post_url_continue)
-        self.message_user(request, _("%(name)s “%(obj)s” was added.")
-                          % {"name": capfirst(obj._meta.verbose_name), "obj": obj},
-                          messages.SUCCESS)
+        self.message_user(
+            request,
+            _("%(name)s “%(obj)s” was added.")
+            % {"name": capfirst(obj._meta.verbose_name), "obj": obj},
+            messages.SUCCESS,
+        )
         return redirect(self.change_url(obj))
 
     def save_related(self, request, form, formsets, change):

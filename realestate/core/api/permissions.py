@@ -1,8 +1,12 @@
 """API scoping: every view's queryset goes through ``restrict(user, action)``."""
 
 ACTION_BY_METHOD = {
-    "GET": "view", "HEAD": "view", "OPTIONS": "view",
-    "PUT": "change", "PATCH": "change", "DELETE": "delete",
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
 }
 
 

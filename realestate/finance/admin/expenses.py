@@ -21,15 +21,33 @@ from realestate.finance.models import (
 
 @admin.register(Expense)
 class ExpenseAdmin(BaseAdmin):
-    list_display = ["incurred_on", "unit", "category", "description", "amount_display",
-                    "vendor", "maintenance_request"]
+    list_display = [
+        "incurred_on",
+        "unit",
+        "category",
+        "description",
+        "amount_display",
+        "vendor",
+        "maintenance_request",
+    ]
     list_select_related = ["unit", "vendor", "maintenance_request"]
-    list_filter = [("category", ChoicesDropdownFilter), ("incurred_on", RangeDateFilter),
-                   ("unit", AutocompleteSelectFilter), ("vendor", AutocompleteSelectFilter)]
+    list_filter = [
+        ("category", ChoicesDropdownFilter),
+        ("incurred_on", RangeDateFilter),
+        ("unit", AutocompleteSelectFilter),
+        ("vendor", AutocompleteSelectFilter),
+    ]
     search_fields = ["description", "unit__code", "vendor__name"]
     autocomplete_fields = ["unit", "vendor"]
-    fields = ["unit", "category", "description", "amount", "incurred_on", "vendor",
-              "maintenance_request"]
+    fields = [
+        "unit",
+        "category",
+        "description",
+        "amount",
+        "incurred_on",
+        "vendor",
+        "maintenance_request",
+    ]
     readonly_fields = ["maintenance_request"]
     date_hierarchy = "incurred_on"
 

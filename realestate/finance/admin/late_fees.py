@@ -31,15 +31,28 @@ class LateFeePolicyForm(forms.ModelForm):
     lease."""
 
     make_global = forms.BooleanField(
-        label=_("Company-wide default"), required=False, widget=UnfoldBooleanSwitchWidget,
-        help_text=_("Applies wherever no project or lease policy does. Only one policy can be "
-                    "the company-wide default."),
+        label=_("Company-wide default"),
+        required=False,
+        widget=UnfoldBooleanSwitchWidget,
+        help_text=_(
+            "Applies wherever no project or lease policy does. Only one policy can be "
+            "the company-wide default."
+        ),
     )
 
     class Meta:
         model = LateFeePolicy
-        fields = ["name", "project", "lease", "grace_days", "method", "fixed_amount", "percent",
-                  "recurrence", "is_active"]
+        fields = [
+            "name",
+            "project",
+            "lease",
+            "grace_days",
+            "method",
+            "fixed_amount",
+            "percent",
+            "recurrence",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,16 +60,23 @@ class LateFeePolicyForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        scopes = [bool(cleaned.get("make_global")), bool(cleaned.get("project")),
-                  bool(cleaned.get("lease"))]
+        scopes = [
+            bool(cleaned.get("make_global")),
+            bool(cleaned.get("project")),
+            bool(cleaned.get("lease")),
+        ]
         if sum(scopes) != 1:
-            raise forms.ValidationError(_("Choose exactly one scope: company-wide, a project "
-                                          "or a lease."))
+            raise forms.ValidationError(
+                _("Choose exactly one scope: company-wide, a project or a lease.")
+            )
         if cleaned.get("make_global"):
             other = LateFeePolicy.objects.filter(is_global=True).exclude(pk=self.instance.pk)
             if other.exists():
-                self.add_error("make_global", _("“%(name)s” is already the company-wide "
-                                                "default.") % {"name": other.first().name})
+                self.add_error(
+                    "make_global",
+                    _("“%(name)s” is already the company-wide default.")
+                    % {"name": other.first().name},
+                )
         self.instance.is_global = bool(cleaned.get("make_global"))
         return cleaned
 
@@ -66,20 +86,39 @@ class LateFeePolicyAdmin(BaseAdmin):
     form = LateFeePolicyForm
     list_display = ["name", "scope", "grace_days", "charge", "recurrence", "is_active"]
     list_select_related = ["project", "lease"]
-    list_filter = ["is_active", "is_global", ("method", ChoicesDropdownFilter),
-                   ("recurrence", ChoicesDropdownFilter)]
+    list_filter = [
+        "is_active",
+        "is_global",
+        ("method", ChoicesDropdownFilter),
+        ("recurrence", ChoicesDropdownFilter),
+    ]
     search_fields = ["name", "project__name", "lease__number"]
     autocomplete_fields = ["project", "lease"]
-    conditional_fields = {"fixed_amount": "method == 'fixed'",
-                          "percent": "method == 'percent'"}
+    conditional_fields = {"fixed_amount": "method == 'fixed'", "percent": "method == 'percent'"}
     fieldsets = [
-        (_("Scope"), {
-            "fields": ["name", "make_global", "project", "lease"],
-            "description": _("A lease's policy wins over its project's, which wins over the "
-                             "company-wide default."),
-        }),
-        (_("Fee"), {"fields": ["grace_days", "method", "fixed_amount", "percent", "recurrence",
-                               "is_active"]}),
+        (
+            _("Scope"),
+            {
+                "fields": ["name", "make_global", "project", "lease"],
+                "description": _(
+                    "A lease's policy wins over its project's, which wins over the "
+                    "company-wide default."
+                ),
+            },
+        ),
+        (
+            _("Fee"),
+            {
+                "fields": [
+                    "grace_days",
+                    "method",
+                    "fixed_amount",
+                    "percent",
+                    "recurrence",
+                    "is_active",
+                ]
+            },
+        ),
     ]
 
     @display(description=_("Applies to"), ordering="-is_global")

@@ -63,19 +63,33 @@ class PaymentForm(ServiceForm):
     ``submit_key`` is new on every rendering of the empty form and travels with the POST as
     the payment's idempotency key: submitting the same form twice posts one payment."""
 
-    submit_key = forms.CharField(widget=forms.HiddenInput, required=False,
-                                      initial=lambda: uuid.uuid4().hex)
+    submit_key = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=lambda: uuid.uuid4().hex
+    )
     invoices = forms.ModelMultipleChoiceField(
-        label=_("Pay first"), required=False, queryset=Receivable.objects.none(),
+        label=_("Pay first"),
+        required=False,
+        queryset=Receivable.objects.none(),
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
-        help_text=_("The payment goes to these invoices first, oldest due date first; what is "
-                    "left pays the client's other invoices, then stays as credit."),
+        help_text=_(
+            "The payment goes to these invoices first, oldest due date first; what is "
+            "left pays the client's other invoices, then stays as credit."
+        ),
     )
 
     class Meta:
         model = Payment
-        fields = ["client", "method", "amount", "received_on", "cheque_number", "cheque_bank",
-                  "cheque_date", "reference", "note"]
+        fields = [
+            "client",
+            "method",
+            "amount",
+            "received_on",
+            "cheque_number",
+            "cheque_bank",
+            "cheque_date",
+            "reference",
+            "note",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,13 +99,20 @@ class PaymentForm(ServiceForm):
         if not client or user is None:
             del self.fields["invoices"]  # the plain form: oldest first
             return
-        field.queryset = (Receivable.objects.restrict(user, "view")
-                          .filter(client_id=client, status__in=UNSETTLED)
-                          .order_by("due_date", "pk"))
-        field.label_from_instance = lambda r: _("%(number)s · %(description)s · due "
-                                                "%(due)s · %(balance)s left") % {
-            "number": r.number, "description": r.description, "due": date_format(r.due_date),
-            "balance": format_money(r.balance, r.currency)}
+        field.queryset = (
+            Receivable.objects.restrict(user, "view")
+            .filter(client_id=client, status__in=UNSETTLED)
+            .order_by("due_date", "pk")
+        )
+        field.label_from_instance = lambda r: (
+            _("%(number)s · %(description)s · due %(due)s · %(balance)s left")
+            % {
+                "number": r.number,
+                "description": r.description,
+                "due": date_format(r.due_date),
+                "balance": format_money(r.balance, r.currency),
+            }
+        )
 
     def save_through_service(self, by):
         data = self.cleaned_data
@@ -100,11 +121,19 @@ class PaymentForm(ServiceForm):
             self.request._payment_already_posted = True
         chosen = aimed_allocations(data.get("invoices") or (), data["amount"])
         return services.payment_post(
-            client=data["client"], amount=data["amount"], method=data["method"],
-            received_on=data["received_on"], idempotency_key=key,
-            reference=data.get("reference", ""), cheque_number=data.get("cheque_number", ""),
-            cheque_bank=data.get("cheque_bank", ""), cheque_date=data.get("cheque_date"),
-            note=data.get("note", ""), by=by, allocations=chosen, allocate_rest=bool(chosen),
+            client=data["client"],
+            amount=data["amount"],
+            method=data["method"],
+            received_on=data["received_on"],
+            idempotency_key=key,
+            reference=data.get("reference", ""),
+            cheque_number=data.get("cheque_number", ""),
+            cheque_bank=data.get("cheque_bank", ""),
+            cheque_date=data.get("cheque_date"),
+            note=data.get("note", ""),
+            by=by,
+            allocations=chosen,
+            allocate_rest=bool(chosen),
         )
 
 
@@ -128,8 +157,7 @@ class PaymentAllocationInline(ReadOnlyInline):
     fk_name = "payment"
     verbose_name = _("allocation")
     verbose_name_plural = _("allocations")
-    fields = ["receivable_link", "description", "due_date", "amount_display",
-              "receivable_status"]
+    fields = ["receivable_link", "description", "due_date", "amount_display", "receivable_status"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -159,38 +187,72 @@ class PaymentAllocationInline(ReadOnlyInline):
 @admin.register(Payment)
 class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = PaymentForm
-    list_display = ["number", "client", "method", "amount_display", "allocated_display",
-                    "received_on", "payment_status"]
+    list_display = [
+        "number",
+        "client",
+        "method",
+        "amount_display",
+        "allocated_display",
+        "received_on",
+        "payment_status",
+    ]
     list_select_related = ["client"]
-    list_filter = [("status", ChoicesDropdownFilter), ("method", ChoicesDropdownFilter),
-                   ("received_on", RangeDateFilter), ("client", AutocompleteSelectFilter)]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("method", ChoicesDropdownFilter),
+        ("received_on", RangeDateFilter),
+        ("client", AutocompleteSelectFilter),
+    ]
     search_fields = ["number", "client__name", "reference", "cheque_number"]
     autocomplete_fields = ["client"]
     actions_detail = ["receipt_pdf", "reverse_payment"]
     steps = {
         "reverse_payment": StepAction(
-            services.payment_reverse, _("Reverse"), "undo", _("Payment %(record)s reversed."),
-            when={PaymentStatus.POSTED}, url_path="reverse",
-            dialog=confirm(_("Reverse payment"),
-                           _("The payment's allocations are undone and the invoices it paid are "
-                             "due again. The payment and its reversal both stay on record."),
-                           _("Reverse payment"), ReasonForm),
+            services.payment_reverse,
+            _("Reverse"),
+            "undo",
+            _("Payment %(record)s reversed."),
+            when={PaymentStatus.POSTED},
+            url_path="reverse",
+            dialog=confirm(
+                _("Reverse payment"),
+                _(
+                    "The payment's allocations are undone and the invoices it paid are "
+                    "due again. The payment and its reversal both stay on record."
+                ),
+                _("Reverse payment"),
+                ReasonForm,
+            ),
             arguments=lambda data: {"reason": data["reason"]},
         ),
     }
     # Cheque details only for a cheque; the posted payment's page (no method input) shows all.
-    conditional_fields = dict.fromkeys(("cheque_number", "cheque_bank", "cheque_date"),
-                                       "typeof method === 'undefined' || method == 'cheque'")
+    conditional_fields = dict.fromkeys(
+        ("cheque_number", "cheque_bank", "cheque_date"),
+        "typeof method === 'undefined' || method == 'cheque'",
+    )
     payment_status = status_badge("status", PAYMENT_STATUS)
 
     add_fieldsets = [
-        (None, {
-            "fields": ["client", "method", "cheque_number", "cheque_bank", "cheque_date",
-                       "amount", "received_on"],
-            "description": _("The payment is applied to the client's unpaid invoices, oldest "
-                             "due date first; anything left stays as the client's credit. A "
-                             "posted payment cannot be edited or deleted, only reversed."),
-        }),
+        (
+            None,
+            {
+                "fields": [
+                    "client",
+                    "method",
+                    "cheque_number",
+                    "cheque_bank",
+                    "cheque_date",
+                    "amount",
+                    "received_on",
+                ],
+                "description": _(
+                    "The payment is applied to the client's unpaid invoices, oldest "
+                    "due date first; anything left stays as the client's credit. A "
+                    "posted payment cannot be edited or deleted, only reversed."
+                ),
+            },
+        ),
         (_("Reference"), {"fields": ["reference", "note", "submit_key"]}),
     ]
 
@@ -203,13 +265,27 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
         return self.change_fieldsets(obj)
 
     def change_fieldsets(self, obj):
-        cheque = (["cheque_number", "cheque_bank", "cheque_date"]
-                  if obj.method == PaymentMethod.CHEQUE else [])
+        cheque = (
+            ["cheque_number", "cheque_bank", "cheque_date"]
+            if obj.method == PaymentMethod.CHEQUE
+            else []
+        )
         fieldsets = [
-            (None, {"fields": ["number", "status_display", "client", "method", *cheque,
-                               "received_on", "posted_by"]}),
-            (_("Amounts"), {"fields": ["amount_display", "allocated_display",
-                                       "credit_display"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "number",
+                        "status_display",
+                        "client",
+                        "method",
+                        *cheque,
+                        "received_on",
+                        "posted_by",
+                    ]
+                },
+            ),
+            (_("Amounts"), {"fields": ["amount_display", "allocated_display", "credit_display"]}),
             (_("Reference"), {"fields": ["reference", "note"]}),
         ]
         if obj.status == PaymentStatus.REVERSED:
@@ -219,8 +295,15 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["number", "status_display", "posted_by", "amount_display",
-                "allocated_display", "credit_display", "reversal_display"]
+        return [
+            "number",
+            "status_display",
+            "posted_by",
+            "amount_display",
+            "allocated_display",
+            "credit_display",
+            "reversal_display",
+        ]
 
     def get_inlines(self, request, obj):
         return [] if obj is None else [PaymentAllocationInline]
@@ -231,8 +314,9 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
         if "invoices" in initial:  # from "Record payment" on an invoice or a contract
             wanted = [pk for pk in str(initial["invoices"]).split(",") if pk.isdigit()]
             initial["invoices"] = wanted
-            due = (Receivable.objects.restrict(request.user, "view")
-                   .filter(pk__in=wanted, status__in=UNSETTLED))
+            due = Receivable.objects.restrict(request.user, "view").filter(
+                pk__in=wanted, status__in=UNSETTLED
+            )
             total = sum((r.balance for r in due), Decimal("0"))
             if total:
                 initial.setdefault("amount", total)
@@ -247,16 +331,26 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         # Straight to the receipt, with what happened to the money.
         if getattr(request, "_payment_already_posted", False):
-            self.message_user(request, _("Payment %(number)s had already been posted by this "
-                                         "form: nothing new was recorded.")
-                              % {"number": obj.number}, messages.WARNING)
+            self.message_user(
+                request,
+                _(
+                    "Payment %(number)s had already been posted by this "
+                    "form: nothing new was recorded."
+                )
+                % {"number": obj.number},
+                messages.WARNING,
+            )
         else:
-            self.message_user(request, _("Payment %(number)s posted: %(allocated)s allocated, "
-                                         "%(credit)s left as credit.")
-                              % {"number": obj.number,
-                                 "allocated": format_money(obj.amount_allocated, obj.currency),
-                                 "credit": format_money(obj.unallocated, obj.currency)},
-                              messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Payment %(number)s posted: %(allocated)s allocated, %(credit)s left as credit.")
+                % {
+                    "number": obj.number,
+                    "allocated": format_money(obj.amount_allocated, obj.currency),
+                    "credit": format_money(obj.unallocated, obj.currency),
+                },
+                messages.SUCCESS,
+            )
         return self.go(request, self.change_url(obj))
 
     amount_display = money_column("amount", _("Amount"), ordering="amount")
@@ -264,9 +358,11 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     @display(description=_("Allocated"), ordering="amount_allocated")
     def allocated_display(self, obj):
         if obj.status == PaymentStatus.REVERSED:
-            return format_html('{} <span class="text-base-500">({})</span>',
-                               money(obj.amount_allocated, obj.currency),
-                               _("undone by the reversal"))
+            return format_html(
+                '{} <span class="text-base-500">({})</span>',
+                money(obj.amount_allocated, obj.currency),
+                _("undone by the reversal"),
+            )
         return money(obj.amount_allocated, obj.currency)
 
     credit_display = money_column("unallocated", _("Left as credit"))
@@ -277,27 +373,29 @@ class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     @display(description=_("Reversal"))
     def reversal_display(self, obj):
-        reversal = PaymentReversal.objects.filter(payment=obj).select_related(
-            "reversed_by").first()
+        reversal = PaymentReversal.objects.filter(payment=obj).select_related("reversed_by").first()
         if reversal is None:
             return _("Not reversed.")
         when = date_format(timezone.localtime(reversal.created_at), "DATETIME_FORMAT")
-        return small_table([_("Reversed on"), _("By"), _("Reason")],
-                           [[when, reversal.reversed_by or "—", reversal.reason]], nowrap=False)
+        return small_table(
+            [_("Reversed on"), _("By"), _("Reason")],
+            [[when, reversal.reversed_by or "—", reversal.reason]],
+            nowrap=False,
+        )
 
     @action(description=_("Receipt (PDF)"), url_path="receipt", icon="receipt_long")
     def receipt_pdf(self, request, object_id):
         payment = self.get_object(request, object_id)
-        response = HttpResponse(payment_receipt_pdf(payment=payment),
-                                content_type="application/pdf")
+        response = HttpResponse(
+            payment_receipt_pdf(payment=payment), content_type="application/pdf"
+        )
         response["Content-Disposition"] = f'inline; filename="receipt-{payment.number}.pdf"'
         return response
 
 
 @admin.register(PaymentReversal)
 class PaymentReversalAdmin(BaseAdmin):
-    list_display = ["payment", "client", "amount_display", "reason", "reversed_by",
-                    "created_at"]
+    list_display = ["payment", "client", "amount_display", "reason", "reversed_by", "created_at"]
     list_select_related = ["payment__client", "reversed_by"]
     list_filter = [("created_at", RangeDateFilter)]
     search_fields = ["payment__number", "payment__client__name", "reason"]

@@ -78,38 +78,64 @@ class ReceivableAllocationInline(ReadOnlyInline):
 
 
 @admin.register(Receivable)
-class ReceivableAdmin(RecordPaymentMixin, ReadOnlyMixin, ViewOnlyHistoryAdmin, StepActionsMixin,
-                      BaseAdmin):
+class ReceivableAdmin(
+    RecordPaymentMixin, ReadOnlyMixin, ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin
+):
     """Read-only: receivables are issued by contracts, leases and the late-fee job; what is
     still due can be voided (waived) by those who may."""
 
-    list_display = ["number", "client", "kind", "unit", "due_date", "amount_display",
-                    "paid_display", "balance_display", "receivable_status"]
+    list_display = [
+        "number",
+        "client",
+        "kind",
+        "unit",
+        "due_date",
+        "amount_display",
+        "paid_display",
+        "balance_display",
+        "receivable_status",
+    ]
     list_select_related = ["client", "unit"]
-    list_filter = [("kind", ChoicesDropdownFilter), ("status", ChoicesDropdownFilter),
-                   ("due_date", RangeDateFilter), ("client", AutocompleteSelectFilter),
-                   ("unit", AutocompleteSelectFilter)]
+    list_filter = [
+        ("kind", ChoicesDropdownFilter),
+        ("status", ChoicesDropdownFilter),
+        ("due_date", RangeDateFilter),
+        ("client", AutocompleteSelectFilter),
+        ("unit", AutocompleteSelectFilter),
+    ]
     search_fields = ["number", "client__name", "description", "unit__code"]
     fieldsets = [
-        (None, {"fields": ["number", "status_display", "kind", "client", "unit",
-                           "description"]}),
+        (None, {"fields": ["number", "status_display", "kind", "client", "unit", "description"]}),
         (_("Amounts"), {"fields": ["amount_display", "paid_display", "balance_display"]}),
         (_("Dates"), {"fields": ["issue_date", "due_date"]}),
         (_("Issued for"), {"fields": ["reservation", "contract", "sequence", "lease", "parent"]}),
     ]
-    readonly_fields = ["number", "status_display", "amount_display", "paid_display",
-                       "balance_display"]
+    readonly_fields = [
+        "number",
+        "status_display",
+        "amount_display",
+        "paid_display",
+        "balance_display",
+    ]
     inlines = [ReceivableAllocationInline]
     receivable_status = status_badge("status", RECEIVABLE_STATUS)
     actions_detail = ["record_payment", "void"]
     steps = {
         "void": StepAction(
-            services.receivable_void, _("Void"), "block", _("Receivable %(record)s voided."),
+            services.receivable_void,
+            _("Void"),
+            "block",
+            _("Receivable %(record)s voided."),
             when=set(UNSETTLED),
-            dialog=confirm(_("Void receivable"),
-                           _("Nothing more is expected on this receivable: a charge made in "
-                             "error, or a balance waived. Money already paid on it stays paid."),
-                           _("Void"), ReasonForm),
+            dialog=confirm(
+                _("Void receivable"),
+                _(
+                    "Nothing more is expected on this receivable: a charge made in "
+                    "error, or a balance waived. Money already paid on it stays paid."
+                ),
+                _("Void"),
+                ReasonForm,
+            ),
             arguments=lambda data: {"reason": data["reason"]},
         ),
     }
@@ -118,9 +144,16 @@ class ReceivableAdmin(RecordPaymentMixin, ReadOnlyMixin, ViewOnlyHistoryAdmin, S
         return Receivable.objects.filter(pk=obj.pk, status__in=UNSETTLED)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            balance_value=Case(When(status=ReceivableStatus.VOID, then=Value(0)),
-                               default=F("amount") - F("amount_paid"), output_field=money_field()),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                balance_value=Case(
+                    When(status=ReceivableStatus.VOID, then=Value(0)),
+                    default=F("amount") - F("amount_paid"),
+                    output_field=money_field(),
+                ),
+            )
         )
 
     amount_display = money_column("amount", _("Amount"), ordering="amount")

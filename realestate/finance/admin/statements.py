@@ -49,7 +49,9 @@ def recent_months(count: int = 13) -> list[tuple[str, str]]:
 class GenerateStatementsForm(BaseDialogForm):
     month = forms.ChoiceField(label=_("Month"), widget=UnfoldAdminSelectWidget)
     owners = forms.ModelMultipleChoiceField(
-        label=_("Owners"), required=False, queryset=Client.objects.none(),
+        label=_("Owners"),
+        required=False,
+        queryset=Client.objects.none(),
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
         help_text=_("None ticked: every owner with units."),
     )
@@ -61,36 +63,63 @@ class GenerateStatementsForm(BaseDialogForm):
         self.fields["month"].initial = months[1][0]  # last month, the usual one
         self.fields["owners"].queryset = selectors.owners_with_units(request.user)
         if not self.fields["owners"].queryset.exists():
-            self.fields["owners"].help_text = _("No client owns a unit yet: set the owner on "
-                                                "the units first.")
+            self.fields["owners"].help_text = _(
+                "No client owns a unit yet: set the owner on the units first."
+            )
 
 
 @admin.register(OwnerStatement)
 class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
-    list_display = ["owner", "period", "rent_display", "fee_display", "expenses_display",
-                    "net_display", "updated_at"]
+    list_display = [
+        "owner",
+        "period",
+        "rent_display",
+        "fee_display",
+        "expenses_display",
+        "net_display",
+        "updated_at",
+    ]
     list_select_related = ["owner"]
     list_filter = [("period_start", RangeDateFilter), ("owner", AutocompleteSelectFilter)]
     search_fields = ["owner__name"]
     fieldsets = [
         (None, {"fields": ["owner", "period", "updated_at"]}),
-        (_("Totals"), {"fields": ["rent_display", "fee_explained", "expenses_display",
-                                  "net_display"]}),
+        (
+            _("Totals"),
+            {"fields": ["rent_display", "fee_explained", "expenses_display", "net_display"]},
+        ),
         (_("By unit"), {"fields": ["lines_table"]}),
     ]
-    readonly_fields = ["owner", "period", "updated_at", "rent_display", "fee_explained",
-                       "expenses_display", "net_display", "lines_table"]
+    readonly_fields = [
+        "owner",
+        "period",
+        "updated_at",
+        "rent_display",
+        "fee_explained",
+        "expenses_display",
+        "net_display",
+        "lines_table",
+    ]
     actions_list = ["generate"]
     actions_detail = ["regenerate"]
     steps = {
         "regenerate": StepAction(
-            services.owner_statement_generate, _("Generate again"), "refresh",
-            _("Statement %(record)s generated again."), bulk=True,
-            dialog=confirm(_("Generate again"),
-                           _("The statement's figures are computed again from the payments and "
-                             "expenses recorded for its month."), _("Generate")),
+            services.owner_statement_generate,
+            _("Generate again"),
+            "refresh",
+            _("Statement %(record)s generated again."),
+            bulk=True,
+            dialog=confirm(
+                _("Generate again"),
+                _(
+                    "The statement's figures are computed again from the payments and "
+                    "expenses recorded for its month."
+                ),
+                _("Generate"),
+            ),
             call=lambda admin, request, statement, data: services.owner_statement_generate(
-                owner=statement.owner, month=statement.period_start, by=request.user),
+                owner=statement.owner, month=statement.period_start, by=request.user
+            ),
         ),
     }
 
@@ -116,10 +145,12 @@ class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
 
     @display(description=_("Management fee"))
     def fee_explained(self, obj):
-        return format_html("{} <span class=\"text-base-500\">({}% of {})</span>",
-                           money(obj.management_fee, obj.currency),
-                           percent_text(obj.management_fee_rate),
-                           format_money(obj.management_fee_base, obj.currency))
+        return format_html(
+            '{} <span class="text-base-500">({}% of {})</span>',
+            money(obj.management_fee, obj.currency),
+            percent_text(obj.management_fee_rate),
+            format_money(obj.management_fee_base, obj.currency),
+        )
 
     expenses_display = money_column("expenses", _("Expenses"), ordering="expenses")
 
@@ -127,13 +158,21 @@ class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
 
     @display(description=_("Lines"))
     def lines_table(self, obj):
-        rows = [[line["unit"], money(line["rent_collected"], obj.currency),
-                 money(line["management_fee"], obj.currency),
-                 money(line["expenses"], obj.currency), money(line["net"], obj.currency)]
-                for line in obj.lines]
-        return small_table([_("Unit"), _("Rent collected"), _("Management fee"),
-                            _("Expenses"), _("Net")], rows,
-                           empty=_("Nothing collected or spent on this owner's units."))
+        rows = [
+            [
+                line["unit"],
+                money(line["rent_collected"], obj.currency),
+                money(line["management_fee"], obj.currency),
+                money(line["expenses"], obj.currency),
+                money(line["net"], obj.currency),
+            ]
+            for line in obj.lines
+        ]
+        return small_table(
+            [_("Unit"), _("Rent collected"), _("Management fee"), _("Expenses"), _("Net")],
+            rows,
+            empty=_("Nothing collected or spent on this owner's units."),
+        )
 
     def _generate(self, request, owners, month: date) -> int:
         made = 0
@@ -143,22 +182,38 @@ class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
             made += 1
         return made
 
-    @action(description=_("Generate statements for a month"), icon="summarize",
-            permissions=["generate"],
-            dialog=confirm(_("Generate owner statements"),
-                           _("Rent collected, the management fee and the expenses of the month, "
-                             "per owner. A statement made before for the same month is "
-                             "replaced."), _("Generate"), GenerateStatementsForm))
+    @action(
+        description=_("Generate statements for a month"),
+        icon="summarize",
+        permissions=["generate"],
+        dialog=confirm(
+            _("Generate owner statements"),
+            _(
+                "Rent collected, the management fee and the expenses of the month, "
+                "per owner. A statement made before for the same month is "
+                "replaced."
+            ),
+            _("Generate"),
+            GenerateStatementsForm,
+        ),
+    )
     def generate(self, request, form):
         month = date.fromisoformat(form.cleaned_data["month"])
         owners = form.cleaned_data["owners"] or selectors.owners_with_units(request.user)
         made = self._generate(request, owners, month)
         if made:
-            self.message_user(request, _("%(count)s statement(s) generated for %(month)s.")
-                              % {"count": made, "month": f"{month:%B %Y}"}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("%(count)s statement(s) generated for %(month)s.")
+                % {"count": made, "month": f"{month:%B %Y}"},
+                messages.SUCCESS,
+            )
         else:
-            self.message_user(request, _("No statement generated: no client owns a unit."),
-                              messages.WARNING)
-        url = (reverse("admin:finance_ownerstatement_changelist")
-               + f"?period_start_from={month.isoformat()}&period_start_to={month.isoformat()}")
+            self.message_user(
+                request, _("No statement generated: no client owns a unit."), messages.WARNING
+            )
+        url = (
+            reverse("admin:finance_ownerstatement_changelist")
+            + f"?period_start_from={month.isoformat()}&period_start_to={month.isoformat()}"
+        )
         return self.go(request, url)

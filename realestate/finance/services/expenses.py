@@ -11,17 +11,32 @@ from realestate.finance.models import (
 )
 
 
-def expense_book(*, unit, amount: Decimal, incurred_on: date, category: str,
-                 description: str, currency: str | None = None, vendor=None,
-                 maintenance_request=None) -> Expense:
+def expense_book(
+    *,
+    unit,
+    amount: Decimal,
+    incurred_on: date,
+    category: str,
+    description: str,
+    currency: str | None = None,
+    vendor=None,
+    maintenance_request=None,
+) -> Expense:
     """Book an expense of a unit. One per work order: booking a completed job again updates
     its expense instead of adding another."""
-    defaults = {"unit": unit, "category": category, "amount": to_money(amount),
-                "incurred_on": incurred_on, "vendor": vendor, "description": description}
+    defaults = {
+        "unit": unit,
+        "category": category,
+        "amount": to_money(amount),
+        "incurred_on": incurred_on,
+        "vendor": vendor,
+        "description": description,
+    }
     if currency:
         defaults["currency"] = currency
     if maintenance_request is None:
         return Expense.objects.create(**defaults)
     expense, _created = Expense.objects.update_or_create(
-        maintenance_request=maintenance_request, defaults=defaults)
+        maintenance_request=maintenance_request, defaults=defaults
+    )
     return expense

@@ -82,9 +82,11 @@ def late_fees_apply(today: date | None = None) -> int:
     with transaction.atomic():
         numbers_lock(INVOICE_PREFIX)
         receivables_mark_overdue(today)
-        overdue = (Receivable.objects.filter(status=ReceivableStatus.OVERDUE)
-                   .exclude(kind=ReceivableKind.LATE_FEE)
-                   .select_related("unit", "client"))
+        overdue = (
+            Receivable.objects.filter(status=ReceivableStatus.OVERDUE)
+            .exclude(kind=ReceivableKind.LATE_FEE)
+            .select_related("unit", "client")
+        )
         policies = LateFeePolicies()
         for receivable in overdue.iterator(chunk_size=2000):
             policy = policies.for_receivable(receivable)
@@ -102,11 +104,18 @@ def late_fees_apply(today: date | None = None) -> int:
                     continue
                 label = "" if policy.recurrence == LateFeeRecurrence.ONCE else f" (month {period})"
                 receivable_create(
-                    client=receivable.client, kind=ReceivableKind.LATE_FEE, amount=fee,
-                    due_date=today, issue_date=today, currency=receivable.currency,
+                    client=receivable.client,
+                    kind=ReceivableKind.LATE_FEE,
+                    amount=fee,
+                    due_date=today,
+                    issue_date=today,
+                    currency=receivable.currency,
                     description=f"Late fee on {receivable.number}{label}",
-                    unit=receivable.unit, lease_id=receivable.lease_id,
-                    contract_id=None, parent=receivable, late_fee_period=period,
+                    unit=receivable.unit,
+                    lease_id=receivable.lease_id,
+                    contract_id=None,
+                    parent=receivable,
+                    late_fee_period=period,
                 )
                 created += 1
     return created

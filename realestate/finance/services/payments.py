@@ -43,11 +43,24 @@ class AllocationRequest:
 
 
 @step(_lazy("Post payment"), record="client", permission="finance.add_payment", log_on=None)
-def payment_post(*, client, amount: Decimal, method: str, received_on: date, by=None,
-                 idempotency_key: str | None = None, allocations: list | None = None,
-                 reference: str = "", cheque_number: str = "", cheque_bank: str = "",
-                 cheque_date: date | None = None, note: str = "", currency: str | None = None,
-                 allocate: bool = True, allocate_rest: bool = False) -> Payment:
+def payment_post(
+    *,
+    client,
+    amount: Decimal,
+    method: str,
+    received_on: date,
+    by=None,
+    idempotency_key: str | None = None,
+    allocations: list | None = None,
+    reference: str = "",
+    cheque_number: str = "",
+    cheque_bank: str = "",
+    cheque_date: date | None = None,
+    note: str = "",
+    currency: str | None = None,
+    allocate: bool = True,
+    allocate_rest: bool = False,
+) -> Payment:
     """Post a payment and allocate it: to ``allocations`` if staff chose, else oldest first.
     With ``allocate_rest``, what the chosen allocations leave goes to the client's other
     receivables, oldest first (a payment aimed at an invoice that pays more than it owes).
@@ -68,10 +81,18 @@ def payment_post(*, client, amount: Decimal, method: str, received_on: date, by=
         with transaction.atomic():
             [number] = numbers_take(RECEIPT_PREFIX)
             payment = Payment(
-                number=number, client=client, amount=amount, method=method,
-                received_on=received_on, posted_by=by, idempotency_key=idempotency_key or None,
-                reference=reference, cheque_number=cheque_number, cheque_bank=cheque_bank,
-                cheque_date=cheque_date, note=note,
+                number=number,
+                client=client,
+                amount=amount,
+                method=method,
+                received_on=received_on,
+                posted_by=by,
+                idempotency_key=idempotency_key or None,
+                reference=reference,
+                cheque_number=cheque_number,
+                cheque_bank=cheque_bank,
+                cheque_date=cheque_date,
+                note=note,
             )
             if currency:
                 payment.currency = currency
@@ -109,8 +130,10 @@ def payment_allocate(*, payment: Payment, allocations: list | None = None, by=No
         available = payment.amount - payment.amount_allocated
         if allocations:
             ids = sorted({request.receivable.pk for request in allocations})
-            locked = {r.pk: r for r in Receivable.objects.select_for_update()
-                      .filter(pk__in=ids).order_by("pk")}
+            locked = {
+                r.pk: r
+                for r in Receivable.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+            }
             plan, planned = [], {}
             for request in allocations:
                 receivable, wanted = locked[request.receivable.pk], to_money(request.amount)
@@ -126,10 +149,13 @@ def payment_allocate(*, payment: Payment, allocations: list | None = None, by=No
                 )
         else:
             plan = []
-            candidates = (Receivable.objects.select_for_update()
-                          .filter(client_id=payment.client_id, status__in=UNSETTLED,
-                                  currency=payment.currency)
-                          .order_by("due_date", "pk"))
+            candidates = (
+                Receivable.objects.select_for_update()
+                .filter(
+                    client_id=payment.client_id, status__in=UNSETTLED, currency=payment.currency
+                )
+                .order_by("due_date", "pk")
+            )
             for receivable in candidates:
                 if available <= 0:
                     break
@@ -139,8 +165,9 @@ def payment_allocate(*, payment: Payment, allocations: list | None = None, by=No
                     available -= take
         made = []
         for receivable, take in plan:
-            made.append(Allocation.objects.create(payment=payment, receivable=receivable,
-                                                  amount=take))
+            made.append(
+                Allocation.objects.create(payment=payment, receivable=receivable, amount=take)
+            )
             receivable.amount_paid += take
             receivable.status = receivable_status(receivable)
             if by is not None:
@@ -154,23 +181,28 @@ def payment_allocate(*, payment: Payment, allocations: list | None = None, by=No
     return made
 
 
-def _check_allocation(payment: Payment, receivable: Receivable, amount: Decimal,
-                      already: Decimal = ZERO) -> None:
+def _check_allocation(
+    payment: Payment, receivable: Receivable, amount: Decimal, already: Decimal = ZERO
+) -> None:
     if receivable.client_id != payment.client_id:
-        raise ValidationError(_("%(number)s belongs to another client.")
-                              % {"number": receivable.number})
+        raise ValidationError(
+            _("%(number)s belongs to another client.") % {"number": receivable.number}
+        )
     if receivable.status not in UNSETTLED:
-        raise ValidationError(_("%(number)s is %(status)s: nothing to pay.")
-                              % {"number": receivable.number,
-                                 "status": receivable.get_status_display().lower()})
+        raise ValidationError(
+            _("%(number)s is %(status)s: nothing to pay.")
+            % {"number": receivable.number, "status": receivable.get_status_display().lower()}
+        )
     if amount <= 0:
-        raise ValidationError(_("Allocate a positive amount to %(number)s.")
-                              % {"number": receivable.number})
+        raise ValidationError(
+            _("Allocate a positive amount to %(number)s.") % {"number": receivable.number}
+        )
     balance = receivable.amount - receivable.amount_paid - already
     if amount > balance:
-        raise ValidationError(_("%(amount)s is more than the %(balance)s due on %(number)s.")
-                              % {"amount": amount, "balance": balance,
-                                 "number": receivable.number})
+        raise ValidationError(
+            _("%(amount)s is more than the %(balance)s due on %(number)s.")
+            % {"amount": amount, "balance": balance, "number": receivable.number}
+        )
 
 
 @step(_lazy("Reverse payment"), record="payment", permission="finance.reverse_payment")
@@ -182,12 +214,15 @@ def payment_reverse(*, payment: Payment, reason: str, by=None) -> PaymentReversa
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status == PaymentStatus.REVERSED:
-            raise ValidationError(_("Payment %(number)s is already reversed.")
-                                  % {"number": payment.number})
+            raise ValidationError(
+                _("Payment %(number)s is already reversed.") % {"number": payment.number}
+            )
         allocations = list(payment.allocations.all())
         ids = sorted({a.receivable_id for a in allocations})
-        locked = {r.pk: r for r in Receivable.objects.select_for_update()
-                  .filter(pk__in=ids).order_by("pk")}
+        locked = {
+            r.pk: r
+            for r in Receivable.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        }
         for allocation in allocations:
             receivable = locked[allocation.receivable_id]
             receivable.amount_paid -= allocation.amount

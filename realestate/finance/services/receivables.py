@@ -64,9 +64,17 @@ def receivable_status(receivable: Receivable, today: date | None = None) -> str:
     return ReceivableStatus.OPEN
 
 
-def receivable_create(*, client, kind: str, amount: Decimal, due_date: date, description: str,
-                      issue_date: date | None = None, currency: str | None = None,
-                      **links) -> Receivable:
+def receivable_create(
+    *,
+    client,
+    kind: str,
+    amount: Decimal,
+    due_date: date,
+    description: str,
+    issue_date: date | None = None,
+    currency: str | None = None,
+    **links,
+) -> Receivable:
     """Issue one receivable with the next invoice number. ``links``: unit, contract,
     sequence, reservation, lease, rent_charge, parent, late_fee_period."""
     amount = to_money(amount)
@@ -75,8 +83,14 @@ def receivable_create(*, client, kind: str, amount: Decimal, due_date: date, des
     with transaction.atomic():
         [number] = numbers_take(INVOICE_PREFIX)
         receivable = Receivable(
-            number=number, client=client, kind=kind, amount=amount, due_date=due_date,
-            description=description, issue_date=issue_date or timezone.localdate(), **links,
+            number=number,
+            client=client,
+            kind=kind,
+            amount=amount,
+            due_date=due_date,
+            description=description,
+            issue_date=issue_date or timezone.localdate(),
+            **links,
         )
         if currency:
             receivable.currency = currency
@@ -95,9 +109,10 @@ def receivable_void(*, receivable: Receivable, reason: str, by=None) -> Receivab
     with transaction.atomic():
         locked = Receivable.objects.select_for_update().get(pk=receivable.pk)
         if locked.status not in UNSETTLED:
-            raise ValidationError(_("%(number)s is %(status)s: nothing is due on it.")
-                                  % {"number": locked.number,
-                                     "status": locked.get_status_display().lower()})
+            raise ValidationError(
+                _("%(number)s is %(status)s: nothing is due on it.")
+                % {"number": locked.number, "status": locked.get_status_display().lower()}
+            )
         locked.status = ReceivableStatus.VOID
         locked._change_reason = reason
         if by is not None:
@@ -113,9 +128,12 @@ def deposit_join_schedule(*, contract) -> Decimal:
     deposit's amount, or zero when there is no live deposit or it exceeds the net price."""
     if not contract.reservation_id:
         return ZERO
-    deposit = (Receivable.objects.select_for_update()
-               .filter(reservation_id=contract.reservation_id, kind=ReceivableKind.DEPOSIT)
-               .exclude(status=ReceivableStatus.VOID).first())
+    deposit = (
+        Receivable.objects.select_for_update()
+        .filter(reservation_id=contract.reservation_id, kind=ReceivableKind.DEPOSIT)
+        .exclude(status=ReceivableStatus.VOID)
+        .first()
+    )
     if deposit is None or deposit.amount > contract.net_price:
         return ZERO
     deposit.contract, deposit.sequence = contract, 1
@@ -148,8 +166,9 @@ def receivables_issue_for_rent_charges(*, charges, year: int) -> int:
     numbered from the invoice counter, which stays locked until the caller's transaction
     ends. Set-based: 100,000 charges take seconds."""
     counter = numbers_lock(INVOICE_PREFIX, year=year)
-    created = _rent_receivables_insert(charges, first_number=counter.last_value + 1,
-                                       year=year, today=timezone.localdate())
+    created = _rent_receivables_insert(
+        charges, first_number=counter.last_value + 1, year=year, today=timezone.localdate()
+    )
     counter.last_value += created
     counter.save(update_fields=["last_value"])
     return created
@@ -157,14 +176,22 @@ def receivables_issue_for_rent_charges(*, charges, year: int) -> int:
 
 def _date_text(field: str):
     """``field`` as ``f"{day:%d %b %Y}"`` (``05 Mar 2026``), computed by the database."""
+
     def text(expression):
         return Cast(expression, CharField())
 
-    months = [When(**{f"{field}__month": month},
-                   then=Value(date(2000, month, 1).strftime("%b"))) for month in range(1, 13)]
-    return Concat(LPad(text(ExtractDay(field)), 2, Value("0")), Value(" "),
-                  Case(*months, output_field=CharField()), Value(" "),
-                  text(ExtractYear(field)), output_field=CharField())
+    months = [
+        When(**{f"{field}__month": month}, then=Value(date(2000, month, 1).strftime("%b")))
+        for month in range(1, 13)
+    ]
+    return Concat(
+        LPad(text(ExtractDay(field)), 2, Value("0")),
+        Value(" "),
+        Case(*months, output_field=CharField()),
+        Value(" "),
+        text(ExtractYear(field)),
+        output_field=CharField(),
+    )
 
 
 def _rent_receivables_insert(charges, *, first_number: int, year: int, today: date) -> int:
@@ -172,22 +199,31 @@ def _rent_receivables_insert(charges, *, first_number: int, year: int, today: da
     numbered ``INV-<year>-…`` from ``first_number`` in charge order, described
     ``Rent <lease> 01 Mar 2026–31 Mar 2026``, issued ``today`` and open. The rows never
     travel through Python, so 100,000 of them take seconds. Returns how many were written."""
-    position = Cast(Window(RowNumber(), order_by=F("pk").asc()) + Value(first_number - 1),
-                    CharField())
+    position = Cast(
+        Window(RowNumber(), order_by=F("pk").asc()) + Value(first_number - 1), CharField()
+    )
     now = timezone.now()
     columns = {  # receivable column: what the charge gives it
-        "number": Concat(Value(f"{INVOICE_PREFIX}-{year}-"),
-                         LPad(position, Greatest(Value(NUMBER_WIDTH), Length(position)),
-                              Value("0")), output_field=CharField()),
+        "number": Concat(
+            Value(f"{INVOICE_PREFIX}-{year}-"),
+            LPad(position, Greatest(Value(NUMBER_WIDTH), Length(position)), Value("0")),
+            output_field=CharField(),
+        ),
         "client": F("lease__tenant_id"),
         "unit": F("lease__unit_id"),
         "kind": Value(ReceivableKind.RENT, output_field=CharField()),
         "lease": F("lease_id"),
         "rent_charge": F("pk"),
         "currency": F("currency"),
-        "description": Concat(Value("Rent "), F("lease__number"), Value(" "),
-                              _date_text("period_start"), Value("–"),
-                              _date_text("period_end"), output_field=CharField()),
+        "description": Concat(
+            Value("Rent "),
+            F("lease__number"),
+            Value(" "),
+            _date_text("period_start"),
+            Value("–"),
+            _date_text("period_end"),
+            output_field=CharField(),
+        ),
         "issue_date": Value(today, output_field=DateField()),
         "due_date": F("due_date"),
         "amount": F("amount"),
@@ -197,15 +233,20 @@ def _rent_receivables_insert(charges, *, first_number: int, year: int, today: da
         "updated_at": Value(now, output_field=DateTimeField()),
     }
     aliases = {name: f"new_{name}" for name in columns}
-    select = (charges.order_by()
-              .annotate(**{aliases[name]: value for name, value in columns.items()})
-              .values(*aliases.values()))
+    select = (
+        charges.order_by()
+        .annotate(**{aliases[name]: value for name, value in columns.items()})
+        .values(*aliases.values())
+    )
     connection = connections[Receivable.objects.db]
     quote = connection.ops.quote_name
     sql, params = select.query.sql_with_params()
     targets = ", ".join(quote(Receivable._meta.get_field(name).column) for name in columns)
     picked = ", ".join(f"q.{quote(alias)}" for alias in aliases.values())
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(Receivable._meta.db_table)} ({targets}) "
-                       f"SELECT {picked} FROM ({sql}) q", params)
+        cursor.execute(
+            f"INSERT INTO {quote(Receivable._meta.db_table)} ({targets}) "
+            f"SELECT {picked} FROM ({sql}) q",
+            params,
+        )
         return cursor.rowcount

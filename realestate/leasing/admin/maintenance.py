@@ -47,18 +47,28 @@ class MaintenanceForm(ServiceForm):
     usual; the status moves only through "Move to", which calls
     ``maintenance_status_change`` with the vendor and the cost."""
 
-    move_to = forms.ChoiceField(label=_("Move to"), required=False,
-                                widget=UnfoldAdminSelectWidget)
+    move_to = forms.ChoiceField(label=_("Move to"), required=False, widget=UnfoldAdminSelectWidget)
     job_cost = forms.DecimalField(
-        label=_("Job cost"), required=False, min_value=0, max_digits=14, decimal_places=2,
+        label=_("Job cost"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
         widget=UnfoldAdminDecimalFieldWidget,
         help_text=_("Completing with a cost books it as an expense of the unit."),
     )
 
     class Meta:
         model = MaintenanceRequest
-        fields = ["unit", "reported_by_client", "category", "priority", "title", "description",
-                  "vendor"]
+        fields = [
+            "unit",
+            "reported_by_client",
+            "category",
+            "priority",
+            "title",
+            "description",
+            "vendor",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,26 +84,37 @@ class MaintenanceForm(ServiceForm):
     def clean(self):
         cleaned = super().clean()
         cost = cleaned.get("job_cost")
-        if (self.instance.pk and not cleaned.get("move_to") and cost is not None
-                and cost != self.instance.cost):
-            self.add_error("job_cost", _("The cost is recorded with a move (e.g. to "
-                                         "Completed)."))
+        if (
+            self.instance.pk
+            and not cleaned.get("move_to")
+            and cost is not None
+            and cost != self.instance.cost
+        ):
+            self.add_error("job_cost", _("The cost is recorded with a move (e.g. to Completed)."))
         return cleaned
 
     def save_through_service(self, by):
         data = self.cleaned_data
         if not self.instance.pk:
             return services.maintenance_request_create(
-                unit=data["unit"], title=data["title"], category=data["category"], by=by,
+                unit=data["unit"],
+                title=data["title"],
+                category=data["category"],
+                by=by,
                 reported_by_client=data.get("reported_by_client"),
-                priority=data.get("priority"), description=data.get("description", ""),
+                priority=data.get("priority"),
+                description=data.get("description", ""),
                 vendor=data.get("vendor"),
             )
         request = self.save_edited_fields()  # title, category, priority, vendor...
         if data.get("move_to"):
             request = services.maintenance_status_change(
-                request=request, status=data["move_to"], by=by, cost=data.get("job_cost"),
-                vendor=data.get("vendor"))
+                request=request,
+                status=data["move_to"],
+                by=by,
+                cost=data.get("job_cost"),
+                vendor=data.get("vendor"),
+            )
         return request
 
 
@@ -107,12 +128,25 @@ class MaintenancePhotoInline(ScopedInline):
 @admin.register(MaintenanceRequest)
 class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = MaintenanceForm
-    list_display = ["number", "title", "unit", "priority_badge", "maintenance_status",
-                    "vendor", "cost_display", "reported_on"]
+    list_display = [
+        "number",
+        "title",
+        "unit",
+        "priority_badge",
+        "maintenance_status",
+        "vendor",
+        "cost_display",
+        "reported_on",
+    ]
     list_select_related = ["unit", "vendor"]
-    list_filter = [("status", ChoicesDropdownFilter), ("priority", ChoicesDropdownFilter),
-                   ("category", ChoicesDropdownFilter), ("vendor", AutocompleteSelectFilter),
-                   ("unit", AutocompleteSelectFilter), ("created_at", RangeDateFilter)]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("priority", ChoicesDropdownFilter),
+        ("category", ChoicesDropdownFilter),
+        ("vendor", AutocompleteSelectFilter),
+        ("unit", AutocompleteSelectFilter),
+        ("created_at", RangeDateFilter),
+    ]
     search_fields = ["number", "title", "unit__code"]
     autocomplete_fields = ["unit", "reported_by_client", "vendor"]
     inlines = [MaintenancePhotoInline]
@@ -120,19 +154,51 @@ class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     priority_badge = status_badge("priority", PRIORITY, _("Priority"))
 
     add_fieldsets = [
-        (None, {"fields": ["unit", "reported_by_client", "category", "priority", "title",
-                           "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "unit",
+                    "reported_by_client",
+                    "category",
+                    "priority",
+                    "title",
+                    "description",
+                ]
+            },
+        ),
         (_("Work"), {"fields": ["vendor"]}),
     ]
     change_fieldsets = [
-        (None, {"fields": ["number", "status_display", "unit", "lease", "reported_by_client",
-                           "reported_by_user", "category", "priority", "title",
-                           "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status_display",
+                    "unit",
+                    "lease",
+                    "reported_by_client",
+                    "reported_by_user",
+                    "category",
+                    "priority",
+                    "title",
+                    "description",
+                ]
+            },
+        ),
         (_("Work"), {"fields": ["vendor", "cost_display", "completed_on", "expense_link"]}),
     ]
     move_fieldset = (_("Move"), {"fields": ["move_to", "job_cost"]})
-    computed = ["number", "status_display", "lease", "reported_by_user", "cost_display",
-                "completed_on", "expense_link"]
+    computed = [
+        "number",
+        "status_display",
+        "lease",
+        "reported_by_user",
+        "cost_display",
+        "completed_on",
+        "expense_link",
+    ]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -170,5 +236,7 @@ class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
         if expense is None:
             return "—"
         url = reverse("admin:finance_expense_change", args=[expense.pk])
-        return link(url, f"{format_money(expense.amount, expense.currency)} · "
-                         f"{expense.incurred_on:%d %b %Y}")
+        return link(
+            url,
+            f"{format_money(expense.amount, expense.currency)} · {expense.incurred_on:%d %b %Y}",
+        )

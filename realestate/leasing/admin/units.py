@@ -22,8 +22,17 @@ def _new_lease_link(user, unit):
     return f"{reverse('admin:leasing_lease_add')}?unit={unit.pk}", _("New lease")
 
 
-deal_kind_register(DealKind(
-    Lease, _("Lease"), "tenant", "start_date", LEASE_FLOW,
-    lambda lease: f"{lease.start_date:%d %b %Y} → "
-    + (f"{lease.end_date:%d %b %Y}" if lease.end_date else str(_("open"))),
-    new_link=_new_lease_link))
+deal_kind_register(
+    DealKind(
+        Lease,
+        _("Lease"),
+        "tenant",
+        "start_date",
+        LEASE_FLOW,
+        lambda lease: (
+            f"{lease.start_date:%d %b %Y} → "
+            + (f"{lease.end_date:%d %b %Y}" if lease.end_date else str(_("open")))
+        ),
+        new_link=_new_lease_link,
+    )
+)

@@ -30,29 +30,51 @@ from realestate.sales.models import Commission
 
 @admin.register(Commission)
 class CommissionAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
-    list_display = ["contract", "agent", "rate", "amount_display", "commission_status",
-                    "paid_on", "created_at"]
+    list_display = [
+        "contract",
+        "agent",
+        "rate",
+        "amount_display",
+        "commission_status",
+        "paid_on",
+        "created_at",
+    ]
     list_select_related = ["contract", "agent"]
-    list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
-                   ("paid_on", RangeDateFilter)]
-    search_fields = ["contract__number", "agent__username", "agent__first_name",
-                     "agent__last_name"]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("agent", AutocompleteSelectFilter),
+        ("paid_on", RangeDateFilter),
+    ]
+    search_fields = ["contract__number", "agent__username", "agent__first_name", "agent__last_name"]
     fields = ["contract", "agent", "rate", "amount_display", "status_display", "paid_on"]
     readonly_fields = fields
     actions_detail = ["approve", "pay"]
     steps = {
         "approve": StepAction(
-            services.commission_approve, _("Approve"), "done", _("Commission %(record)s approved."),
-            when={CommissionStatus.PENDING}, bulk=True,
-            dialog=confirm(_("Approve commission"),
-                           _("Approve this commission for payment. Nobody approves their own "
-                             "commission."), _("Approve")),
+            services.commission_approve,
+            _("Approve"),
+            "done",
+            _("Commission %(record)s approved."),
+            when={CommissionStatus.PENDING},
+            bulk=True,
+            dialog=confirm(
+                _("Approve commission"),
+                _("Approve this commission for payment. Nobody approves their own commission."),
+                _("Approve"),
+            ),
         ),
         "pay": StepAction(
-            services.commission_pay, _("Mark paid"), "payments",
-            _("Commission %(record)s marked paid."), when={CommissionStatus.APPROVED}, bulk=True,
-            dialog=confirm(_("Mark commission paid"),
-                           _("Record that the agent has been paid today."), _("Mark paid")),
+            services.commission_pay,
+            _("Mark paid"),
+            "payments",
+            _("Commission %(record)s marked paid."),
+            when={CommissionStatus.APPROVED},
+            bulk=True,
+            dialog=confirm(
+                _("Mark commission paid"),
+                _("Record that the agent has been paid today."),
+                _("Mark paid"),
+            ),
         ),
     }
     commission_status = status_badge("status", COMMISSION_FLOW)

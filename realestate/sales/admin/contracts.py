@@ -52,9 +52,21 @@ class SaleContractForm(ServiceForm):
 
     class Meta:
         model = SaleContract
-        fields = ["unit", "reservation", "buyer", "co_buyers", "agent", "plan", "price",
-                  "discount", "commission_rate", "signing_date", "handover_date", "notes",
-                  *SaleContract.TERM_FIELDS]
+        fields = [
+            "unit",
+            "reservation",
+            "buyer",
+            "co_buyers",
+            "agent",
+            "plan",
+            "price",
+            "discount",
+            "commission_rate",
+            "signing_date",
+            "handover_date",
+            "notes",
+            *SaleContract.TERM_FIELDS,
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -75,19 +87,30 @@ class SaleContractForm(ServiceForm):
         data = self.cleaned_data
         terms = None if data.get("plan") else {f: data[f] for f in SaleContract.TERM_FIELDS}
         return services.contract_create(
-            unit=data["unit"], buyer=data["buyer"], price=data["price"],
-            discount=data.get("discount") or 0, plan=data.get("plan"), agent=data.get("agent"),
-            reservation=data.get("reservation"), co_buyers=data.get("co_buyers") or (),
-            signing_date=data.get("signing_date"), handover_date=data.get("handover_date"),
-            commission_rate=data.get("commission_rate"), notes=data.get("notes", ""),
-            terms=terms, by=by,
+            unit=data["unit"],
+            buyer=data["buyer"],
+            price=data["price"],
+            discount=data.get("discount") or 0,
+            plan=data.get("plan"),
+            agent=data.get("agent"),
+            reservation=data.get("reservation"),
+            co_buyers=data.get("co_buyers") or (),
+            signing_date=data.get("signing_date"),
+            handover_date=data.get("handover_date"),
+            commission_rate=data.get("commission_rate"),
+            notes=data.get("notes", ""),
+            terms=terms,
+            by=by,
         )
 
 
 class SignForm(BaseDialogForm):
-    signing_date = forms.DateField(label=_("Signing date"), required=False,
-                                   widget=NativeDateInput,
-                                   help_text=_("Empty: the contract's date, else today."))
+    signing_date = forms.DateField(
+        label=_("Signing date"),
+        required=False,
+        widget=NativeDateInput,
+        help_text=_("Empty: the contract's date, else today."),
+    )
 
 
 class InstalmentInline(ReadOnlyInline):
@@ -97,8 +120,16 @@ class InstalmentInline(ReadOnlyInline):
     fk_name = "contract"
     verbose_name = _("instalment")
     verbose_name_plural = _("instalment schedule")
-    fields = ["sequence", "invoice", "description", "due_date", "amount_display",
-              "paid_display", "balance_display", "status_display"]
+    fields = [
+        "sequence",
+        "invoice",
+        "description",
+        "due_date",
+        "amount_display",
+        "paid_display",
+        "balance_display",
+        "status_display",
+    ]
     readonly_fields = fields
     ordering = ["sequence", "due_date"]
 
@@ -139,43 +170,77 @@ class CommissionInline(ReadOnlyInline):
 @admin.register(SaleContract)
 class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = SaleContractForm
-    list_display = ["number", "unit", "buyer", "net_price_display", "contract_status",
-                    "signing_date", "paid_summary"]
+    list_display = [
+        "number",
+        "unit",
+        "buyer",
+        "net_price_display",
+        "contract_status",
+        "signing_date",
+        "paid_summary",
+    ]
     list_select_related = ["unit", "buyer"]
-    list_filter = [("status", ChoicesDropdownFilter), ("signing_date", RangeDateFilter),
-                   ("agent", AutocompleteSelectFilter), ("unit", AutocompleteSelectFilter),
-                   ("buyer", AutocompleteSelectFilter), ("plan", AutocompleteSelectFilter)]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("signing_date", RangeDateFilter),
+        ("agent", AutocompleteSelectFilter),
+        ("unit", AutocompleteSelectFilter),
+        ("buyer", AutocompleteSelectFilter),
+        ("plan", AutocompleteSelectFilter),
+    ]
     search_fields = ["number", "unit__code", "buyer__name"]
     autocomplete_fields = ["unit", "reservation", "buyer", "co_buyers", "agent", "plan"]
     actions_detail = ["sign", "record_payment", "cancel"]
     steps = {
         "sign": StepAction(
-            services.contract_sign, _("Sign"), "draw", _("Contract %(record)s signed."),
+            services.contract_sign,
+            _("Sign"),
+            "draw",
+            _("Contract %(record)s signed."),
             when={ContractStatus.DRAFT},
-            dialog=confirm(_("Sign contract"),
-                           _("The unit becomes sold, the instalment schedule is invoiced and the "
-                             "agent's commission is recorded. A signed contract can no longer "
-                             "be edited."), _("Sign"), SignForm),
+            dialog=confirm(
+                _("Sign contract"),
+                _(
+                    "The unit becomes sold, the instalment schedule is invoiced and the "
+                    "agent's commission is recorded. A signed contract can no longer "
+                    "be edited."
+                ),
+                _("Sign"),
+                SignForm,
+            ),
             arguments=lambda data: {"signing_date": data.get("signing_date")},
         ),
         "cancel": StepAction(
-            services.contract_cancel, _("Cancel contract"), "cancel",
+            services.contract_cancel,
+            _("Cancel contract"),
+            "cancel",
             _("Contract %(record)s cancelled."),
             when={ContractStatus.DRAFT, ContractStatus.SIGNED},
-            dialog=confirm(_("Cancel contract"),
-                           _("The unit becomes available again, unpaid instalments are voided "
-                             "and an unpaid commission is cancelled. Money already paid stays "
-                             "paid."), _("Cancel contract"), ReasonForm),
+            dialog=confirm(
+                _("Cancel contract"),
+                _(
+                    "The unit becomes available again, unpaid instalments are voided "
+                    "and an unpaid commission is cancelled. Money already paid stays "
+                    "paid."
+                ),
+                _("Cancel contract"),
+                ReasonForm,
+            ),
             arguments=lambda data: {"reason": data["reason"]},
         ),
     }
     contract_status = status_badge("status", CONTRACT_FLOW)
 
-    terms_fieldset = (_("Payment plan"), {
-        "fields": ["plan", *SaleContract.TERM_FIELDS],
-        "description": _("Choosing a plan copies its terms into the contract; without a plan, "
-                         "enter the terms here."),
-    })
+    terms_fieldset = (
+        _("Payment plan"),
+        {
+            "fields": ["plan", *SaleContract.TERM_FIELDS],
+            "description": _(
+                "Choosing a plan copies its terms into the contract; without a plan, "
+                "enter the terms here."
+            ),
+        },
+    )
     add_fieldsets = [
         (None, {"fields": ["unit", "reservation", "buyer", "co_buyers", "agent"]}),
         (_("Price"), {"fields": ["price", "discount", "commission_rate"]}),
@@ -184,19 +249,51 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
         (_("Notes"), {"fields": ["notes"]}),
     ]
     draft_fieldsets = [
-        (None, {"fields": ["number", "status_display", "unit", "reservation", "buyer",
-                           "co_buyers", "agent"]}),
-        (_("Price"), {"fields": ["price", "discount", "net_price_display",
-                                 "commission_rate"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status_display",
+                    "unit",
+                    "reservation",
+                    "buyer",
+                    "co_buyers",
+                    "agent",
+                ]
+            },
+        ),
+        (_("Price"), {"fields": ["price", "discount", "net_price_display", "commission_rate"]}),
         terms_fieldset,
         (_("Dates"), {"fields": ["signing_date", "handover_date"]}),
         (_("Notes"), {"fields": ["notes"]}),
     ]
     locked_fieldsets = [
-        (None, {"fields": ["number", "status_display", "unit", "reservation", "buyer",
-                           "co_buyers", "agent"]}),
-        (_("Price"), {"fields": ["price_display", "discount_display", "net_price_display",
-                                 "commission_rate"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status_display",
+                    "unit",
+                    "reservation",
+                    "buyer",
+                    "co_buyers",
+                    "agent",
+                ]
+            },
+        ),
+        (
+            _("Price"),
+            {
+                "fields": [
+                    "price_display",
+                    "discount_display",
+                    "net_price_display",
+                    "commission_rate",
+                ]
+            },
+        ),
         (_("Payments"), {"fields": ["schedule_summary"]}),
         (_("Payment plan"), {"fields": ["plan", "plan_terms"]}),
         (_("Dates"), {"fields": ["signing_date", "handover_date"]}),
@@ -213,9 +310,18 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["number", "status_display", "unit", "reservation", "net_price_display",
-                "price_display", "discount_display", "schedule_summary", "plan_terms",
-                "cancel_reason"]
+        return [
+            "number",
+            "status_display",
+            "unit",
+            "reservation",
+            "net_price_display",
+            "price_display",
+            "discount_display",
+            "schedule_summary",
+            "plan_terms",
+            "cancel_reason",
+        ]
 
     def get_inlines(self, request, obj):
         if obj is None or obj.status == ContractStatus.DRAFT:
@@ -254,17 +360,24 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
     def paid_summary(self, obj):
         if obj.status == ContractStatus.DRAFT:
             return _("Not signed"), ""
-        return (_("Paid %(amount)s") % {"amount": format_money(obj.paid_total, obj.currency)},
-                _("Due %(amount)s") % {"amount": format_money(obj.due_total, obj.currency)})
+        return (
+            _("Paid %(amount)s") % {"amount": format_money(obj.paid_total, obj.currency)},
+            _("Due %(amount)s") % {"amount": format_money(obj.due_total, obj.currency)},
+        )
 
     @display(description=_("Schedule"))
     def schedule_summary(self, obj):
         if obj.status == ContractStatus.DRAFT:
             return _("The schedule is made on signing.")
-        url = (reverse("admin:finance_receivable_changelist")
-               + f"?contract__id__exact={obj.pk}")
+        url = reverse("admin:finance_receivable_changelist") + f"?contract__id__exact={obj.pk}"
         return small_table(
             [_("Scheduled"), _("Paid"), _("Outstanding"), _("Receivables")],
-            [[money(obj.scheduled_total, obj.currency), money(obj.paid_total, obj.currency),
-              money(obj.due_total, obj.currency), link(url, _("Open the list"))]],
+            [
+                [
+                    money(obj.scheduled_total, obj.currency),
+                    money(obj.paid_total, obj.currency),
+                    money(obj.due_total, obj.currency),
+                    link(url, _("Open the list")),
+                ]
+            ],
         )

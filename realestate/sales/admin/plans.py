@@ -24,12 +24,22 @@ class PaymentPlanAdmin(BaseAdmin):
     search_fields = ["name"]
     fieldsets = [
         (None, {"fields": ["name", "is_active", "notes"]}),
-        (_("Terms"), {
-            "fields": ["down_payment_percent", "instalment_count", "frequency",
-                       "handover_percent", "grace_months"],
-            "description": _("A contract copies these terms when it is made on this plan; "
-                             "changing the plan later does not change signed contracts."),
-        }),
+        (
+            _("Terms"),
+            {
+                "fields": [
+                    "down_payment_percent",
+                    "instalment_count",
+                    "frequency",
+                    "handover_percent",
+                    "grace_months",
+                ],
+                "description": _(
+                    "A contract copies these terms when it is made on this plan; "
+                    "changing the plan later does not change signed contracts."
+                ),
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -47,8 +57,10 @@ class PaymentPlanAdmin(BaseAdmin):
 def plan_terms_text(terms) -> str:
     parts = [_("%(p)s%% down") % {"p": percent_text(terms.down_payment_percent)}]
     if terms.instalment_count:
-        parts.append(_("%(n)s × %(f)s") % {"n": terms.instalment_count,
-                                           "f": terms.get_frequency_display().lower()})
+        parts.append(
+            _("%(n)s × %(f)s")
+            % {"n": terms.instalment_count, "f": terms.get_frequency_display().lower()}
+        )
     if terms.handover_percent:
         parts.append(_("%(p)s%% on handover") % {"p": percent_text(terms.handover_percent)})
     if terms.grace_months:

@@ -48,42 +48,71 @@ class ReservationForm(ServiceForm):
             return None  # agent and notes: a plain save
         data = self.cleaned_data
         return services.reservation_create(
-            unit=data["unit"], client=data["client"], deposit=data["deposit"],
-            expires_at=data["expires_at"], agent=data.get("agent"),
-            notes=data.get("notes", ""), by=by,
+            unit=data["unit"],
+            client=data["client"],
+            deposit=data["deposit"],
+            expires_at=data["expires_at"],
+            agent=data.get("agent"),
+            notes=data.get("notes", ""),
+            by=by,
         )
 
 
 @admin.register(Reservation)
 class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = ReservationForm
-    list_display = ["number", "unit", "client", "agent", "deposit_display", "expires_at",
-                    "reservation_status"]
+    list_display = [
+        "number",
+        "unit",
+        "client",
+        "agent",
+        "deposit_display",
+        "expires_at",
+        "reservation_status",
+    ]
     list_select_related = ["unit", "client", "agent"]
-    list_filter = [("status", ChoicesDropdownFilter), ("agent", AutocompleteSelectFilter),
-                   ("unit", AutocompleteSelectFilter), ("expires_at", RangeDateTimeFilter)]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("agent", AutocompleteSelectFilter),
+        ("unit", AutocompleteSelectFilter),
+        ("expires_at", RangeDateTimeFilter),
+    ]
     search_fields = ["number", "unit__code", "client__name"]
     autocomplete_fields = ["unit", "client", "agent"]
     actions_detail = ["convert", "cancel"]
     steps = {
         "convert": StepAction(
-            services.contract_create, _("Convert to contract"), "handshake",
+            services.contract_create,
+            _("Convert to contract"),
+            "handshake",
             _("Draft contract made from reservation %(record)s: check it and sign it."),
-            when=lambda r: (r.status == ReservationStatus.ACTIVE
-                            and not selectors.reservation_has_live_contract(r)),
-            dialog=confirm(_("Convert to contract"),
-                           _("A draft sale contract is made for the client at the unit's list "
-                             "price. Signing it converts this reservation."),
-                           _("Make draft contract")),
+            when=lambda r: (
+                r.status == ReservationStatus.ACTIVE
+                and not selectors.reservation_has_live_contract(r)
+            ),
+            dialog=confirm(
+                _("Convert to contract"),
+                _(
+                    "A draft sale contract is made for the client at the unit's list "
+                    "price. Signing it converts this reservation."
+                ),
+                _("Make draft contract"),
+            ),
             call=lambda admin, request, reservation, data: _convert(reservation, request.user),
             opens=lambda contract, reservation: contract,
         ),
         "cancel": StepAction(
-            services.reservation_cancel, _("Cancel reservation"), "cancel",
-            _("Reservation %(record)s cancelled."), when={ReservationStatus.ACTIVE},
-            dialog=confirm(_("Cancel reservation"),
-                           _("The unit becomes available again and the unpaid deposit invoice "
-                             "is voided."), _("Cancel reservation"), ReasonForm),
+            services.reservation_cancel,
+            _("Cancel reservation"),
+            "cancel",
+            _("Reservation %(record)s cancelled."),
+            when={ReservationStatus.ACTIVE},
+            dialog=confirm(
+                _("Cancel reservation"),
+                _("The unit becomes available again and the unpaid deposit invoice is voided."),
+                _("Cancel reservation"),
+                ReasonForm,
+            ),
             arguments=lambda data: {"reason": data["reason"]},
         ),
     }
@@ -91,23 +120,45 @@ class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
 
     add_fieldsets = [
         (None, {"fields": ["unit", "client", "agent"]}),
-        (_("Deposit and expiry"), {
-            "fields": ["deposit", "expires_at"],
-            "description": _("The unit must be available. The deposit is invoiced to the "
-                             "client today; it counts towards the price if the reservation "
-                             "turns into a signed contract."),
-        }),
+        (
+            _("Deposit and expiry"),
+            {
+                "fields": ["deposit", "expires_at"],
+                "description": _(
+                    "The unit must be available. The deposit is invoiced to the "
+                    "client today; it counts towards the price if the reservation "
+                    "turns into a signed contract."
+                ),
+            },
+        ),
         (_("Notes"), {"fields": ["notes"]}),
     ]
     change_fieldsets = [
         (None, {"fields": ["number", "status_display", "unit", "client", "agent"]}),
-        (_("Deposit and expiry"), {"fields": ["deposit_display", "deposit_invoice",
-                                               "expires_at", "closed_at", "cancel_reason"]}),
+        (
+            _("Deposit and expiry"),
+            {
+                "fields": [
+                    "deposit_display",
+                    "deposit_invoice",
+                    "expires_at",
+                    "closed_at",
+                    "cancel_reason",
+                ]
+            },
+        ),
         (_("Contract"), {"fields": ["contract_link"]}),
         (_("Notes"), {"fields": ["notes"]}),
     ]
-    computed = ["number", "status_display", "deposit_display", "deposit_invoice", "closed_at",
-                "cancel_reason", "contract_link"]
+    computed = [
+        "number",
+        "status_display",
+        "deposit_display",
+        "deposit_invoice",
+        "closed_at",
+        "cancel_reason",
+        "contract_link",
+    ]
 
     def get_fieldsets(self, request, obj=None):
         return self.change_fieldsets if obj else self.add_fieldsets
@@ -120,8 +171,9 @@ class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         in_a_week = timezone.localtime() + timedelta(days=7)
-        initial.setdefault("expires_at", in_a_week.replace(hour=18, minute=0, second=0,
-                                                           microsecond=0))
+        initial.setdefault(
+            "expires_at", in_a_week.replace(hour=18, minute=0, second=0, microsecond=0)
+        )
         return initial
 
     def has_change_permission(self, request, obj=None):
@@ -143,24 +195,29 @@ class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
         receivable = obj.receivables.order_by("pk").first()
         if receivable is None:
             return "—"
-        return link(receivable.get_absolute_url(),
-                    f"{receivable.number} · {receivable.get_status_display()}")
+        return link(
+            receivable.get_absolute_url(),
+            f"{receivable.number} · {receivable.get_status_display()}",
+        )
 
     @display(description=_("Sale contract"))
     def contract_link(self, obj):
         contract = selectors.reservation_contract(obj)
         if contract is None:
             return _("None yet: “Convert to contract” makes a draft at the unit's list price.")
-        return link(contract.get_absolute_url(),
-                    f"{contract.number} · {contract.get_status_display()}")
-
+        return link(
+            contract.get_absolute_url(), f"{contract.number} · {contract.get_status_display()}"
+        )
 
 
 def _convert(reservation, by):
     """A draft contract for the reservation's client at the unit's list price."""
     unit = reservation.unit
     if unit.list_price is None:
-        raise ValidationError(_("Unit %(code)s has no list price: add one to the unit, or add "
-                                "the contract by hand.") % {"code": unit.code})
-    return services.contract_create(unit=unit, buyer=reservation.client, price=unit.list_price,
-                                    reservation=reservation, by=by)
+        raise ValidationError(
+            _("Unit %(code)s has no list price: add one to the unit, or add the contract by hand.")
+            % {"code": unit.code}
+        )
+    return services.contract_create(
+        unit=unit, buyer=reservation.client, price=unit.list_price, reservation=reservation, by=by
+    )

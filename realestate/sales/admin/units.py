@@ -11,10 +11,27 @@ from realestate.sales.choices import (
 )
 from realestate.sales.models import Reservation, SaleContract
 
-deal_kind_register(DealKind(
-    Reservation, _("Reservation"), "client", "created_at", RESERVATION_FLOW,
-    lambda r: f"{r.created_at:%d %b %Y} → {r.expires_at:%d %b %Y}"))
-deal_kind_register(DealKind(
-    SaleContract, _("Sale contract"), "buyer", "created_at", CONTRACT_FLOW,
-    lambda c: (f"{_('signed')} {c.signing_date:%d %b %Y}" if c.signing_date
-               else f"{_('drafted')} {c.created_at:%d %b %Y}")))
+deal_kind_register(
+    DealKind(
+        Reservation,
+        _("Reservation"),
+        "client",
+        "created_at",
+        RESERVATION_FLOW,
+        lambda r: f"{r.created_at:%d %b %Y} → {r.expires_at:%d %b %Y}",
+    )
+)
+deal_kind_register(
+    DealKind(
+        SaleContract,
+        _("Sale contract"),
+        "buyer",
+        "created_at",
+        CONTRACT_FLOW,
+        lambda c: (
+            f"{_('signed')} {c.signing_date:%d %b %Y}"
+            if c.signing_date
+            else f"{_('drafted')} {c.created_at:%d %b %Y}"
+        ),
+    )
+)

@@ -48,22 +48,29 @@ class Command(BaseCommand):
     help = "Benchmark the unit changelist, unscoped and scoped by object grants."
 
     def add_arguments(self, parser):
-        parser.add_argument("--units", type=int, default=100_000,
-                            help="units to seed (default 100000)")
-        parser.add_argument("--grants", type=int, default=10_000,
-                            help="units granted to the agent (default 10000)")
+        parser.add_argument(
+            "--units", type=int, default=100_000, help="units to seed (default 100000)"
+        )
+        parser.add_argument(
+            "--grants", type=int, default=10_000, help="units granted to the agent (default 10000)"
+        )
         parser.add_argument("--runs", type=int, default=15, help="timed requests per user")
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
-        parser.add_argument("--force", action="store_true",
-                            help="run even though the database holds other (non-bench) data")
-        parser.add_argument("--reseed", action="store_true",
-                            help="seed afresh even if an earlier run's data fits")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run even though the database holds other (non-bench) data",
+        )
+        parser.add_argument(
+            "--reseed", action="store_true", help="seed afresh even if an earlier run's data fits"
+        )
 
     def handle(self, *args, units, grants, runs, seed, force, reseed, **options):
         if units < 1 or not 1 <= grants <= units or runs < 1:
             raise CommandError("Need --units >= 1, 1 <= --grants <= --units and --runs >= 1.")
-        root, agent = units_seed(units=units, grants=grants, seed=seed, force=force,
-                                 reseed=reseed, out=self.stdout)
+        root, agent = units_seed(
+            units=units, grants=grants, seed=seed, force=force, reseed=reseed, out=self.stdout
+        )
 
         url = reverse("admin:properties_unit_changelist")
         with override_settings(STORAGES=PLAIN_STATIC, DEBUG=False):
@@ -72,19 +79,27 @@ class Command(BaseCommand):
             queries, rows = _queries(agent, url)
             # A few rows by a filter: a search would add queries of its own (the unit list
             # looks projects and buildings up first, see core.changelist), not per row.
-            price = Unit.objects.filter(agent=agent).order_by("code").values_list(
-                "list_price", flat=True)[0]
+            price = (
+                Unit.objects.filter(agent=agent)
+                .order_by("code")
+                .values_list("list_price", flat=True)[0]
+            )
             few_queries, few_rows = _queries(
-                agent, f"{url}?list_price_from={price}&list_price_to={price}")
-        self.stdout.write(f"Scoped page: {queries} queries for {rows} rows; "
-                          f"{few_queries} queries for {few_rows} rows.")
+                agent, f"{url}?list_price_from={price}&list_price_to={price}"
+            )
+        self.stdout.write(
+            f"Scoped page: {queries} queries for {rows} rows; "
+            f"{few_queries} queries for {few_rows} rows."
+        )
         if queries != few_queries:
             self.stderr.write("The scoped page's query count grows with its rows.")
         ratio = statistics.median(scoped) / statistics.median(unscoped)
         self.stdout.write(f"Scoped/unscoped: {ratio:.2f} (target 1.5 or less).")
-        self.stdout.write(f"unscoped_changelist_ms={statistics.median(unscoped):.1f} "
-                          f"scoped_changelist_ms={statistics.median(scoped):.1f} "
-                          f"scoped_queries={queries}")
+        self.stdout.write(
+            f"unscoped_changelist_ms={statistics.median(unscoped):.1f} "
+            f"scoped_changelist_ms={statistics.median(scoped):.1f} "
+            f"scoped_queries={queries}"
+        )
 
 
 def units_seed(*, units: int, grants: int, seed: int, force: bool, reseed: bool, out):
@@ -108,15 +123,20 @@ def units_seed(*, units: int, grants: int, seed: int, force: bool, reseed: bool,
     started = time.perf_counter()
     bench = Unit.objects.filter(code__startswith=MARK)
     granted = UnitUserObjectPermission.objects.filter(user=agent)
-    if (not reseed and bench.count() == units
-            and bench.filter(agent=agent).count() == grants
-            and granted.count() == 2 * grants):
+    if (
+        not reseed
+        and bench.count() == units
+        and bench.filter(agent=agent).count() == grants
+        and granted.count() == 2 * grants
+    ):
         out.write(f"Reusing the {units} units and {grants} grants seeded earlier.")
     else:
         _flush()
         _seed(random.Random(seed), units, grants, agent)
-        out.write(f"Seeded {units} units, {grants} granted to the agent, in "
-                  f"{time.perf_counter() - started:.1f}s.")
+        out.write(
+            f"Seeded {units} units, {grants} granted to the agent, in "
+            f"{time.perf_counter() - started:.1f}s."
+        )
     _tidy()
     return root, agent
 
@@ -124,9 +144,11 @@ def units_seed(*, units: int, grants: int, seed: int, force: bool, reseed: bool,
 def _users():
     User = get_user_model()
     root = User.objects.filter(username=f"{USERS}root").first() or User.objects.create_superuser(
-        f"{USERS}root", f"{USERS}root@bench.invalid", None)
+        f"{USERS}root", f"{USERS}root@bench.invalid", None
+    )
     agent = User.objects.filter(username=f"{USERS}agent").first() or User.objects.create_user(
-        f"{USERS}agent", f"{USERS}agent@bench.invalid", None, is_staff=True)
+        f"{USERS}agent", f"{USERS}agent@bench.invalid", None, is_staff=True
+    )
     agent.groups.add(Group.objects.get(name=SALES_AGENT))
     return root, agent
 
@@ -190,15 +212,23 @@ def _seed(rng: random.Random, count: int, grants: int, agent) -> None:
         granted = []
         for first in range(0, count, BATCH):
             numbers = range(first + 1, min(first + BATCH, count) + 1)
-            units = Unit.objects.bulk_create([
-                Unit(code=f"{MARK}{n:07d}", unit_type=rng.choice(types),
-                     purpose=UnitPurpose.SALE, status=UnitStatus.AVAILABLE,
-                     bedrooms=rng.randint(0, 4), bathrooms=1, area_sqm=Decimal("85.00"),
-                     list_price=Decimal(rng.randrange(500_000, 5_000_000, 1000)),
-                     currency="AED",
-                     agent=agent if n % step == 0 and n // step <= grants else None)
-                for n in numbers
-            ])
+            units = Unit.objects.bulk_create(
+                [
+                    Unit(
+                        code=f"{MARK}{n:07d}",
+                        unit_type=rng.choice(types),
+                        purpose=UnitPurpose.SALE,
+                        status=UnitStatus.AVAILABLE,
+                        bedrooms=rng.randint(0, 4),
+                        bathrooms=1,
+                        area_sqm=Decimal("85.00"),
+                        list_price=Decimal(rng.randrange(500_000, 5_000_000, 1000)),
+                        currency="AED",
+                        agent=agent if n % step == 0 and n // step <= grants else None,
+                    )
+                    for n in numbers
+                ]
+            )
             if any(unit.pk is None for unit in units):
                 raise CommandError("This database does not return ids from bulk inserts.")
             granted += [(unit.pk, agent) for unit in units if unit.agent_id]

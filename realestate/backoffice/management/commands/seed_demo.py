@@ -29,8 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--units", type=int, default=240, help="units to create (>= 200)")
         parser.add_argument("--clients", type=int, default=60)
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="quietly do nothing when demo data is already there")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="quietly do nothing when demo data is already there",
+        )
 
     def handle(self, *args, units, clients, seed, if_empty, **options):
         if User.objects.filter(username="admin").exists():
@@ -49,11 +52,14 @@ class Command(BaseCommand):
             finance_demo.policies(rng, users=users)
             leasing_demo.rent_payments(rng, users=users, leasing=leasing)
             finance_demo.seed(rng, users=users)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data loaded in {time.perf_counter() - started:.1f}s: {units} units, "
-            f"{clients} clients, {_counts()}. Logins: admin/admin, manager/manager, "
-            "agent1/agent1, agent2/agent2, leasing/leasing, accountant/accountant, auditor/auditor."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded in {time.perf_counter() - started:.1f}s: {units} units, "
+                f"{clients} clients, {_counts()}. Logins: admin/admin, manager/manager, "
+                "agent1/agent1, agent2/agent2, leasing/leasing, accountant/accountant, "
+                "auditor/auditor."
+            )
+        )
 
 
 def _counts() -> str:

@@ -44,15 +44,23 @@ class Command(BaseCommand):
     help = "Benchmark the monthly rent job over many active leases (on a dedicated database)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--leases", type=int, default=100_000,
-                            help="active leases to seed (default 100000)")
+        parser.add_argument(
+            "--leases", type=int, default=100_000, help="active leases to seed (default 100000)"
+        )
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
-        parser.add_argument("--force", action="store_true",
-                            help="run even though the database holds other (non-bench) data")
-        parser.add_argument("--reseed", action="store_true",
-                            help="seed afresh even if today's leases from an earlier run fit")
-        parser.add_argument("--profile", metavar="FILE",
-                            help="write cProfile stats of the first run to FILE")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run even though the database holds other (non-bench) data",
+        )
+        parser.add_argument(
+            "--reseed",
+            action="store_true",
+            help="seed afresh even if today's leases from an earlier run fit",
+        )
+        parser.add_argument(
+            "--profile", metavar="FILE", help="write cProfile stats of the first run to FILE"
+        )
 
     def handle(self, *args, leases, seed, force, reseed, profile, **options):
         if leases < 1:
@@ -74,22 +82,30 @@ class Command(BaseCommand):
         tag = f"bench_rent --seed {seed} on {today}"
         bench = Lease.objects.filter(number__startswith=MARK)
         started = time.perf_counter()
-        if (not reseed and bench.count() == leases
-                and not bench.exclude(notes=tag, status=LeaseStatus.ACTIVE).exists()):
+        if (
+            not reseed
+            and bench.count() == leases
+            and not bench.exclude(notes=tag, status=LeaseStatus.ACTIVE).exists()
+        ):
             # Seeded earlier today with the same settings: only the rent goes.
             _flush(leases_too=False)
-            self.stdout.write(f"Reusing the {leases} leases seeded earlier today; their rent "
-                              f"charges and invoices removed "
-                              f"({time.perf_counter() - started:.1f}s).")
+            self.stdout.write(
+                f"Reusing the {leases} leases seeded earlier today; their rent "
+                f"charges and invoices removed "
+                f"({time.perf_counter() - started:.1f}s)."
+            )
         else:
             removed = _flush(leases_too=True)
             if removed:
-                self.stdout.write(f"Removed an earlier run's {removed} leases "
-                                  f"({time.perf_counter() - started:.1f}s).")
+                self.stdout.write(
+                    f"Removed an earlier run's {removed} leases "
+                    f"({time.perf_counter() - started:.1f}s)."
+                )
             started = time.perf_counter()
             _seed(random.Random(seed), leases, tag)
-            self.stdout.write(f"Seeded {leases} active leases in "
-                              f"{time.perf_counter() - started:.1f}s.")
+            self.stdout.write(
+                f"Seeded {leases} active leases in {time.perf_counter() - started:.1f}s."
+            )
 
         _tidy()
         month = month_start(today)
@@ -106,8 +122,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rerun = services.rent_invoices_issue(month=month)
         self.stdout.write(f"Re-run took {time.perf_counter() - started:.2f}s.")
-        self.stdout.write(f"rent_first_run_s={first_run:.2f} rent_created={created} "
-                          f"rent_rerun_created={rerun}")
+        self.stdout.write(
+            f"rent_first_run_s={first_run:.2f} rent_created={created} rent_rerun_created={rerun}"
+        )
 
 
 def _flush(*, leases_too: bool) -> int:
@@ -148,35 +165,64 @@ def _seed(rng: random.Random, count: int, tag: str) -> None:
         for first in range(0, count, BATCH):
             numbers = range(first + 1, min(first + BATCH, count) + 1)
             rents = [Decimal(rng.randrange(3000, 60000, 50)) for _ in numbers]
-            units = Unit.objects.bulk_create([
-                Unit(code=f"{MARK}{n:07d}", unit_type=UnitType.APARTMENT,
-                     purpose=UnitPurpose.RENT, status=UnitStatus.LEASED,
-                     bedrooms=rng.randint(0, 4), bathrooms=1, area_sqm=Decimal("85.00"),
-                     monthly_rent=rent, currency="AED")
-                for n, rent in zip(numbers, rents, strict=True)
-            ])
-            tenants = Client.objects.bulk_create([
-                Client(kind=ClientKind.INDIVIDUAL, name=f"Bench Tenant {n:07d}",
-                       email=f"tenant{n}@bench.invalid", source=ClientSource.OTHER)
-                for n in numbers
-            ])
+            units = Unit.objects.bulk_create(
+                [
+                    Unit(
+                        code=f"{MARK}{n:07d}",
+                        unit_type=UnitType.APARTMENT,
+                        purpose=UnitPurpose.RENT,
+                        status=UnitStatus.LEASED,
+                        bedrooms=rng.randint(0, 4),
+                        bathrooms=1,
+                        area_sqm=Decimal("85.00"),
+                        monthly_rent=rent,
+                        currency="AED",
+                    )
+                    for n, rent in zip(numbers, rents, strict=True)
+                ]
+            )
+            tenants = Client.objects.bulk_create(
+                [
+                    Client(
+                        kind=ClientKind.INDIVIDUAL,
+                        name=f"Bench Tenant {n:07d}",
+                        email=f"tenant{n}@bench.invalid",
+                        source=ClientSource.OTHER,
+                    )
+                    for n in numbers
+                ]
+            )
             if any(u.pk is None for u in units) or any(c.pk is None for c in tenants):
                 raise CommandError("This database does not return ids from bulk inserts.")
             batch = []
             for n, unit, tenant, rent in zip(numbers, units, tenants, rents, strict=True):
                 start = today - timedelta(days=rng.randint(0, 700))
-                term = rng.choices([TermType.FIXED, TermType.ROLLOVER, TermType.PERIODIC],
-                                   [7, 1, 2])[0]
-                end = (None if term == TermType.PERIODIC
-                       else add_months(start, 24) - timedelta(days=1))
-                batch.append(Lease(
-                    number=f"{MARK}{n:07d}", unit=unit, tenant=tenant, start_date=start,
-                    end_date=end, term_type=term, monthly_rent=rent, currency="AED",
-                    billing_frequency=rng.choices(
-                        [BillingFrequency.MONTHLY, BillingFrequency.QUARTERLY], [85, 15])[0],
-                    billing_day=rng.randint(1, 28), deposit_amount=rent,
-                    escalation_percent=rng.choice([Decimal("0"), Decimal("0"),
-                                                   Decimal("5.00")]),
-                    status=LeaseStatus.ACTIVE, notes=tag,
-                ))
+                term = rng.choices(
+                    [TermType.FIXED, TermType.ROLLOVER, TermType.PERIODIC], [7, 1, 2]
+                )[0]
+                end = (
+                    None if term == TermType.PERIODIC else add_months(start, 24) - timedelta(days=1)
+                )
+                batch.append(
+                    Lease(
+                        number=f"{MARK}{n:07d}",
+                        unit=unit,
+                        tenant=tenant,
+                        start_date=start,
+                        end_date=end,
+                        term_type=term,
+                        monthly_rent=rent,
+                        currency="AED",
+                        billing_frequency=rng.choices(
+                            [BillingFrequency.MONTHLY, BillingFrequency.QUARTERLY], [85, 15]
+                        )[0],
+                        billing_day=rng.randint(1, 28),
+                        deposit_amount=rent,
+                        escalation_percent=rng.choice(
+                            [Decimal("0"), Decimal("0"), Decimal("5.00")]
+                        ),
+                        status=LeaseStatus.ACTIVE,
+                        notes=tag,
+                    )
+                )
             Lease.objects.bulk_create(batch)
