@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # Domain apps
     "realestate.core",
     "realestate.accounts",
+    "realestate.documents",
     "realestate.properties",
     "realestate.clients",
     "realestate.sales",

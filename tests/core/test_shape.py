@@ -20,6 +20,7 @@ PACKAGE = ROOT / "realestate"
 FLOORS = [
     {"core"},
     {"accounts"},
+    {"documents"},
     {"properties"},
     {"clients"},
     {"finance"},

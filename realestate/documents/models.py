@@ -1,0 +1,176 @@
+"""Documents of records, their versions, and the templates generated documents come from.
+
+A ``Document`` belongs to one record of any model that takes documents (a model says so with
+``takes_documents = True``): a client, a unit, a contract... Each upload or generation adds a
+``DocumentVersion`` (the file, its checksum, who and when); the old versions stay. Who may see
+a document is who may see its record (``DocumentQuerySet.restrict``).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from realestate.core.models import TimeStampedModel
+from realestate.documents.choices import DocumentKind, Language, PageSize, TemplateKind
+
+
+def document_models() -> list[type[models.Model]]:
+    """The models whose records take documents."""
+    return [model for model in apps.get_models() if getattr(model, "takes_documents", False)]
+
+
+class DocumentQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> DocumentQuerySet:
+        """The documents of records ``user`` may see (or change): one id subquery per kind
+        of record, each through that model's own ``restrict``."""
+        conditions = Q(pk__in=[])
+        for model in document_models():
+            records = model._default_manager.restrict(user, action).values("pk")
+            conditions |= Q(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=records
+            )
+        return self.filter(conditions)
+
+
+class Document(TimeStampedModel):
+    """A document of a record: its kind, title and versions (the newest is current)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    expires_on = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_("For identity documents: the client's page flags it once expired."),
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [models.Index(fields=["content_type", "object_id", "kind"])]
+
+    def __str__(self):
+        return self.title
+
+
+def version_path(version: DocumentVersion, filename: str) -> str:
+    document = version.document
+    return (
+        f"documents/{document.content_type.app_label}/{document.content_type.model}/"
+        f"{document.object_id}/{document.pk}-v{version.number}-{filename}"
+    )
+
+
+class DocumentVersion(models.Model):
+    """One file of a document: uploaded or generated, never changed afterwards."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=version_path, max_length=300)
+    original_name = models.CharField(_("original name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    template_version = models.ForeignKey(
+        "documents.DocumentTemplateVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("template version"),
+        help_text=_("The template that generated this file; empty for an upload."),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True, db_index=True)
+
+    #: Served under /media/ only to those who may see the document (core.files).
+    file_owner = "document"
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+
+class DocumentTemplate(TimeStampedModel):
+    """The template staff edit for one kind of generated document, in one language. Each save
+    is a new ``DocumentTemplateVersion``; at most one active template per kind and language."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=TemplateKind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    page_size = models.CharField(
+        _("page size"), max_length=10, choices=PageSize.choices, default=PageSize.A4
+    )
+    body = models.TextField(_("body (HTML with placeholders)"))
+    css = models.TextField(_("CSS"), blank=True)
+    is_active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        ordering = ["kind", "language", "name"]
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language"],
+                condition=Q(is_active=True),
+                name="document_template_one_active",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_language_display()})"
+
+
+class DocumentTemplateVersion(models.Model):
+    """A template as it was saved: what a generated document records it was made from."""
+
+    template = models.ForeignKey(
+        DocumentTemplate, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    body = models.TextField()
+    css = models.TextField(blank=True)
+    page_size = models.CharField(max_length=10, choices=PageSize.choices)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "number"], name="document_template_version_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.template} v{self.number}"
