@@ -170,3 +170,16 @@ def test_steps_are_logged_with_who_and_what(client, cast):
     page = client.get(admin_url("sales.SaleContract", "history", draft.pk))
     html = page.content.decode()
     assert "pk=None" not in html and ">None<" not in html.replace(" ", "")
+
+
+def test_history_shows_the_status_a_step_moved(client, cast):
+    """A status is not editable in a form, but its moves are what the history is for."""
+    draft = contract(cast)
+    client.force_login(cast.users[SALES_MANAGER])
+    client.post(
+        admin_url("sales.SaleContract", "sign", draft.pk),
+        {"_form_submitted": "on", "signing_date": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    html = client.get(admin_url("sales.SaleContract", "history", draft.pk)).content.decode()
+    assert "Status:" in html and "Draft" in html and "Signed" in html

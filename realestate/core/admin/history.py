@@ -9,14 +9,34 @@ went with it, unless the user sees every row of the model.
 from __future__ import annotations
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import DeletedObject
+from simple_history.models import DeletedObject, ModelChange, ModelDelta
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from realestate.core.permissions import scope_filter
+
+
+def _changed(field, old, new):
+    """``(old, new)`` values of ``field`` between two history rows, or None if equal; related
+    records as objects (a deleted one as ``DeletedObject``)."""
+    before, after = getattr(old, field.attname), getattr(new, field.attname)
+    if before == after:
+        return None
+    if field.is_relation:
+
+        def related(row, pk):
+            if pk is None:
+                return None
+            try:
+                return getattr(row, field.name)
+            except ObjectDoesNotExist:
+                return DeletedObject(field.related_model, pk)
+
+        return related(old, before), related(new, after)
+    return before, after
 
 
 class ReadableHistoryContext(HistoricalRecordContextHelper):
@@ -36,8 +56,29 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """A record's history, with readable changes and the reason of each row, for those who
     may see the record (put it before the scoped admin in the bases)."""
 
+    #: Bookkeeping that changes on every save and says nothing on its own.
+    history_quiet_fields = ("updated_at",)
+
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryContext(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each row's changes against the row before it, for every field the history keeps,
+        the ones staff cannot edit included: a status moved by a workflow step, an amount paid
+        (simple_history compares editable fields only)."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                changes = [
+                    ModelChange(field.name, *values)
+                    for field in previous.tracked_fields
+                    if field.name not in self.history_quiet_fields
+                    and (values := _changed(field, current, previous)) is not None
+                ]
+                delta = ModelDelta(changes, [c.field for c in changes], current, previous)
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
     def history_guard(self, request, object_id) -> None:
         """404 unless the record is in the user's scope, or deleted and the user sees every
