@@ -25,11 +25,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from realestate.accounts.roles import SALES_AGENT, roles_sync
+from realestate.core.bench import get_ok, logged_in_client
 from realestate.core.permissions import grants_bulk_assign
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Unit, UnitGroupObjectPermission, UnitUserObjectPermission
@@ -153,35 +153,22 @@ def _users():
     return root, agent
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _get(client: Client, url: str):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise CommandError(f"GET {url} answered {response.status_code}.")
-    return response
-
-
 def _time(user, url: str, runs: int) -> list[float]:
-    client = _client(user)
-    _get(client, url)  # warm-up: first-request caches, connection, templates
+    client = logged_in_client(user)
+    get_ok(client, url)  # warm-up: first-request caches, connection, templates
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        _get(client, url)
+        get_ok(client, url)
         times.append((time.perf_counter() - started) * 1000)
     return times
 
 
 def _queries(user, url: str) -> tuple[int, int]:
-    client = _client(user)
-    _get(client, url)  # the session and per-process caches, as in the timed runs
+    client = logged_in_client(user)
+    get_ok(client, url)  # the session and per-process caches, as in the timed runs
     with CaptureQueriesContext(connection) as captured:
-        response = _get(client, url)
+        response = get_ok(client, url)
     # Rows on the page: one selection checkbox each (the test client's context needs the
     # test environment's instrumented templates, which would slow the timed runs).
     return len(captured), response.content.count(b'name="_selected_action"')

@@ -25,11 +25,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path, reverse
 from unfold.sites import UnfoldAdminSite
 
+from realestate.core.bench import get_ok, logged_in_client
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Building, Project, Unit
 
@@ -320,35 +320,22 @@ def _seed_units(count: int) -> None:
         )
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _get(client: Client, url: str):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise CommandError(f"GET {url} answered {response.status_code}.")
-    return response
-
-
 def _time(user, urls: dict[str, str], runs: int):
     """Each page ``runs`` times after a warm-up, the pages taking turns in every round."""
-    client = _client(user)
-    sizes = {name: len(_get(client, url).content) for name, url in urls.items()}  # warm-up
+    client = logged_in_client(user)
+    sizes = {name: len(get_ok(client, url).content) for name, url in urls.items()}  # warm-up
     times = {name: [] for name in urls}
     for _ in range(runs):
         for name, url in urls.items():
             started = time.perf_counter()
-            _get(client, url)
+            get_ok(client, url)
             times[name].append((time.perf_counter() - started) * 1000)
     return times, sizes
 
 
 def _queries(user, url: str) -> int:
-    client = _client(user)
-    _get(client, url)
+    client = logged_in_client(user)
+    get_ok(client, url)
     with CaptureQueriesContext(connection) as captured:
-        _get(client, url)
+        get_ok(client, url)
     return len(captured)
