@@ -42,3 +42,91 @@ class SharedCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class ProgressModel(models.Model):
+    """A long piece of work done by a background job (an import, a batch of PDFs): how far it
+    got, how fast, and how it ended. Subclasses add what the work is about (who asked, the
+    file, the result). The job calls ``progress_start``, ``progress_advance`` after each chunk
+    and ``progress_finish``; each is one UPDATE outside the job's own transactions, so a page
+    polling ``progress_json`` sees the numbers move while the job runs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def _progress_update(self, **fields) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+        type(self)._default_manager.filter(pk=self.pk).update(**fields)
+
+    def progress_start(self, total: int) -> None:
+        from django.utils import timezone
+
+        self._progress_update(
+            status=self.Status.RUNNING, total=total, done=0, started_at=timezone.now()
+        )
+
+    def progress_advance(self, done: int) -> None:
+        self._progress_update(done=done)
+
+    def progress_finish(self, *, failed: bool = False, message: str = "") -> None:
+        from django.utils import timezone
+
+        self._progress_update(
+            status=self.Status.FAILED if failed else self.Status.DONE,
+            finished_at=timezone.now(),
+            message=message,
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def rate(self) -> float | None:
+        """Items per second so far."""
+        from django.utils import timezone
+
+        if not self.started_at or not self.done:
+            return None
+        seconds = ((self.finished_at or timezone.now()) - self.started_at).total_seconds()
+        return self.done / seconds if seconds > 0 else None
+
+    @property
+    def seconds_left(self) -> int | None:
+        rate = self.rate
+        if rate is None or self.is_finished:
+            return None
+        return int((self.total - self.done) / rate)
+
+    def progress_json(self) -> dict:
+        return {
+            "status": self.status,
+            "status_label": self.get_status_display(),
+            "total": self.total,
+            "done": self.done,
+            "percent": self.percent,
+            "rate": round(self.rate, 1) if self.rate else None,
+            "seconds_left": self.seconds_left,
+            "finished": self.is_finished,
+            "message": self.message,
+        }
