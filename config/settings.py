@@ -243,6 +243,13 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 #: Largest photo accepted (unit and maintenance photos: JPEG, PNG or WebP), in megabytes.
 PHOTO_MAX_MB = env.int("PHOTO_MAX_MB", default=10)
+# Documents: the largest upload, and the ClamAV daemon that scans every upload when set
+# (``tcp://host:3310`` or a unix socket path); a configured daemon that cannot be reached
+# refuses the upload (fail closed).
+DOCUMENT_MAX_MB = env.int("DOCUMENT_MAX_MB", default=25)
+CLAMAV_URL = env.str("CLAMAV_URL", default="")
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)
 
 AWS_STORAGE_BUCKET_NAME = env.str("S3_BUCKET", default="")
 if AWS_STORAGE_BUCKET_NAME:
@@ -252,6 +259,7 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_SECRET_ACCESS_KEY = env.str("S3_SECRET_ACCESS_KEY", default=None)
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True  # private files: links expire
+    AWS_QUERYSTRING_EXPIRE = env.int("S3_LINK_SECONDS", default=300)  # 5 minutes
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}

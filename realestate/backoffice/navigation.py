@@ -131,6 +131,10 @@ SIDEBAR_NAVIGATION = [
         ],
     ),
     section(
+        _("Documents"),
+        [model_link(_("Documents"), "documents.Document", "folder_open")],
+    ),
+    section(
         _("Organisation"),
         [
             model_link(_("Branches"), "accounts.Branch", "store"),

@@ -76,6 +76,9 @@ class Client(AgentFieldsMixin, TimeStampedModel):
     #: Identity and contact details: exporting needs ``accounts.export_personal_data``.
     personal_data = True
 
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("client")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from realestate.core.models import TimeStampedModel
+from realestate.core.permissions import q_or, scope_filter
 from realestate.documents.choices import DocumentKind, Language, PageSize, TemplateKind
 
 
@@ -27,15 +28,21 @@ def document_models() -> list[type[models.Model]]:
 
 class DocumentQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view") -> DocumentQuerySet:
-        """The documents of records ``user`` may see (or change): one id subquery per kind
-        of record, each through that model's own ``restrict``."""
-        conditions = Q(pk__in=[])
+        """The documents of records ``user`` may see (or change), decided by each record's own
+        scope (``scope_filter``, as its ``restrict``): every document of a kind of record the
+        user sees entirely, one id subquery for a kind they see in part, none otherwise.
+        Documents take no grants of their own."""
+        conditions = []
         for model in document_models():
-            records = model._default_manager.restrict(user, action).values("pk")
-            conditions |= Q(
-                content_type=ContentType.objects.get_for_model(model), object_id__in=records
-            )
-        return self.filter(conditions)
+            scope = scope_filter(user, model, action)
+            if scope is False:
+                continue
+            kind = Q(content_type=ContentType.objects.get_for_model(model))
+            if scope is not None:
+                kind &= Q(object_id__in=model._default_manager.filter(scope).values("pk"))
+            conditions.append(kind)
+        combined = q_or(conditions)
+        return self.none() if combined is False else self.filter(combined)
 
 
 class Document(TimeStampedModel):
@@ -54,6 +61,10 @@ class Document(TimeStampedModel):
     )
 
     objects = DocumentQuerySet.as_manager()
+    #: No grants of its own: who may see a document is who may see its record.
+    takes_grants = False
+    #: ID scans, contracts: exporting the list needs ``accounts.export_personal_data``.
+    personal_data = True
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

@@ -115,6 +115,9 @@ class Receivable(TimeStampedModel):
         f"contract__{AGENT_BRANCH}",
     )
 
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
+
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("receivable")
@@ -217,6 +220,9 @@ class Payment(TimeStampedModel):
 
     #: Besides the money roles, the manager of the branch whose agent holds the client.
     scope_parents = (f"client__{AGENT_BRANCH}",)
+
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -405,6 +411,9 @@ class OwnerStatement(TimeStampedModel):
     expenses = models.DecimalField(_("expenses"), **MONEY)
     net_payable = models.DecimalField(_("net payable"), **MONEY)
     lines = models.JSONField(_("lines"), default=list)
+
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
 
     class Meta:
         ordering = ["-period_start", "owner__name"]

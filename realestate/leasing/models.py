@@ -97,12 +97,25 @@ class Lease(AgentFieldsMixin, TimeStampedModel):
     ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
     termination_reason = models.CharField(_("termination reason"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    signed_document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("signed copy"),
+        help_text=_("The scan of the signed lease (“Upload signed copy”)."),
+    )
 
     history = HistoricalRecords()
     assignment_fields = ("agent",)
     #: A grant on the unit, or on its building or project (a property manager's), reaches
     #: the lease.
     scope_parents = ("unit", "unit__building", "unit__project")
+
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -205,6 +218,9 @@ class Vendor(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
 
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("vendor")
@@ -278,6 +294,9 @@ class MaintenanceRequest(TimeStampedModel):
 
     history = HistoricalRecords()
     scope_parents = ("unit", "unit__building", "unit__project", "lease")
+
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
 
     class Meta:
         ordering = ["-created_at"]

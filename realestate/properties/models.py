@@ -58,6 +58,9 @@ class Project(TimeStampedModel):
     #: Changing it hands out access: only those who may manage grants can (see core.admin).
     grant_fields = ("manager",)
 
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("project")
@@ -182,6 +185,9 @@ class Unit(AgentFieldsMixin, TimeStampedModel):
     #: Grants on these follow the assignee (see realestate.core.assignments).
     assignment_fields = ("agent",)
     scope_parents = ("building", "project", AGENT_BRANCH)
+
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
 
     class Meta:
         ordering = ["code"]

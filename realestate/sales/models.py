@@ -137,6 +137,9 @@ class Reservation(AgentFieldsMixin, TimeStampedModel):
     assignment_fields = ("agent",)
     scope_parents = (AGENT_BRANCH,)
 
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("reservation")
@@ -227,10 +230,23 @@ class SaleContract(AgentFieldsMixin, PlanTerms, TimeStampedModel):
     )
     cancel_reason = models.CharField(_("cancellation reason"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    signed_document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("signed copy"),
+        help_text=_("The scan of the signed contract (“Upload signed copy”)."),
+    )
 
     history = HistoricalRecords()
     assignment_fields = ("agent",)
     scope_parents = (AGENT_BRANCH,)
+
+    #: Records of this kind carry documents (realestate.documents).
+    takes_documents = True
 
     class Meta:
         ordering = ["-created_at"]

@@ -22,6 +22,8 @@ from realestate.core.assignments import agents_check, default_agent
 from realestate.core.money import percent_text, to_money
 from realestate.core.numbering import number_take
 from realestate.core.workflow import step
+from realestate.documents.choices import DocumentKind
+from realestate.documents.services import document_upload
 from realestate.finance import services as finance
 from realestate.finance.choices import UNSETTLED, ReceivableKind, ReceivableStatus
 from realestate.finance.models import Receivable
@@ -417,6 +419,24 @@ def contract_cancel(*, contract: SaleContract, by=None, reason: str) -> SaleCont
             COMMISSION_FLOW.apply(commission, CommissionStatus.CANCELLED, by)
     contract.status = locked.status
     return locked
+
+
+@step(_lazy("Upload signed copy"), record="contract", also=("documents.add_document",))
+def contract_signed_copy_attach(*, contract: SaleContract, file, by=None) -> SaleContract:
+    """File the scan of the signed contract (checked as every upload) as its signed-contract
+    document, a new version after the first, and mark it as the contract's signed copy."""
+    if contract.status == ContractStatus.CANCELLED:
+        raise ValidationError(_("Contract %(number)s is cancelled.") % {"number": contract})
+    version = document_upload(
+        record=contract,
+        file=file,
+        kind=DocumentKind.SIGNED_CONTRACT,
+        title=_("Signed contract %(number)s") % {"number": contract.number},
+        by=by,
+    )
+    contract.signed_document = version.document
+    contract.save(update_fields=["signed_document", "updated_at"])
+    return contract
 
 
 def contracts_complete_paid(contract_ids) -> int:

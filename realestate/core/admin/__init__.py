@@ -45,7 +45,7 @@ from realestate.core.admin.display import (
 from realestate.core.admin.forms import ConfirmForm, ReasonForm, ServiceForm, confirm
 from realestate.core.admin.grants import GrantsAdminMixin, GrantUserForm
 from realestate.core.admin.history import HistoryAdmin, ViewOnlyHistoryAdmin
-from realestate.core.admin.panels import Panel, PanelsMixin, panel_register
+from realestate.core.admin.panels import Panel, PanelsMixin, TabsMixin, panel_register, tab_register
 from realestate.core.admin.scoping import (
     ScopedAdminMixin,
     ScopedChoicesMixin,
@@ -90,6 +90,7 @@ __all__ = [
     "ServiceForm",
     "StepAction",
     "StepActionsMixin",
+    "TabsMixin",
     "ViewOnlyHistoryAdmin",
     "WorkflowAdmin",
     "confirm",
@@ -102,4 +103,5 @@ __all__ = [
     "small_table",
     "status_badge",
     "status_label",
+    "tab_register",
 ]

@@ -10,10 +10,11 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from realestate.core.admin.grants import GrantsAdminMixin
+from realestate.core.admin.panels import TabsMixin
 from realestate.core.admin.scoping import ScopedAdminMixin
 
 
-class BaseAdmin(ScopedAdminMixin, GrantsAdminMixin, ModelAdmin):
+class BaseAdmin(TabsMixin, ScopedAdminMixin, GrantsAdminMixin, ModelAdmin):
     list_per_page = 50
     list_filter_submit = True
     list_fullwidth = False

@@ -69,3 +69,29 @@ def _panel_field(name: str, label: str, render: Callable):
 
     field.__name__ = name
     return display(description=label)(field)
+
+
+#: Read-only inlines another app adds to every page of a model: a record's Documents tab.
+TABS: dict[type[models.Model], list[type]] = defaultdict(list)
+
+
+def tab_register(model: type[models.Model], inline: type) -> None:
+    """Show ``inline`` (a read-only inline, usually ``tab = True``) on ``model``'s pages."""
+    if inline not in TABS[model]:
+        TABS[model].append(inline)
+
+
+class TabsMixin:
+    """Adds the tabs registered for the admin's model to a record's page (not the add page).
+    They only show rows: a POST (saving the record) leaves them out, so a form posted
+    without their management data saves as before."""
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        if obj is None or obj.pk is None or request.method not in ("GET", "HEAD"):
+            return instances
+        for inline_class in TABS.get(self.model, ()):
+            inline = inline_class(self.model, self.admin_site)
+            if inline.has_view_permission(request, obj):
+                instances.append(inline)
+        return instances

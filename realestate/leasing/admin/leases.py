@@ -28,6 +28,7 @@ from realestate.core.admin import (
     status_badge,
     status_label,
 )
+from realestate.documents.pages import SignedCopyMixin
 from realestate.finance.choices import UNSETTLED
 from realestate.leasing import selectors, services
 from realestate.leasing.admin.lease_forms import (
@@ -52,7 +53,7 @@ from realestate.properties.models import Unit
 
 
 @admin.register(Lease)
-class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+class LeaseAdmin(SignedCopyMixin, RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = LeaseForm
     list_display = [
         "number",
@@ -78,9 +79,11 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
         "activate",
         "renew",
         "record_payment",
+        "upload_signed_copy",
         {"title": _("Deposit"), "icon": "savings", "items": ["receive_deposit", "release_deposit"]},
         {"title": _("End lease"), "icon": "event_busy", "items": ["end", "terminate"]},
     ]
+    signed_copy_step = "leasing.lease_signed_copy_attach"
     steps = {
         "activate": StepAction(
             services.lease_activate,
@@ -229,6 +232,7 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
         ),
         terms,
         (_("Billing"), {"fields": ["billing_summary"]}),
+        (_("Signed copy"), {"fields": ["signed_copy"]}),
         (_("Notes"), {"fields": ["notes"]}),
     ]
     closed_fieldset = (_("Closed"), {"fields": ["ended_on", "termination_reason"]})
@@ -240,6 +244,7 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
         "ended_on",
         "termination_reason",
         "deposit_display",
+        "signed_copy",
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -262,6 +267,9 @@ class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
         if obj is None:
             return []
         return [*self.computed, "unit", "tenant", "rent_display"]
+
+    def signed_copy_applies(self, record) -> bool:
+        return record.status != LeaseStatus.TERMINATED
 
     def get_inlines(self, request, obj):
         return [] if obj is None else [RentChargeInline, DepositMovementInline]

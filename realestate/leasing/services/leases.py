@@ -22,6 +22,8 @@ from realestate.core.dates import add_months
 from realestate.core.money import to_money
 from realestate.core.numbering import number_take
 from realestate.core.workflow import step
+from realestate.documents.choices import DocumentKind
+from realestate.documents.services import document_upload
 from realestate.finance import services as finance
 from realestate.finance.choices import ReceivableKind
 from realestate.finance.models import Receivable
@@ -320,3 +322,21 @@ def leases_expire(today: date | None = None) -> dict:
             lease_activate(lease=renewal)
         result["ended"] += 1
     return result
+
+
+@step(_lazy("Upload signed copy"), record="lease", also=("documents.add_document",))
+def lease_signed_copy_attach(*, lease: Lease, file, by=None) -> Lease:
+    """File the scan of the signed lease (checked as every upload) as its signed-contract
+    document, a new version after the first, and mark it as the lease's signed copy."""
+    if lease.status == LeaseStatus.TERMINATED:
+        raise ValidationError(_("Lease %(number)s is terminated.") % {"number": lease})
+    version = document_upload(
+        record=lease,
+        file=file,
+        kind=DocumentKind.SIGNED_CONTRACT,
+        title=_("Signed lease %(number)s") % {"number": lease.number},
+        by=by,
+    )
+    lease.signed_document = version.document
+    lease.save(update_fields=["signed_document", "updated_at"])
+    return lease

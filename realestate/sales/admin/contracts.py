@@ -32,6 +32,7 @@ from realestate.core.admin import (
     status_label,
 )
 from realestate.core.money import format_money
+from realestate.documents.pages import SignedCopyMixin
 from realestate.finance.choices import RECEIVABLE_STATUS, UNSETTLED
 from realestate.finance.models import Receivable
 from realestate.sales import selectors, services
@@ -168,7 +169,7 @@ class CommissionInline(ReadOnlyInline):
 
 
 @admin.register(SaleContract)
-class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+class SaleContractAdmin(SignedCopyMixin, RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = SaleContractForm
     list_display = [
         "number",
@@ -190,7 +191,8 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
     ]
     search_fields = ["number", "unit__code", "buyer__name"]
     autocomplete_fields = ["unit", "reservation", "buyer", "co_buyers", "agent", "plan"]
-    actions_detail = ["sign", "record_payment", "cancel"]
+    actions_detail = ["sign", "record_payment", "upload_signed_copy", "cancel"]
+    signed_copy_step = "sales.contract_signed_copy_attach"
     steps = {
         "sign": StepAction(
             services.contract_sign,
@@ -297,6 +299,7 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
         (_("Payments"), {"fields": ["schedule_summary"]}),
         (_("Payment plan"), {"fields": ["plan", "plan_terms"]}),
         (_("Dates"), {"fields": ["signing_date", "handover_date"]}),
+        (_("Signed copy"), {"fields": ["signed_copy"]}),
         (_("Notes"), {"fields": ["notes", "cancel_reason"]}),
     ]
 
@@ -321,6 +324,7 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
             "schedule_summary",
             "plan_terms",
             "cancel_reason",
+            "signed_copy",
         ]
 
     def get_inlines(self, request, obj):
@@ -335,6 +339,9 @@ class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin)
         if obj is not None and obj.status != ContractStatus.DRAFT:
             return False  # signed, completed or cancelled: read-only
         return super().has_change_permission(request, obj)
+
+    def signed_copy_applies(self, record) -> bool:
+        return record.status != ContractStatus.CANCELLED
 
     def has_delete_permission(self, request, obj=None):
         return False  # cancelled, never deleted: numbers are never reused

@@ -1,0 +1,9 @@
+"""Documents in the admin: the documents list, the upload page, and the Documents tab added to
+the page of every record that takes documents (``core.admin.tab_register``)."""
+
+from realestate.documents.admin.documents import DocumentAdmin
+from realestate.documents.admin.tab import DocumentInline, register_tabs
+
+register_tabs()
+
+__all__ = ["DocumentAdmin", "DocumentInline"]
