@@ -4,7 +4,7 @@
 # extensions (SpatiaLite needs that), the pinned Python packages and a local .env.
 #
 #   scripts/setup.sh              what `make run` needs
-#   scripts/setup.sh --browser    also Chromium, for the browser tests (`make test`)
+#   scripts/setup.sh --browser    also Chromium and ClamAV, for the browser and scan tests (`make test`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,10 +26,14 @@ declare -A NEEDS=(
   [fonts-dejavu-core]="DejaVuSans.ttf"
 )
 $want_browser && NEEDS[chromium]="chromium"
+# The documents tests scan uploads with a real ClamAV daemon of their own (no signatures are
+# downloaded: the test writes its own database with sigtool).
+$want_browser && NEEDS[clamav-daemon]="clamd" && NEEDS[clamav]="sigtool"
 
 have_file() {
   case "$1" in
     chromium) command -v chromium >/dev/null 2>&1 ;;
+    clamd | sigtool) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] ;;
     *.ttf) fc-list 2>/dev/null | grep -q "$1" || [ -n "$(find /usr/share/fonts -name "$1" -print -quit 2>/dev/null)" ] ;;
     *) ldconfig -p 2>/dev/null | grep -q "$1" \
          || [ -n "$(find /usr/lib /usr/lib64 -name "$1*" -print -quit 2>/dev/null)" ] ;;
