@@ -17,6 +17,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.accounts.conftest import cast  # noqa: F401  (the access tests' cast of roles)
+
 #: The EICAR anti-virus test file: harmless, and detected as a virus by every scanner.
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 SIGNATURE = "Eicar-Test-Signature-Local"
