@@ -1,7 +1,8 @@
-"""Uploaded files (unit photos, maintenance photos) go only to those who may see the record
-they belong to.
+"""Uploaded files (unit photos, maintenance photos, documents) go only to those who may see
+the record they belong to.
 
-A model holding files names the record whose scope decides (``file_owner = "unit"``). With
+A model holding files names the record whose scope decides (``file_owner = "unit"``; a
+document's version names its document, whose ``restrict`` follows the document's record). With
 local storage every file under ``MEDIA_URL`` is served by ``protected_media``, which finds the
 row holding the file and answers only if ``restrict(user, "view")`` reaches its owner, for a
 staff session or an API token alike; anything else is a plain 404, as for a missing file.
@@ -23,7 +24,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.settings import api_settings
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from realestate.core.uploads import content_type_for
+from realestate.core.uploads import content_type_for, download_type_for
 
 
 @functools.cache
@@ -81,13 +82,13 @@ def may_see_file(user, name: str) -> bool:
 def protected_media(request, path: str):
     if not may_see_file(_user(request), path) or not default_storage.exists(path):
         raise Http404("No such file, or not one you may see.")
-    # The type its validated extension names, never a guess from the content; a file of
-    # another kind (stored before photos were checked) is only offered for download.
+    # The type its validated extension names, never a guess from the content. Images show
+    # in the page; documents (PDF, Office) and anything else are offered for download only.
     content_type = content_type_for(path)
     response = FileResponse(
         default_storage.open(path, "rb"),
         filename=PurePath(path).name,
-        content_type=content_type or "application/octet-stream",
+        content_type=content_type or download_type_for(path) or "application/octet-stream",
         as_attachment=content_type is None,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -30,6 +30,12 @@ CONTENT_TYPES = {
     ".webp": "image/webp",
 }
 FORMAT_LABELS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+#: Other files kept (documents, checked by content on upload): served as downloads only.
+DOWNLOAD_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def extension(name: str) -> str:
@@ -39,6 +45,12 @@ def extension(name: str) -> str:
 def content_type_for(name: str) -> str | None:
     """The content type of a stored photo, from its extension (validated on upload)."""
     return CONTENT_TYPES.get(extension(name))
+
+
+def download_type_for(name: str) -> str | None:
+    """The content type of a stored document that is not an image (a PDF, an Office file),
+    from its extension (validated against its content on upload)."""
+    return DOWNLOAD_TYPES.get(extension(name))
 
 
 def _image_format(file) -> str | None:

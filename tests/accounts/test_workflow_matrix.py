@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.models import OrmQ
@@ -56,6 +57,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+#: A signed copy's scan (the upload page of "Upload signed copy" takes a file, not a dialog).
+SIGNED_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 # --- detail actions: (admin, action) -> (make, dialog data, effect, outcomes) ---------------
 DETAIL = {
@@ -120,6 +124,12 @@ DETAIL = {
         row(OK, OK, OK, 404, 403, 403),
     ),
     ("sales.SaleContract", "record_payment"): (signed, {}, None, row(OK, 403, 403, 404, OK, 403)),
+    ("sales.SaleContract", "upload_signed_copy"): (
+        signed,
+        {"file": lambda: SimpleUploadedFile("signed.pdf", SIGNED_PDF)},
+        lambda k: fresh(k).signed_document_id is not None,
+        row(OK, OK, OK, 404, 403, 403),
+    ),
     ("sales.Commission", "approve"): (
         commission,
         {},
@@ -169,6 +179,12 @@ DETAIL = {
         row(OK, 404, 403, 403, OK, 403),
     ),
     ("leasing.Lease", "record_payment"): (lease, {}, None, row(OK, 404, 403, 403, OK, 403)),
+    ("leasing.Lease", "upload_signed_copy"): (
+        lease,
+        {"file": lambda: SimpleUploadedFile("signed.pdf", SIGNED_PDF)},
+        lambda x: fresh(x).signed_document_id is not None,
+        row(OK, 404, OK, OK, 403, 403),
+    ),
     ("finance.Payment", "reverse_payment"): (
         payment,
         {"reason": "Cheque bounced"},
@@ -299,7 +315,9 @@ def test_every_admin_action_has_a_rule():
     assert unruled == [], f"actions without a rule in the workflow matrix: {unruled}"
     for label, name in DETAIL:
         model_admin = admin_of(label)
-        if name != "record_payment":
+        if name == "upload_signed_copy":  # a page with a file, run by its own step
+            assert model_admin.signed_copy_step in STEPS
+        elif name != "record_payment":
             assert isinstance(model_admin, StepActionsMixin) and name in model_admin.steps
 
 
@@ -311,14 +329,18 @@ def test_every_step_service_states_its_rule():
 
 # --- detail actions -----------------------------------------------------------------------
 @pytest.mark.parametrize("case", cases(DETAIL), ids=case_id)
-def test_detail_action_by_role(client, cast, case):
+def test_detail_action_by_role(client, cast, case, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # a signed copy's file goes there
     (label, name), role = case
     make, data, effect, outcomes = DETAIL[(label, name)]
     record = make(cast)
     before = snapshot(record)
     client.force_login(cast.users[role])
     url = admin_url(label, name, record.pk)
-    data = {key: value.format(today=TODAY().isoformat()) for key, value in data.items()}
+    data = {
+        key: value() if callable(value) else value.format(today=TODAY().isoformat())
+        for key, value in data.items()
+    }
     expected = outcomes[role]
 
     shown = client.get(admin_url(label, "change", record.pk))

@@ -11,6 +11,7 @@ LISTED = {
     "token_refresh": "http://testserver/api/v1/auth/token/refresh/",
     "logout": "http://testserver/api/v1/auth/logout/",
     "units": "http://testserver/api/v1/units/",
+    "documents": "http://testserver/api/v1/documents/",
     "schema": "http://testserver/api/schema/",
     "docs": "http://testserver/api/docs/",
 }
@@ -29,6 +30,7 @@ def test_the_listed_urls_answer(jwt_client, superuser):
     urls = APIClient().get(ROOT).json()
 
     assert api.get(urls["units"]).status_code == 200
+    assert api.get(urls["documents"]).status_code == 200
     assert api.get(urls["schema"]).status_code == 200
     assert api.get(urls["docs"]).status_code == 200
     assert api.post(urls["token"], {}, format="json").status_code == 400  # a POST endpoint
