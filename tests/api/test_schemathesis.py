@@ -17,15 +17,24 @@ To explore beyond the fixed seed and bounds, run ``st`` by hand against ``make r
 import os
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from realestate.documents.services import document_add
 from realestate.properties.choices import UnitStatus, UnitType
+from realestate.properties.models import Unit
 from tests.factories import BuildingFactory, ProjectFactory, UnitFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_TYPE = "application/pdf"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 SEED = 20260501
 MAX_EXAMPLES = 15  # per operation, for fuzzing and for stateful runs
 TIMEOUT_S = 110  # the run itself takes under a minute on two cores
@@ -47,9 +56,11 @@ extract_selector = "/access"
 
 
 @pytest.fixture
-def field_agent(agent1, agent2, settings):
-    """agent1 sees 55 units (two pages), some with every optional field empty; agent2 has
-    one of their own, which agent1 must not see."""
+def field_agent(agent1, agent2, settings, tmp_path):
+    """agent1 sees 55 units (two pages), some with every optional field empty, and the
+    documents of a few (a PDF in two versions, a photo, an expired ID scan); agent2 has one
+    unit of their own, with a document, which agent1 must not see."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.API_RATE_USER = settings.API_RATE_ANON = settings.API_RATE_TOKEN = ""
     settings.LOGIN_MAX_FAILURES = settings.LOGIN_MAX_FAILURES_PER_IP = 1_000_000
     agent1.set_password("agent1")
@@ -74,7 +85,24 @@ def field_agent(agent1, agent2, settings):
             location=None,
             agent=agent1,
         )
-    UnitFactory(code="OTHER", agent=agent2)
+    other = UnitFactory(code="OTHER", agent=agent2)
+    units = Unit.objects.filter(agent=agent1).order_by("code")
+    for n, unit in enumerate(units[:8]):
+        document_add(record=unit, kind="title_deed", title="Deed", file=PDF, content_type=PDF_TYPE)
+        if n % 2:
+            document_add(
+                record=unit, kind="title_deed", title="Deed", file=PDF, content_type=PDF_TYPE
+            )
+        document_add(
+            record=unit,
+            kind="id_scan",
+            title="Owner ID",
+            file=PNG,
+            content_type="image/png",
+            original_name="owner-id.png",
+            expires_on=date(2020, 1, 1),
+        )
+    document_add(record=other, kind="other", title="Not agent1's", file=PDF, content_type=PDF_TYPE)
     return agent1
 
 
