@@ -15,12 +15,16 @@ import io
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 from import_export.formats import base_formats
 
 from realestate.accounts.roles import AUDITOR
 from realestate.core.admin import ScopedAdminMixin
 from realestate.core.permissions import grant
+from realestate.documents.models import Document, DocumentVersion, document_models
+from realestate.documents.services import document_add
 from realestate.properties.api.urls import router
 from tests import factories
 from tests.factories import UserFactory
@@ -29,8 +33,14 @@ pytestmark = pytest.mark.django_db
 
 
 def grantable(model) -> bool:
+    """Models whose records take grants; documents take their records' scope instead
+    (``test_documents_follow_their_records_scope``)."""
     model_admin = admin.site._registry[model]
-    return isinstance(model_admin, ScopedAdminMixin) and hasattr(model._default_manager, "restrict")
+    return (
+        isinstance(model_admin, ScopedAdminMixin)
+        and hasattr(model._default_manager, "restrict")
+        and getattr(model, "takes_grants", True)
+    )
 
 
 SCOPED = sorted(
@@ -315,3 +325,83 @@ def test_foreign_key_choices_offer_only_granted_records(rf, granted_user, source
     choices = form.base_fields[field_name].queryset
     assert choices.filter(pk=a.pk).exists()
     assert not choices.filter(pk=b.pk).exists()
+
+
+# --- documents: whoever may see the record, on every path ----------------------------------
+DOCUMENT_MODELS = sorted(document_models(), key=lambda model: model._meta.label)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def file_document(record, name):
+    return document_add(
+        record=record,
+        kind="other",
+        title=f"Document {name}",
+        file=PDF,
+        content_type="application/pdf",
+        original_name=f"{name}.pdf",
+    )
+
+
+def test_every_kind_of_record_that_takes_documents_is_covered():
+    assert {model._meta.label for model in DOCUMENT_MODELS} == {
+        "clients.Client", "properties.Unit", "properties.Project", "sales.Reservation",
+        "sales.SaleContract", "leasing.Lease", "finance.Payment", "finance.Receivable",
+        "leasing.MaintenanceRequest", "finance.OwnerStatement", "leasing.Vendor",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("model", DOCUMENT_MODELS, ids=[m._meta.label for m in DOCUMENT_MODELS])
+def test_documents_follow_their_records_scope(
+    client, jwt_client, granted_user, model, settings, tmp_path
+):
+    """A user granted record A sees A's document and never B's: on A's Documents tab, the
+    documents list and its search, the document's page, the export, the file URL, the upload
+    page and the API; everything of B answers 404, as if it did not exist."""
+    settings.MEDIA_ROOT = tmp_path
+    a, b = two_records(model)
+    grant(a, granted_user)
+    mine, theirs = file_document(a, "mine"), file_document(b, "theirs")
+    client.force_login(granted_user)
+    documents = url(Document, "changelist")
+
+    tab = client.get(url(model, "change", a.pk)).content.decode()
+    assert "Document mine" in tab and "Document theirs" not in tab
+    assert listed_pks(client.get(documents)) == {mine.document.pk}
+    assert listed_pks(client.get(documents, {"q": "theirs"})) == set()
+    assert listed_pks(client.get(documents, {"q": "mine.pdf"})) == {mine.document.pk}
+    assert client.get(url(Document, "change", mine.document.pk)).status_code == 200
+    assert client.get(url(Document, "change", theirs.document.pk)).status_code == 404
+    assert client.get(url(Document, "delete", theirs.document.pk)).status_code in (403, 404)
+    export = client.post(url(Document, "export"), {"format": "0", "resource": "0"})
+    assert [row["title"] for row in csv.DictReader(io.StringIO(export.content.decode()))] == [
+        "Document mine"
+    ]
+    assert client.get(mine.file.url).status_code == 200
+    assert client.get(theirs.file.url).status_code == 404
+    content_type = ContentType.objects.get_for_model(model).pk
+    upload = reverse("admin:documents_document_upload", args=[content_type, b.pk])
+    assert client.get(upload).status_code == 404
+    sent = SimpleUploadedFile("x.pdf", PDF)
+    assert client.post(upload, {"kind": "other", "files": [sent]}).status_code == 404
+    assert DocumentVersion.objects.count() == 2
+
+    api = jwt_client(granted_user)
+    listed = api.get("/api/v1/documents/").json()["results"]
+    assert [row["id"] for row in listed] == [mine.document.pk]
+    record_type = model._meta.label_lower
+    query = {"record_type": record_type, "record_id": b.pk}
+    assert api.get("/api/v1/documents/", query).status_code == 404
+    assert api.get(f"/api/v1/documents/{theirs.document.pk}/").status_code == 404
+    assert api.get(f"/api/v1/documents/{theirs.document.pk}/download/").status_code == 404
+    assert api.get(theirs.file.url).status_code == 404
+    assert api.get(f"/api/v1/documents/{mine.document.pk}/download/").status_code == 200
+
+
+def test_user_without_grants_sees_no_document(client, roles, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    version = file_document(factories.ClientFactory(), "theirs")
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(url(Document, "changelist")).status_code == 403
+    assert client.get(url(Document, "change", version.document.pk)).status_code == 404
+    assert client.get(version.file.url).status_code == 404
