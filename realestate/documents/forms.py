@@ -23,8 +23,18 @@ UPLOAD_KINDS = [
 MAX_FILES = 20
 
 
-class MultipleFileInput(UnfoldAdminFileFieldWidget):
+class MultipleFileInput(forms.FileInput):
+    """The browser's own file input, which says how many files were chosen."""
+
     allow_multiple_selected = True
+    template_name = "documents/widgets/multiple_file.html"
+
+    def __init__(self, attrs=None):
+        classes = (
+            "block border border-base-200 rounded-default shadow-xs px-3 py-2 w-full "
+            "max-w-2xl dark:border-base-700"
+        )
+        super().__init__({"class": classes, **(attrs or {})})
 
 
 class MultipleFileField(forms.FileField):

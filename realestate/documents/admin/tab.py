@@ -59,6 +59,7 @@ class DocumentInline(GenericTabularInline):
     extra = 0
     can_delete = False
     tab = True
+    hide_title = True  # each row's title column says which document it is
     per_page = 25
     verbose_name = _("document")
     verbose_name_plural = _("Documents")
