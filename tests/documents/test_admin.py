@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from urllib.parse import parse_qs
 
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
@@ -170,3 +175,57 @@ def test_a_cancelled_contract_takes_no_signed_copy(client, cast, media):
     url = reverse("admin:sales_salecontract_upload_signed_copy", args=[record.pk])
     assert client.post(url, {"file": upload("signed.pdf", PDF)}).status_code == 403
     assert SaleContract.objects.get(pk=record.pk).signed_document is None
+
+
+@pytest.mark.parametrize(
+    "role,may_delete", [("Administrator", True), ("Sales Agent", False), ("Auditor", False)]
+)
+def test_only_administrators_delete(client, cast, media, role, may_delete):
+    version = document_upload(record=cast.client, file=upload("id.pdf", PDF), kind="id_scan")
+    client.force_login(cast.users[role])
+    url = reverse("admin:documents_document_delete", args=[version.document.pk])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == (302 if may_delete else 403)
+    assert Document.objects.exists() is not may_delete
+    assert LogEntry.objects.filter(action_flag=DELETION).exists() is may_delete
+
+
+@pytest.mark.parametrize(
+    "role,status",
+    [("Sales Agent", 200), ("Sales Manager", 200), ("Auditor", 403), ("Leasing Manager", 200)],
+)
+def test_who_may_open_the_upload_page(client, cast, media, role, status):
+    """Uploading needs the right to change the record (the agent's client; every client for
+    the leasing manager) and a role that uploads (not the Auditor, who reads everything)."""
+    client.force_login(cast.users[role])
+    assert client.get(upload_url(cast.client)).status_code == status
+    page = client.get(change_url(cast.client)).content.decode()
+    assert (upload_url(cast.client) in page) is (status == 200)
+
+
+def test_s3_links_are_signed_and_expire(tmp_path):
+    """With S3 storage, a file's link carries a signature valid for S3_LINK_SECONDS."""
+    script = (
+        "import django; django.setup();"
+        "from django.core.files.storage import default_storage as s;"
+        "print(s.url('documents/clients/client/1/1-v1-id.pdf'))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "S3_BUCKET": "backoffice",
+        "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+        "S3_REGION": "us-east-1",
+        "S3_ACCESS_KEY_ID": "key",
+        "S3_SECRET_ACCESS_KEY": "secret",
+        "S3_LINK_SECONDS": "120",
+    }
+    asked = time.time()
+    url = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    address, _sep, query = url.partition("?")
+    assert address == "http://127.0.0.1:9/backoffice/documents/clients/client/1/1-v1-id.pdf"
+    signed = parse_qs(query)
+    assert signed["Signature"] and signed["AWSAccessKeyId"] == ["key"]
+    assert 110 <= int(signed["Expires"][0]) - asked <= 130  # S3_LINK_SECONDS from now
