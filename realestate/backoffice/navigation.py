@@ -131,6 +131,14 @@ SIDEBAR_NAVIGATION = [
         ],
     ),
     section(
+        _("Documents"),
+        [
+            model_link(_("Templates"), "documents.DocumentTemplate", "article"),
+            model_link(_("Company profile"), "documents.CompanyProfile", "domain"),
+            model_link(_("Branch letterheads"), "documents.BranchLetterhead", "storefront"),
+        ],
+    ),
+    section(
         _("Organisation"),
         [
             model_link(_("Branches"), "accounts.Branch", "store"),
