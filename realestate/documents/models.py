@@ -149,6 +149,11 @@ class DocumentTemplate(TimeStampedModel):
     def __str__(self):
         return f"{self.name} ({self.get_language_display()})"
 
+    def validate_constraints(self, exclude=None):
+        # Activating a template deactivates the other of its kind and language (the service
+        # template_save does, under a lock): a form need not refuse a second active one.
+        super().validate_constraints(exclude={*(exclude or ()), "is_active"})
+
 
 class DocumentTemplateVersion(models.Model):
     """A template as it was saved: what a generated document records it was made from."""

@@ -26,3 +26,23 @@ class Draft:
 @pytest.fixture
 def draft():
     return Draft
+
+
+@pytest.fixture
+def unit_kind(monkeypatch):
+    """A test-only generated kind (the fact sheet, for units), so that these tests do not
+    depend on the kinds the apps register: its context is plain data of the unit."""
+    from realestate.documents.choices import DocumentKind, TemplateKind
+    from realestate.documents.kinds import KINDS, GeneratedKind
+    from realestate.properties.models import Unit
+
+    spec = GeneratedKind(
+        kind=TemplateKind.FACT_SHEET,
+        model=Unit,
+        document_kind=DocumentKind.FACT_SHEET,
+        title=lambda unit: f"Fact sheet {unit.code}",
+        context=lambda unit: {"unit": {"code": unit.code, "price": unit.list_price}},
+        placeholders={"unit.code": "The unit's code", "unit.price": "The list price"},
+    )
+    monkeypatch.setitem(KINDS, TemplateKind.FACT_SHEET, spec)
+    return spec

@@ -1,3 +1,3 @@
 """The documents app's admin, one module per record."""
 
-from realestate.documents.admin import company  # noqa: F401
+from realestate.documents.admin import company, templates  # noqa: F401
