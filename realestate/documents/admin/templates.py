@@ -74,8 +74,7 @@ class DocumentTemplateAdmin(BaseAdmin):
     compressed_fields = False
     fieldsets = (
         (None, {"fields": (("kind", "language"), ("name", "page_size"), "is_active")}),
-        (_("Body (HTML with placeholders)"), {"fields": ("body",)}),
-        (_("CSS"), {"fields": ("css",)}),
+        (_("Template"), {"fields": ("body", "css")}),
     )
 
     class Media:
