@@ -43,6 +43,7 @@ BASE_CSS = """
 html { font-family: "DejaVu Sans", "Amiri", sans-serif; font-size: 10pt; }
 [lang|="ar"], .ar { font-family: "Amiri", "DejaVu Sans", serif; direction: rtl;
   unicode-bidi: embed; text-align: right; }
+:not([lang|="ar"]) > [lang|="ar"], html[lang|="ar"] { font-size: 1.15em; }
 [dir="rtl"] { direction: rtl; text-align: right; }
 [dir="ltr"] { direction: ltr; text-align: left; }
 """
