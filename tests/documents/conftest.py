@@ -23,9 +23,10 @@ class Draft:
     language: str = "en"
 
 
-@pytest.fixture
-def draft():
-    return Draft
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Logos and photos the tests store go to a folder of their own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

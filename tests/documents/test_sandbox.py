@@ -109,7 +109,7 @@ def test_an_endless_loop_is_stopped_within_the_bound(settings):
     )
     started = time.monotonic()
     problem = problem_of(body)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 4  # the bound, and a loaded machine's slack
     assert "longer than 1 seconds" in problem.message
     assert problem.line == 2
 

@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from realestate.core.admin.base import BaseAdmin, ReadOnlyInline
+from realestate.core.admin.base import ReadOnlyInline
+from realestate.documents.admin.company import SettingsAdmin
 from realestate.documents.choices import Language, PageSize, TemplateKind
 from realestate.documents.company import COMPANY_PLACEHOLDERS
 from realestate.documents.kinds import KINDS
@@ -64,7 +65,7 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(DocumentTemplate)
-class DocumentTemplateAdmin(BaseAdmin):
+class DocumentTemplateAdmin(SettingsAdmin):
     form = DocumentTemplateForm
     list_display = ("name", "kind", "language", "page_size", "is_active", "version", "updated_at")
     list_filter = ("kind", "language", "is_active")
