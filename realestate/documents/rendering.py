@@ -22,9 +22,10 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.html import escape
 
-from realestate.core.pdf import html_to_pdf
+from realestate.core.pdf import PDFTooLong, html_to_pdf
 from realestate.core.uploads import content_type_for
 from realestate.documents.company import company_context
 from realestate.documents.sandbox import Budget, TemplateProblem, render_body
@@ -109,4 +110,13 @@ def render_pdf(
     """The PDF of ``template`` with ``context``; see the module's docstring."""
     html = render_html(template, context, branch=branch)
     allowed = [path for path in (_asset_path(asset) for asset in assets) if path is not None]
-    return html_to_pdf(html, allowed_files=allowed, refused=refused)
+    try:
+        return html_to_pdf(
+            html,
+            allowed_files=allowed,
+            refused=refused,
+            seconds=settings.DOCUMENT_PDF_SECONDS,
+            max_pages=settings.DOCUMENT_MAX_PAGES,
+        )
+    except PDFTooLong as error:
+        raise TemplateProblem(f"{error} The PDF was stopped.") from None

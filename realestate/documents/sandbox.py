@@ -14,7 +14,9 @@ Staff edit these templates in the admin, so a template is treated as untrusted i
 - **Bounds**: the body is at most ``BODY_LIMIT`` characters; every loop iteration checks a
   deadline (``DOCUMENT_RENDER_SECONDS``) and the output it has made
   (``DOCUMENT_HTML_MAX_MB``); filters that could blow a value up (``ljust``, ``join``,
-  ``floatformat``...) refuse arguments that would.
+  ``floatformat``...) refuse arguments that would; the output has at most
+  ``DOCUMENT_MAX_ELEMENTS`` elements (laying out each costs time). The PDF's layout is
+  bounded too (``rendering.render_pdf``: ``DOCUMENT_PDF_SECONDS``, ``DOCUMENT_MAX_PAGES``).
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ WIDTH_LIMIT = 1000
 
 def time_limit() -> float:
     return float(getattr(settings, "DOCUMENT_RENDER_SECONDS", 5))
+
+
+def elements_limit() -> int:
+    return int(getattr(settings, "DOCUMENT_MAX_ELEMENTS", 20_000))
+
+
+OPENING_TAG = re.compile(r"<[a-zA-Z]")
 
 
 def size_limit() -> int:
@@ -372,4 +381,10 @@ def render_body(body: str, context: dict, *, budget: Budget | None = None) -> st
     budget.check_time()
     if len(output) > budget.size:
         raise TemplateProblem(too_large(budget.size))
+    elements = len(OPENING_TAG.findall(output))
+    if elements > elements_limit():
+        raise TemplateProblem(
+            f"The template makes {elements:,} HTML elements; a document may have "
+            f"{elements_limit():,} at most (each costs time to lay out)."
+        )
     return output

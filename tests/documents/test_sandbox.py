@@ -104,7 +104,7 @@ def test_an_endless_loop_is_stopped_within_the_bound(settings):
     settings.DOCUMENT_RENDER_SECONDS = 1
     body = (
         "{% with n='x'|ljust:1000|make_list %}\n"
-        "{% for a in n %}{% for b in n %}{% for c in n %}.{% endfor %}{% endfor %}{% endfor %}"
+        "{% for a in n %}{% for b in n %}{% for c in n %}{% endfor %}{% endfor %}{% endfor %}"
         "{% endwith %}"
     )
     started = time.monotonic()
@@ -235,3 +235,39 @@ def test_html_escapes_data_and_css_cannot_close_its_style():
     )
     assert "&lt;script&gt;" in html
     assert "</style><img" not in html
+
+
+# --- The PDF's layout is bounded too ----------------------------------------------------------
+
+
+def test_too_many_elements_are_refused_before_layout(settings):
+    settings.DOCUMENT_MAX_ELEMENTS = 500
+    body = "{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}"
+    assert render_body(body, {"rows": list(range(200))}).count("<tr>") == 200
+    problem = problem_of(body, {"rows": list(range(300))})
+    assert "600 HTML elements" in problem.message and "500 at most" in problem.message
+
+
+@pytest.mark.django_db
+def test_a_pdf_past_its_pages_or_its_time_is_stopped_with_a_message(settings):
+    rows = list(range(400))
+    body = "<table>{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}</table>"
+    settings.DOCUMENT_MAX_PAGES = 3
+    with pytest.raises(TemplateProblem) as caught:
+        render_pdf(Draft(body=body), {"rows": rows})
+    assert "runs past 3 pages" in caught.value.message
+
+    settings.DOCUMENT_MAX_PAGES = 300
+    settings.DOCUMENT_PDF_SECONDS = 0.05
+    started = time.monotonic()
+    with pytest.raises(TemplateProblem) as caught:
+        render_pdf(Draft(body=body), {"rows": rows})
+    assert "took longer than 0.05 seconds" in caught.value.message
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.django_db
+def test_bounds_do_not_stop_an_ordinary_document():
+    body = "<table>{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}</table>"
+    content = render_pdf(Draft(body=body), {"rows": list(range(120))})
+    assert "119" in pdf_text(content)
