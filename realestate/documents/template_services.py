@@ -6,7 +6,9 @@ exactly one active template per kind and language.
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from realestate.documents.models import DocumentTemplate, DocumentTemplateVersion
 from realestate.documents.sandbox import compile_body
@@ -20,26 +22,40 @@ def template_save(*, template: DocumentTemplate, by=None) -> DocumentTemplateVer
     same transaction, under a lock on both, so two saves at once never leave two active.
     """
     compile_body(template.body)
-    with transaction.atomic():
-        if template.is_active:
-            others = DocumentTemplate.objects.select_for_update().filter(
-                kind=template.kind, language=template.language, is_active=True
+    try:
+        with transaction.atomic():
+            if template.is_active:
+                _deactivate_others(template)
+            template.save()  # its row stays locked until commit: versions numbered in turn
+            last = template.versions.aggregate(n=models.Max("number"))["n"] or 0
+            return DocumentTemplateVersion.objects.create(
+                template=template,
+                number=last + 1,
+                body=template.body,
+                css=template.css,
+                page_size=template.page_size,
+                saved_by=by,
             )
-            if template.pk:
-                others = others.exclude(pk=template.pk)
-            for other in others:
-                other.is_active = False
-                other.save(update_fields=["is_active", "updated_at"])
-        template.save()  # its row stays locked until commit: versions are numbered in turn
-        last = template.versions.aggregate(n=models.Max("number"))["n"] or 0
-        return DocumentTemplateVersion.objects.create(
-            template=template,
-            number=last + 1,
-            body=template.body,
-            css=template.css,
-            page_size=template.page_size,
-            saved_by=by,
-        )
+    except IntegrityError:
+        # A new template was made active for the same kind and language at the same moment.
+        raise ValidationError(
+            _("Another %(kind)s template was made active at the same moment: save again.")
+            % {"kind": template.get_kind_display()},
+            code="template_active_race",
+        ) from None
+
+
+def _deactivate_others(template: DocumentTemplate) -> None:
+    """Every template of the kind and language is locked (all of them, active or not: a
+    save waiting here then reads who became active meanwhile), the active ones but
+    ``template`` deactivated."""
+    siblings = DocumentTemplate.objects.select_for_update().filter(
+        kind=template.kind, language=template.language
+    )
+    for other in siblings.order_by("pk"):
+        if other.pk != template.pk and other.is_active:
+            other.is_active = False
+            other.save(update_fields=["is_active", "updated_at"])
 
 
 def template_activate(*, template: DocumentTemplate, by=None) -> DocumentTemplateVersion:
