@@ -236,6 +236,16 @@ DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="AED")
 #: Default management fee on rent collected for owners, when the owner has no rate of their own.
 MANAGEMENT_FEE_PERCENT = Decimal(env.str("MANAGEMENT_FEE_PERCENT", default="5.00"))
 
+# --- Document templates (realestate/documents/sandbox.py) -----------------------------------
+#: A template's render is stopped past this many seconds, or this much HTML.
+DOCUMENT_RENDER_SECONDS = env.float("DOCUMENT_RENDER_SECONDS", default=5.0)
+DOCUMENT_HTML_MAX_MB = env.float("DOCUMENT_HTML_MAX_MB", default=5.0)
+#: Laying the PDF out costs about a millisecond an element: a document has at most this many
+#: elements, pages, and seconds of layout.
+DOCUMENT_MAX_ELEMENTS = env.int("DOCUMENT_MAX_ELEMENTS", default=20_000)
+DOCUMENT_MAX_PAGES = env.int("DOCUMENT_MAX_PAGES", default=300)
+DOCUMENT_PDF_SECONDS = env.float("DOCUMENT_PDF_SECONDS", default=30.0)
+
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

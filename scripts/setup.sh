@@ -24,6 +24,8 @@ declare -A NEEDS=(
   [libpango-1.0-0]="libpango-1.0.so"
   [libpangoft2-1.0-0]="libpangoft2-1.0.so"
   [fonts-dejavu-core]="DejaVuSans.ttf"
+  [fonts-hosny-amiri]="Amiri-Regular.ttf"   # Arabic (Naskh) for the documents, 2.5 MB
+  [poppler-utils]="pdftotext"               # the tests read generated PDFs back
 )
 $want_browser && NEEDS[chromium]="chromium"
 # The documents tests scan uploads with a real ClamAV daemon of their own (no signatures are
@@ -32,7 +34,7 @@ $want_browser && NEEDS[clamav-daemon]="clamd" && NEEDS[clamav]="sigtool"
 
 have_file() {
   case "$1" in
-    chromium) command -v chromium >/dev/null 2>&1 ;;
+    chromium | pdftotext) command -v "$1" >/dev/null 2>&1 ;;
     clamd | sigtool) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] ;;
     *.ttf) fc-list 2>/dev/null | grep -q "$1" || [ -n "$(find /usr/share/fonts -name "$1" -print -quit 2>/dev/null)" ] ;;
     *) ldconfig -p 2>/dev/null | grep -q "$1" \
@@ -50,7 +52,7 @@ if ((${#missing[@]})); then
     die "Missing system packages. Install them, then run this again:
     sudo apt-get update && sudo apt-get install -y ${missing[*]}"
   fi
-  command -v apt-get >/dev/null || die "No apt-get here. Install GDAL, GEOS, PROJ, SpatiaLite (mod_spatialite), Pango and fonts-dejavu with your package manager."
+  command -v apt-get >/dev/null || die "No apt-get here. Install GDAL, GEOS, PROJ, SpatiaLite (mod_spatialite), Pango, fonts-dejavu, an Arabic font (Amiri) and poppler-utils with your package manager."
   say "Installing system packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   "${apt[@]}" update -qq

@@ -132,7 +132,12 @@ SIDEBAR_NAVIGATION = [
     ),
     section(
         _("Documents"),
-        [model_link(_("Documents"), "documents.Document", "folder_open")],
+        [
+            model_link(_("Documents"), "documents.Document", "folder_open"),
+            model_link(_("Templates"), "documents.DocumentTemplate", "article"),
+            model_link(_("Company profile"), "documents.CompanyProfile", "domain"),
+            model_link(_("Branch letterheads"), "documents.BranchLetterhead", "storefront"),
+        ],
     ),
     section(
         _("Organisation"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from realestate.core.models import TimeStampedModel
 from realestate.core.permissions import q_or, scope_filter
+from realestate.core.uploads import PhotoField
 from realestate.documents.choices import DocumentKind, Language, PageSize, TemplateKind
 
 
@@ -159,6 +160,11 @@ class DocumentTemplate(TimeStampedModel):
     def __str__(self):
         return f"{self.name} ({self.get_language_display()})"
 
+    def validate_constraints(self, exclude=None):
+        # Activating a template deactivates the other of its kind and language (the service
+        # template_save does, under a lock): a form need not refuse a second active one.
+        super().validate_constraints(exclude={*(exclude or ()), "is_active"})
+
 
 class DocumentTemplateVersion(models.Model):
     """A template as it was saved: what a generated document records it was made from."""
@@ -185,3 +191,65 @@ class DocumentTemplateVersion(models.Model):
 
     def __str__(self):
         return f"{self.template} v{self.number}"
+
+
+def logo_path(profile: CompanyProfile, filename: str) -> str:
+    return f"company/{filename}"
+
+
+class CompanyProfile(TimeStampedModel):
+    """The company behind every generated document: its letterhead. One record only (the
+    admin opens it directly; ``company.company_profile`` makes it when missing)."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    licence_number = models.CharField(_("licence number"), max_length=60, blank=True)
+    tax_number = models.CharField(_("tax registration number"), max_length=60, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = PhotoField(
+        _("logo"),
+        upload_to=logo_path,
+        blank=True,
+        help_text=_("JPEG, PNG or WebP; shown at the top of every generated document."),
+    )
+    bank_name = models.CharField(_("bank"), max_length=120, blank=True)
+    bank_account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    swift = models.CharField(_("SWIFT / BIC"), max_length=11, blank=True)
+    currency = models.CharField(
+        _("default currency"), max_length=3, default=settings.DEFAULT_CURRENCY
+    )
+
+    class Meta:
+        verbose_name = _("company profile")
+        verbose_name_plural = _("company profile")
+
+    def __str__(self):
+        return self.trade_name or self.legal_name
+
+
+class BranchLetterhead(TimeStampedModel):
+    """A branch's own address and phone on the documents its deals generate (the rest of the
+    letterhead is the company's)."""
+
+    branch = models.OneToOneField(
+        "accounts.Branch",
+        on_delete=models.CASCADE,
+        related_name="letterhead",
+        verbose_name=_("branch"),
+    )
+    address = models.TextField(_("address"), blank=True, help_text=_("Empty: the company's."))
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, help_text=_("Empty: the company's.")
+    )
+
+    class Meta:
+        ordering = ["branch__name"]
+        verbose_name = _("branch letterhead")
+        verbose_name_plural = _("branch letterheads")
+
+    def __str__(self):
+        return str(self.branch)

@@ -40,6 +40,9 @@ EXPECTED = {
         "Late-fee policies",
         "Expenses",
         "Owner statements",
+        "Templates",
+        "Company profile",
+        "Branch letterheads",
     },
     # Without a branch yet: the lists they may add to, the catalogue and the organisation.
     SALES_MANAGER: {

@@ -1,6 +1,7 @@
 """Documents in the admin: the documents list, the upload page, and the Documents tab added to
 the page of every record that takes documents (``core.admin.tab_register``)."""
 
+from realestate.documents.admin import company, templates  # noqa: F401
 from realestate.documents.admin.documents import DocumentAdmin
 from realestate.documents.admin.tab import DocumentInline, register_tabs
 

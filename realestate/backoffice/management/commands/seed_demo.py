@@ -16,6 +16,7 @@ from django.db import transaction
 from realestate.accounts import demo as accounts_demo
 from realestate.accounts.models import User
 from realestate.clients import demo as clients_demo
+from realestate.documents import demo as documents_demo
 from realestate.finance import demo as finance_demo
 from realestate.leasing import demo as leasing_demo
 from realestate.properties import demo as properties_demo
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             finance_demo.policies(rng, users=users)
             leasing_demo.rent_payments(rng, users=users, leasing=leasing)
             finance_demo.seed(rng, users=users)
+            documents_demo.company(rng)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded in {time.perf_counter() - started:.1f}s: {units} units, "
