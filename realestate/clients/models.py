@@ -26,6 +26,8 @@ AGENT_CHOICES = {"is_staff": True}
 class Client(AgentFieldsMixin, TimeStampedModel):
     """A person or company: buyer, tenant and owner are roles, not kinds of client."""
 
+    takes_documents = True  # generated and uploaded documents (realestate.documents)
+
     kind = models.CharField(
         _("kind"), max_length=12, choices=ClientKind.choices, default=ClientKind.INDIVIDUAL
     )

@@ -29,6 +29,8 @@ class Receivable(TimeStampedModel):
     ``amount_paid`` is the sum of the allocations of posted payments, kept by the services.
     """
 
+    takes_documents = True  # generated and uploaded documents (realestate.documents)
+
     number = models.CharField(_("invoice number"), max_length=20, unique=True, editable=False)
     client = models.ForeignKey(
         "clients.Client",
@@ -161,6 +163,8 @@ class Receivable(TimeStampedModel):
 
 class Payment(TimeStampedModel):
     """Money received from a client: posted once, never edited; reversed by a reversal."""
+
+    takes_documents = True  # generated and uploaded documents (realestate.documents)
 
     number = models.CharField(_("receipt number"), max_length=20, unique=True, editable=False)
     client = models.ForeignKey(
@@ -388,6 +392,8 @@ class Expense(TimeStampedModel):
 
 class OwnerStatement(TimeStampedModel):
     """What the company owes an owner for one month: rent collected less fee and expenses."""
+
+    takes_documents = True  # generated and uploaded documents (realestate.documents)
 
     owner = models.ForeignKey(
         "clients.Client",

@@ -29,6 +29,8 @@ STAFF = {"is_staff": True}
 class Lease(AgentFieldsMixin, TimeStampedModel):
     """A tenancy of one unit. Renewal makes a new lease linked to this one."""
 
+    takes_documents = True  # generated and uploaded documents (realestate.documents)
+
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     unit = models.ForeignKey(
         "properties.Unit", on_delete=models.PROTECT, related_name="leases", verbose_name=_("unit")

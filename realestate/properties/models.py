@@ -114,6 +114,8 @@ class Amenity(models.Model):
 class Unit(AgentFieldsMixin, TimeStampedModel):
     """The thing sold or let. May stand alone, without a project."""
 
+    takes_documents = True  # generated and uploaded documents (realestate.documents)
+
     code = models.CharField(_("code"), max_length=40, unique=True)
     project = models.ForeignKey(
         Project,

@@ -96,6 +96,8 @@ class PaymentPlan(PlanTerms, TimeStampedModel):
 class Reservation(AgentFieldsMixin, TimeStampedModel):
     """Holds a unit for a client against a deposit until it expires."""
 
+    takes_documents = True  # generated and uploaded documents (realestate.documents)
+
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     unit = models.ForeignKey(
         "properties.Unit",
@@ -159,6 +161,8 @@ class Reservation(AgentFieldsMixin, TimeStampedModel):
 
 class SaleContract(AgentFieldsMixin, PlanTerms, TimeStampedModel):
     """A sale of a unit to one or more buyers, with the payment plan it was signed on."""
+
+    takes_documents = True  # generated and uploaded documents (realestate.documents)
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     unit = models.ForeignKey(
