@@ -6,7 +6,6 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import BaseDialogForm
@@ -140,7 +139,7 @@ def receipt_context(payment: Payment) -> dict:
                 "invoice": allocation.receivable.number,
                 "description": allocation.receivable.description,
                 "due_date": allocation.receivable.due_date,
-                "amount": figures(allocation.amount),
+                "amount": format_money(allocation.amount, currency),
             }
             for allocation in allocations
         ],
@@ -165,7 +164,7 @@ RECEIPT_PLACEHOLDERS = {
     "receipt.reversal_date": "when it was reversed (a date)",
     "receipt.reversal_reason": "why it was reversed",
     **party_placeholders("client", "the payer"),
-    "allocations": "list of invoices paid: invoice, description, due_date, amount (figures)",
+    "allocations": "list of invoices paid: invoice, description, due_date, amount (with currency)",
     "balance_left": "the client's balance after the payment, as at its date, with currency",
 }
 
@@ -184,7 +183,7 @@ class StatementPeriodForm(BaseDialogForm):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise ValidationError(_("The period ends before it starts."))
+            self.add_error("end", _("The period ends before it starts."))
         return data
 
 

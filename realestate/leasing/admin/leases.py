@@ -28,6 +28,7 @@ from realestate.core.admin import (
     status_badge,
     status_label,
 )
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.finance.choices import UNSETTLED
 from realestate.leasing import selectors, services
 from realestate.leasing.admin.lease_forms import (
@@ -52,7 +53,8 @@ from realestate.properties.models import Unit
 
 
 @admin.register(Lease)
-class LeaseAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+class LeaseAdmin(GenerateDocumentsMixin, RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+    generated_kinds = ("lease_agreement",)
     form = LeaseForm
     list_display = [
         "number",

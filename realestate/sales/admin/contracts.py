@@ -32,6 +32,7 @@ from realestate.core.admin import (
     status_label,
 )
 from realestate.core.money import format_money
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.finance.choices import RECEIVABLE_STATUS, UNSETTLED
 from realestate.finance.models import Receivable
 from realestate.sales import selectors, services
@@ -168,7 +169,10 @@ class CommissionInline(ReadOnlyInline):
 
 
 @admin.register(SaleContract)
-class SaleContractAdmin(RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+class SaleContractAdmin(
+    GenerateDocumentsMixin, RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin
+):
+    generated_kinds = ("sale_contract",)
     form = SaleContractForm
     list_display = [
         "number",
