@@ -87,7 +87,9 @@ class GenerationBatchAdmin(MissingIs404Mixin, ModelAdmin):
         return self.has_module_permission(request)
 
     def has_add_permission(self, request):
-        return self.has_module_permission(request)
+        return False  # batches start from a list's bulk action or the month form ("start/")
+
+    list_before_template = "admin/documents/generationbatch/start_link.html"
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -115,6 +117,7 @@ class GenerationBatchAdmin(MissingIs404Mixin, ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("start/", wrap(self.start_view), name="documents_generationbatch_start"),
             path(
                 "<int:pk>/progress/",
                 wrap(self.progress_view),
@@ -142,6 +145,7 @@ class GenerationBatchAdmin(MissingIs404Mixin, ModelAdmin):
             "title": str(batch),
             "batch": batch,
             "opts": self.model._meta,
+            "original": batch,
             "progress_url": reverse("admin:documents_generationbatch_progress", args=[batch.pk]),
             "zip_url": reverse("admin:documents_generationbatch_zip", args=[batch.pk])
             if batch.file
@@ -151,7 +155,9 @@ class GenerationBatchAdmin(MissingIs404Mixin, ModelAdmin):
         }
         return TemplateResponse(request, "admin/documents/generationbatch/batch.html", context)
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def start_view(self, request):
+        if not self.has_module_permission(request):
+            raise Http404
         form = MonthBatchForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
