@@ -131,6 +131,12 @@ SIDEBAR_NAVIGATION = [
         ],
     ),
     section(
+        _("Documents"),
+        [
+            model_link(_("Batches"), "documents.GenerationBatch", "picture_as_pdf"),
+        ],
+    ),
+    section(
         _("Organisation"),
         [
             model_link(_("Branches"), "accounts.Branch", "store"),
@@ -144,7 +150,6 @@ SIDEBAR_NAVIGATION = [
         _("Jobs and reports"),
         [
             model_link(_("Inventory snapshots"), "properties.InventorySnapshot", "insights"),
-            model_link(_("Document batches"), "documents.GenerationBatch", "picture_as_pdf"),
             model_link(_("Schedules"), "django_q.Schedule", "schedule"),
             model_link(_("Successful jobs"), "django_q.Success", "task_alt"),
             model_link(_("Failed jobs"), "django_q.Failure", "error"),
