@@ -15,6 +15,7 @@ import hashlib
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.template import TemplateSyntaxError, VariableDoesNotExist
 from django.utils.translation import gettext as _
 
 from realestate.core.workflow import StepRefused
@@ -26,7 +27,7 @@ from realestate.documents.models import (
     DocumentTemplateVersion,
     DocumentVersion,
 )
-from realestate.documents.rendering import render_pdf
+from realestate.documents.rendering import TemplateProblem, render_pdf
 from realestate.documents.services import document_add
 
 PDF = "application/pdf"
@@ -89,7 +90,14 @@ def document_render(*, record: models.Model, kind: str, language: str = Language
     version = template_version_latest(template_active(kind, language))
     context = spec.context(record, **params)
     assets = spec.assets(record) if spec.assets else ()
-    return render_pdf(version, context, assets=assets), version, spec.title(record, **params)
+    try:
+        content = render_pdf(version, context, assets=assets)
+    except (TemplateSyntaxError, VariableDoesNotExist) as error:
+        # Raised while rendering (a filter's argument that names nothing): the template's
+        # fault, said as such, never a server error.
+        info = getattr(error, "template_debug", None) or {}
+        raise TemplateProblem(str(error), info.get("line")) from None
+    return content, version, spec.title(record, **params)
 
 
 def document_generate(

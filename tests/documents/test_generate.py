@@ -84,7 +84,8 @@ def test_generate_button_files_the_pdf_and_links_the_filed_copy(c, contract):
 
     page = c.get(response["HX-Redirect"])
     download = reverse("admin:documents_generationbatch_version", args=[version.pk])
-    assert "generated: version 1" in page.content.decode() and download in page.content.decode()
+    assert "generated: version 1" in page.content.decode()
+    assert f'<a href="{download}"' in page.content.decode()  # a link, not escaped text
 
     served = c.get(download)
     assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
@@ -174,3 +175,36 @@ def test_bulk_generate_of_rows_out_of_scope_is_404(client, agent1, contracts_of_
         "admin:documents_generationbatch_change", args=[batch.pk]
     )
     assert batch.record_ids == [mine.pk] and batch.created_by == agent1
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ("<p>{% if %}</p>", "Line 1"),
+        ("<p>ok</p>\n<p>{{ invoice.number|default:company.nothing_here }}</p>", "nothing_here"),
+    ],
+)
+def test_a_broken_template_says_why_and_files_nothing(c, body, message):
+    receivable = ReceivableFactory()
+    template = DocumentTemplate.objects.get(kind="invoice", is_active=True)
+    template.versions.create(number=2, body=body, css="", page_size="A4")
+    url = reverse("admin:finance_receivable_generate_invoice", args=[receivable.pk])
+    response = dialog(c, url)
+    assert response.status_code == 200
+    page = c.get(response["HX-Redirect"]).content.decode()
+    assert message in page
+    assert not documents_of(receivable).exists()
+
+
+def test_a_batch_lists_what_failed_and_why(su):
+    from realestate.documents import batches
+
+    made = [ReceivableFactory(issue_date=date(2026, 11, 2)) for _ in range(2)]
+    template = DocumentTemplate.objects.get(kind="invoice", is_active=True)
+    template.versions.create(number=2, body="{% for %}", css="", page_size="A4")
+    batch = batches.month_batch_start(kind="invoice", month=date(2026, 11, 1), by=su)
+    batch = batches.batch_run(batch)
+    assert (batch.generated, batch.failed, batch.status) == (0, 2, "failed")
+    assert all(str(r) in batch.errors for r in made)
+    assert "Line 1" in batch.errors
+    assert not DocumentVersion.objects.exists()

@@ -71,6 +71,7 @@ def test_sale_contract_shows_net_price_schedule_total_and_words(contract):
     assert "Net price AED 2,300,000.00" in text
     assert "Total of the schedule (equal to the net price) AED 2,300,000.00" in text
     assert "Two million, three hundred thousand UAE dirhams only" in text
+    assert amount_in_words(D("2300000.00"), "AED", "ar") in text  # shaped, in reading order
     assert "Noura Saleh" in text and "Passport P1234567" in text
     assert "Instalment 60 of 60" in text and "On handover" in text
     # three pages, numbered, the contract number on each page after the first
