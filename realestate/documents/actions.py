@@ -11,6 +11,7 @@ either path. After generating, the record's page opens with a link to the filed 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -20,13 +21,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from unfold.decorators import action
+from unfold.widgets import UnfoldAdminSelectWidget
 
-from realestate.core.admin.forms import confirm
+from realestate.core.admin.forms import ConfirmForm, confirm
 from realestate.core.workflow import StepRefused
 from realestate.documents.batches import batch_start
-from realestate.documents.choices import TemplateKind
+from realestate.documents.choices import Language, TemplateKind
 from realestate.documents.generation import document_generate
 from realestate.documents.kinds import kind_for
+from realestate.documents.models import DocumentTemplate
 from realestate.documents.rendering import TemplateProblem
 
 
@@ -74,11 +77,13 @@ class GenerateDocumentsMixin:
 
 def _generate(model_admin, request, kind: str, object_id, form=None):
     record = model_admin.get_object(request, object_id)  # 404 out of scope
-    params = {}
-    if form is not None and _params_form(kind) is not None:
-        params = {key: value for key, value in form.cleaned_data.items() if key in ("start", "end")}
+    data = form.cleaned_data if form is not None else {}
+    params = {key: data[key] for key in ("start", "end") if key in data}
+    language = data.get("language") or Language.ENGLISH
     try:
-        version = document_generate(record=record, kind=kind, by=request.user, **params)
+        version = document_generate(
+            record=record, kind=kind, by=request.user, language=language, **params
+        )
     except StepRefused as refusal:
         raise Http404(refusal.message) from None
     except (ValidationError, TemplateProblem) as error:
@@ -102,16 +107,12 @@ def _detail(kind: str):
         return _generate(self, request, kind, object_id, form)
 
     run.__name__ = run.__qualname__ = f"generate_{kind}"
-    form_class = _params_form(kind)
     title = _lazy("Generate %(kind)s") % {"kind": str(spec_label).lower()}
-    dialog = (
-        confirm(title, _lazy("For the period:"), _lazy("Generate"), form_class)
-        if form_class
-        else confirm(
-            title,
-            _lazy("The PDF is made from the active template and filed with this record."),
-            _lazy("Generate"),
-        )
+    dialog = confirm(
+        title,
+        _lazy("The PDF is made from the active template and filed with this record."),
+        _lazy("Generate"),
+        _dialog_form(kind),
     )
     return action(
         description=title,
@@ -119,6 +120,31 @@ def _detail(kind: str):
         url_path=f"generate-{kind.replace('_', '-')}",
         dialog=dialog,
     )(run)
+
+
+def _dialog_form(kind: str):
+    """The dialog's form: the kind's params (a statement's period) and, when the kind has
+    active templates in more than one language, which one."""
+
+    class GenerateForm(_params_form(kind) or ConfirmForm):
+        language = forms.ChoiceField(
+            label=_lazy("Language"), required=False, widget=UnfoldAdminSelectWidget
+        )
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            active = set(
+                DocumentTemplate.objects.filter(kind=kind, is_active=True).values_list(
+                    "language", flat=True
+                )
+            )
+            field = self.fields["language"]
+            field.choices = [(value, label) for value, label in Language.choices if value in active]
+            field.initial = Language.ENGLISH
+            if len(field.choices) < 2:
+                field.widget = forms.HiddenInput()
+
+    return GenerateForm
 
 
 def _params_form(kind: str):

@@ -1,4 +1,5 @@
-"""The templates a fresh install ships with: one active English template per kind.
+"""The templates a fresh install ships with: one active English template per kind, and a
+bilingual (English and Arabic) invoice.
 
 Their sources are files beside this module (``default_templates/<kind>.html`` and ``.css``);
 ``_letterhead.html`` replaces the ``<!-- letterhead -->`` line of each body and ``_base.css``
@@ -20,9 +21,11 @@ FOLDER = Path(__file__).resolve().parent / "default_templates"
 LETTERHEAD = "<!-- letterhead -->"
 
 
-def default_source(kind: str) -> tuple[str, str]:
-    """(body, css) of the shipped template of ``kind``."""
-    body = (FOLDER / f"{kind}.html").read_text()
+def default_source(kind: str, language: str = Language.ENGLISH) -> tuple[str, str]:
+    """(body, css) of the shipped template of ``kind`` (``<kind>.html`` in English,
+    ``<kind>.<language>.html`` in another language)."""
+    name = kind if language == Language.ENGLISH else f"{kind}.{language}"
+    body = (FOLDER / f"{name}.html").read_text()
     body = body.replace(LETTERHEAD, (FOLDER / "_letterhead.html").read_text().strip())
     own_css = FOLDER / f"{kind}.css"
     css = (FOLDER / "_base.css").read_text() + (own_css.read_text() if own_css.exists() else "")
@@ -30,33 +33,38 @@ def default_source(kind: str) -> tuple[str, str]:
 
 
 def default_templates_install(using: str = "default") -> list[DocumentTemplate]:
-    """Create the shipped English template of every kind that has no template yet, active,
-    with its version 1. Returns the templates created."""
+    """Create the shipped template of every kind and language that has no template yet,
+    active, with its version 1 (English for every kind; a few bilingual ones). Returns the
+    templates created."""
     created = []
     with transaction.atomic(using=using):
-        existing = set(
-            DocumentTemplate.objects.using(using)
-            .filter(language=Language.ENGLISH)
-            .values_list("kind", flat=True)
-        )
+        existing = set(DocumentTemplate.objects.using(using).values_list("kind", "language"))
         for kind in TemplateKind:
-            if kind.value in existing or not (FOLDER / f"{kind.value}.html").exists():
-                continue
-            body, css = default_source(kind.value)
-            template = DocumentTemplate.objects.using(using).create(
-                kind=kind.value,
-                name=f"{kind.label} (standard)",
-                language=Language.ENGLISH,
-                page_size=PageSize.A4,
-                body=body,
-                css=css,
-                is_active=True,
-            )
-            DocumentTemplateVersion.objects.using(using).create(
-                template=template, number=1, body=body, css=css, page_size=template.page_size
-            )
-            created.append(template)
+            for language in Language:
+                name = kind.value if language == Language.ENGLISH else f"{kind.value}.{language}"
+                if (kind.value, language.value) in existing or not (
+                    FOLDER / f"{name}.html"
+                ).exists():
+                    continue
+                created.append(_install(kind, language, using))
     return created
+
+
+def _install(kind, language, using: str) -> DocumentTemplate:
+    body, css = default_source(kind.value, language.value)
+    template = DocumentTemplate.objects.using(using).create(
+        kind=kind.value,
+        name=f"{kind.label} (standard)",
+        language=language.value,
+        page_size=PageSize.A4,
+        body=body,
+        css=css,
+        is_active=True,
+    )
+    DocumentTemplateVersion.objects.using(using).create(
+        template=template, number=1, body=body, css=css, page_size=template.page_size
+    )
+    return template
 
 
 def default_templates_after_migrate(sender, app_config=None, using="default", **kwargs):

@@ -97,7 +97,10 @@ def document_render(*, record: models.Model, kind: str, language: str = Language
         # fault, said as such, never a server error.
         info = getattr(error, "template_debug", None) or {}
         raise TemplateProblem(str(error), info.get("line")) from None
-    return content, version, spec.title(record, **params)
+    title = spec.title(record, **params)
+    if language != Language.ENGLISH:  # a document of its own beside the English one
+        title = f"{title} ({Language(language).label})"
+    return content, version, title
 
 
 def document_generate(

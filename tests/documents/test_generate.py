@@ -54,7 +54,7 @@ def test_generating_again_files_a_new_version_only_when_it_changed(su):
     assert "Parking fee 2027" in pdf_text(changed.file.read())
 
     # a new template version makes a new version too, recording that template version
-    template = DocumentTemplate.objects.get(kind="invoice", is_active=True)
+    template = DocumentTemplate.objects.get(kind="invoice", language="en", is_active=True)
     template_v2 = template.versions.create(
         number=2,
         body=template.body.replace("Tax Invoice", "Invoice"),
@@ -186,7 +186,7 @@ def test_bulk_generate_of_rows_out_of_scope_is_404(client, agent1, contracts_of_
 )
 def test_a_broken_template_says_why_and_files_nothing(c, body, message):
     receivable = ReceivableFactory()
-    template = DocumentTemplate.objects.get(kind="invoice", is_active=True)
+    template = DocumentTemplate.objects.get(kind="invoice", language="en", is_active=True)
     template.versions.create(number=2, body=body, css="", page_size="A4")
     url = reverse("admin:finance_receivable_generate_invoice", args=[receivable.pk])
     response = dialog(c, url)
@@ -200,7 +200,7 @@ def test_a_batch_lists_what_failed_and_why(su):
     from realestate.documents import batches
 
     made = [ReceivableFactory(issue_date=date(2026, 11, 2)) for _ in range(2)]
-    template = DocumentTemplate.objects.get(kind="invoice", is_active=True)
+    template = DocumentTemplate.objects.get(kind="invoice", language="en", is_active=True)
     template.versions.create(number=2, body="{% for %}", css="", page_size="A4")
     batch = batches.month_batch_start(kind="invoice", month=date(2026, 11, 1), by=su)
     batch = batches.batch_run(batch)
@@ -208,3 +208,21 @@ def test_a_batch_lists_what_failed_and_why(su):
     assert all(str(r) in batch.errors for r in made)
     assert "Line 1" in batch.errors
     assert not DocumentVersion.objects.exists()
+
+
+def test_the_bilingual_invoice_is_a_document_of_its_own(c):
+    receivable = ReceivableFactory(amount=D("2500.00"))
+    url = reverse("admin:finance_receivable_generate_invoice", args=[receivable.pk])
+    dialog_page = c.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="en-ar"' in dialog_page  # two active templates: the dialog asks which
+    dialog(c, url, language="en-ar")
+    dialog(c, url)  # English, the default
+    titles = sorted(documents_of(receivable).values_list("title", flat=True))
+    assert titles == [
+        f"Invoice {receivable.number}",
+        f"Invoice {receivable.number} (English and Arabic)",
+    ]
+    bilingual = documents_of(receivable).get(title__endswith="(English and Arabic)")
+    text = " ".join(pdf_text(bilingual.versions.get().file.read()).split())
+    assert "فاتورة ضريبية" in text and "ألفان و خمسمائة درهم إماراتي فقط لا غير" in text
+    assert "Total المجموع AED 2,500.00" in text

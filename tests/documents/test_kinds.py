@@ -42,8 +42,10 @@ def test_a_fresh_install_has_one_active_english_template_per_kind():
     active = DocumentTemplate.objects.filter(is_active=True, language="en")
     assert sorted(active.values_list("kind", flat=True)) == sorted(TemplateKind.values)
     assert all(template.versions.count() == 1 for template in active)
+    bilingual = DocumentTemplate.objects.filter(is_active=True, language="en-ar")
+    assert list(bilingual.values_list("kind", flat=True)) == ["invoice"]
     assert default_templates_install() == []  # a second run adds nothing
-    assert DocumentTemplate.objects.count() == len(TemplateKind.values)
+    assert DocumentTemplate.objects.count() == len(TemplateKind.values) + 1
 
 
 def test_installing_again_keeps_staff_edits():
