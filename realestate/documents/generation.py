@@ -115,24 +115,28 @@ def document_generate(
     content, template_version, title = document_render(
         record=record, kind=kind, language=language, **params
     )
-    current = _current(record, spec, title)
-    if (
-        current is not None
-        and current.template_version_id == template_version.pk
-        and current.sha256 == hashlib.sha256(content).hexdigest()
-    ):
-        current.generated_now = False
-        return current
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in title).strip("-")
-    version = document_add(
-        record=record,
-        kind=spec.document_kind,
-        title=title,
-        file=content,
-        content_type=PDF,
-        by=by,
-        original_name=f"{safe}.pdf",
-        template_version=template_version,
-    )
+    with transaction.atomic():
+        # Two clicks at once: the second waits for the first's document under the record's
+        # lock (rendering, the slow part, is done outside it), then finds it unchanged.
+        list(type(record)._default_manager.select_for_update().filter(pk=record.pk).values("pk"))
+        current = _current(record, spec, title)
+        if (
+            current is not None
+            and current.template_version_id == template_version.pk
+            and current.sha256 == hashlib.sha256(content).hexdigest()
+        ):
+            current.generated_now = False
+            return current
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in title).strip("-")
+        version = document_add(
+            record=record,
+            kind=spec.document_kind,
+            title=title,
+            file=content,
+            content_type=PDF,
+            by=by,
+            original_name=f"{safe}.pdf",
+            template_version=template_version,
+        )
     version.generated_now = True
     return version

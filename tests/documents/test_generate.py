@@ -226,3 +226,19 @@ def test_the_bilingual_invoice_is_a_document_of_its_own(c):
     text = " ".join(pdf_text(bilingual.versions.get().file.read()).split())
     assert "فاتورة ضريبية" in text and "ألفان و خمسمائة درهم إماراتي فقط لا غير" in text
     assert "Total المجموع AED 2,500.00" in text
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_generations_at_once_file_one_version():
+    from realestate.documents.defaults import default_templates_install
+    from tests.races import race
+
+    default_templates_install()  # a transactional test starts from an empty database
+    receivable = ReceivableFactory()
+    outcomes = race(
+        *(lambda: document_generate(record=receivable, kind="invoice") for _ in range(3))
+    )
+    assert all(isinstance(outcome, DocumentVersion) for outcome in outcomes), outcomes
+    assert sum(outcome.generated_now for outcome in outcomes) == 1
+    assert DocumentVersion.objects.count() == 1 and documents_of(receivable).count() == 1
