@@ -11,6 +11,8 @@ either path. After generating, the record's page opens with a link to the filed 
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -123,10 +125,20 @@ def _detail(kind: str):
 
 
 def _dialog_form(kind: str):
-    """The dialog's form: the kind's params (a statement's period) and, when the kind has
-    active templates in more than one language, which one."""
+    """The dialog's form: the kind's params (a statement's period, ``params_form``) and,
+    when the kind has active templates in more than one language, which one. Built when the
+    dialog opens: the admins are imported before the apps register their kinds."""
 
-    class GenerateForm(_params_form(kind) or ConfirmForm):
+    class GenerateForm:
+        def __new__(cls, *args, **kwargs):
+            return _generate_form(kind)(*args, **kwargs)
+
+    return GenerateForm
+
+
+@functools.cache
+def _generate_form(kind: str):
+    class GenerateForm(kind_for(kind).params_form or ConfirmForm):
         language = forms.ChoiceField(
             label=_lazy("Language"), required=False, widget=UnfoldAdminSelectWidget
         )
@@ -138,23 +150,14 @@ def _dialog_form(kind: str):
                     "language", flat=True
                 )
             )
-            field = self.fields["language"]
-            field.choices = [(value, label) for value, label in Language.choices if value in active]
-            field.initial = Language.ENGLISH
-            if len(field.choices) < 2:
-                field.widget = forms.HiddenInput()
+            choices = [(value, label) for value, label in Language.choices if value in active]
+            if len(choices) < 2:
+                del self.fields["language"]  # nothing to choose: English
+            else:
+                self.fields["language"].choices = choices
+                self.fields["language"].initial = Language.ENGLISH
 
     return GenerateForm
-
-
-def _params_form(kind: str):
-    # The registry fills when the apps are ready, after the admins are imported: the
-    # statement's period form is looked up from its app by name.
-    if kind == TemplateKind.STATEMENT:
-        from django.utils.module_loading import import_string
-
-        return import_string("realestate.finance.documents.StatementPeriodForm")
-    return None
 
 
 def _bulk(kind: str):

@@ -16,7 +16,7 @@ from realestate.documents.models import Document, DocumentTemplate, DocumentVers
 from realestate.sales import services as sales
 from tests.admin_steps import dialog
 from tests.documents.conftest import pdf_text
-from tests.factories import ClientFactory, ReceivableFactory, UnitFactory
+from tests.factories import ClientFactory, ReceivableFactory, SaleContractFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +242,13 @@ def test_two_generations_at_once_file_one_version():
     assert all(isinstance(outcome, DocumentVersion) for outcome in outcomes), outcomes
     assert sum(outcome.generated_now for outcome in outcomes) == 1
     assert DocumentVersion.objects.count() == 1 and documents_of(receivable).count() == 1
+
+
+def test_generate_without_an_active_template_says_so(c):
+    DocumentTemplate.objects.filter(kind="sale_contract").update(is_active=False)
+    contract = SaleContractFactory()
+    url = reverse("admin:sales_salecontract_generate_sale_contract", args=[contract.pk])
+    response = dialog(c, url)
+    page = c.get(response["HX-Redirect"]).content.decode()
+    assert "No active sale contract template in English" in page
+    assert not documents_of(contract).exists()
