@@ -168,13 +168,20 @@ def _bulk(kind: str):
             # A row the list does not show the user was posted: out of scope is missing.
             raise Http404(_("No such record, or not one you may see."))
         spec = kind_for(kind)
+        description = _("%(count)s selected %(records)s") % {
+            "count": len(ids),
+            "records": self.model._meta.verbose_name_plural,
+        }
+        params = {}
+        if spec.params_form is not None:  # its defaults (a statement: this year to date)
+            form = spec.params_form(request)
+            params = {
+                name: str(form[name].initial) for name in form.fields if not name.startswith("_")
+            }
+            description += f" ({', '.join(params.values())})"
         try:
             batch = batch_start(
-                kind=kind,
-                record_ids=ids,
-                description=_("%(count)s selected %(records)s")
-                % {"count": len(ids), "records": self.model._meta.verbose_name_plural},
-                by=request.user,
+                kind=kind, record_ids=ids, description=description, by=request.user, params=params
             )
         except StepRefused as refusal:
             raise Http404(refusal.message) from None

@@ -171,3 +171,25 @@ def test_a_bad_month_is_refused_with_a_message(c):
     )
     assert "No invoice to generate for January 2030" in response.content.decode()
     assert not GenerationBatch.objects.exists()
+
+
+def test_statements_of_selected_clients_cover_this_year_to_date(c, su):
+    from django.utils import timezone
+
+    client = ClientFactory(name="Karim Aziz")
+    ReceivableFactory(client=client, amount=D("300.00"))
+    response = c.post(
+        reverse("admin:clients_client_changelist"),
+        {"action": "generate_statement_selected", "_selected_action": [client.pk]},
+    )
+    assert response.status_code == 302
+    batch = GenerationBatch.objects.get()
+    today = timezone.localdate()
+    assert batch.params == {"start": f"{today.year}-01-01", "end": today.isoformat()}
+    assert batch.description == f"1 selected clients ({today.year}-01-01, {today.isoformat()})"
+    generation_batch_run(batch.pk)
+    version = DocumentVersion.objects.get()
+    assert version.document.title == (
+        f"Statement of account Karim Aziz {today.year}-01-01 to {today.isoformat()}"
+    )
+    assert "Closing balance AED 300.00" in " ".join(pdf_text(version.file.read()).split())
