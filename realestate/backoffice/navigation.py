@@ -137,6 +137,7 @@ SIDEBAR_NAVIGATION = [
             model_link(_("Templates"), "documents.DocumentTemplate", "article"),
             model_link(_("Company profile"), "documents.CompanyProfile", "domain"),
             model_link(_("Branch letterheads"), "documents.BranchLetterhead", "storefront"),
+            model_link(_("Batches"), "documents.GenerationBatch", "picture_as_pdf"),
         ],
     ),
     section(

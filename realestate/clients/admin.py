@@ -31,6 +31,7 @@ from realestate.core.admin import (
     confirm,
     status_badge,
 )
+from realestate.documents.actions import GenerateDocumentsMixin
 
 
 class LeadInline(ScopedInline):
@@ -44,7 +45,8 @@ class LeadInline(ScopedInline):
 
 
 @admin.register(Client)
-class ClientAdmin(PanelsMixin, HistoryAdmin, ExportAdmin):
+class ClientAdmin(GenerateDocumentsMixin, PanelsMixin, HistoryAdmin, ExportAdmin):
+    generated_kinds = ("statement",)
     resource_classes = [ClientResource]
     list_display = ["name", "kind", "email", "phone", "source", "agent", "id_expiry"]
     list_select_related = ["agent"]

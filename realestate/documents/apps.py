@@ -11,3 +11,10 @@ class DocumentsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("documents")
+
+        from django.db.models.signals import post_migrate
+
+        from realestate.documents.defaults import default_templates_after_migrate
+
+        # A fresh install gets one active English template per kind (never overwritten).
+        post_migrate.connect(default_templates_after_migrate, dispatch_uid="documents-defaults")

@@ -1,20 +1,11 @@
 """PDF documents of the money app."""
 
-from django.utils import timezone
-
-from realestate.core.pdf import render_pdf
+from realestate.documents.generation import document_render
 from realestate.finance.models import Payment
 
 
 def payment_receipt_pdf(*, payment: Payment) -> bytes:
-    """The receipt handed to the client: number, amount, method and what it paid."""
-    allocations = payment.allocations.select_related("receivable").order_by("id")
-    return render_pdf(
-        "finance/payment_receipt.html",
-        {
-            "payment": payment,
-            "allocations": allocations,
-            "reversal": getattr(payment, "reversal", None),
-            "generated_at": timezone.localtime(),
-        },
-    )
+    """The receipt handed to the client (number, amount, method, what it paid, the balance
+    left), from the active receipt template; not filed (see "Generate receipt")."""
+    content, _version, _title = document_render(record=payment, kind="receipt")
+    return content

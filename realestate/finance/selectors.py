@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from realestate.clients.models import Client
 from realestate.core.money import to_money
-from realestate.finance.choices import UNSETTLED, PaymentStatus, ReceivableStatus
-from realestate.finance.models import Payment, Receivable
+from realestate.finance.choices import UNSETTLED, PaymentMethod, PaymentStatus, ReceivableStatus
+from realestate.finance.models import OwnerStatement, Payment, Receivable
 
 ZERO = Decimal("0.00")
 
@@ -55,6 +55,7 @@ def client_balance(client, today: date | None = None) -> dict:
     )
     due = sum(ageing.values(), ZERO)
     return {
+        "balance": charged + paid_on_void - received,
         "charged": charged + paid_on_void,
         "received": received,
         "credit": received - allocated,
@@ -62,6 +63,111 @@ def client_balance(client, today: date | None = None) -> dict:
         "overdue": due - ageing["current"],
         "ageing": ageing,
     }
+
+
+def client_statement(client, start: date, end: date) -> dict:
+    """A client's statement of account from ``start`` to ``end``: the balance brought forward,
+    each charge (by issue date) and payment (by date received) in the period with the running
+    balance, and the closing balance, which is ``client_balance(client)["balance"]`` once
+    every charge and payment is dated on or before ``end``. As in ``client_balance``, void
+    charges count for what was paid on them, and reversed payments not at all."""
+    charges = Receivable.objects.filter(client=client).exclude(
+        status=ReceivableStatus.VOID, amount_paid=0
+    )
+    payments = Payment.objects.filter(client=client, status=PaymentStatus.POSTED)
+
+    def charged(queryset) -> Decimal:
+        live = queryset.exclude(status=ReceivableStatus.VOID)
+        void = queryset.filter(status=ReceivableStatus.VOID)
+        return _sum(live, "amount") + _sum(void, "amount_paid")
+
+    opening = charged(charges.filter(issue_date__lt=start)) - _sum(
+        payments.filter(received_on__lt=start), "amount"
+    )
+    rows = [
+        (
+            issued,
+            0,
+            pk,
+            number,
+            description,
+            amount_paid if status == ReceivableStatus.VOID else amount,
+            ZERO,
+            due,
+        )
+        for pk, issued, number, description, amount, amount_paid, status, due in charges.filter(
+            issue_date__range=(start, end)
+        ).values_list(
+            "pk",
+            "issue_date",
+            "number",
+            "description",
+            "amount",
+            "amount_paid",
+            "status",
+            "due_date",
+        )
+    ]
+    rows += [
+        (received, 1, pk, number, _payment_description(method, reference), ZERO, amount, None)
+        for pk, received, number, method, reference, amount in payments.filter(
+            received_on__range=(start, end)
+        ).values_list("pk", "received_on", "number", "method", "reference", "amount")
+    ]
+    rows.sort(key=lambda row: row[:3])
+    balance = opening
+    lines = []
+    for day, _order, _pk, number, description, debit, credit, due in rows:
+        balance += to_money(debit) - to_money(credit)
+        lines.append(
+            {
+                "date": day,
+                "reference": number,
+                "description": description,
+                "due_date": due,
+                "charge": to_money(debit),
+                "payment": to_money(credit),
+                "balance": balance,
+            }
+        )
+    total_charges = sum((line["charge"] for line in lines), ZERO)
+    total_payments = sum((line["payment"] for line in lines), ZERO)
+    return {
+        "opening_balance": opening,
+        "lines": lines,
+        "total_charges": total_charges,
+        "total_payments": total_payments,
+        "closing_balance": opening + total_charges - total_payments,
+        "ageing": client_balance(client, today=end)["ageing"],
+    }
+
+
+def _payment_description(method: str, reference: str) -> str:
+    label = str(PaymentMethod(method).label)
+    return f"Payment by {label.lower()}" + (f" ({reference})" if reference else "")
+
+
+def month_receivables(first: date, last: date):
+    """Receivables issued from ``first`` to ``last`` (an invoice batch)."""
+    return Receivable.objects.filter(issue_date__range=(first, last)).exclude(
+        status=ReceivableStatus.VOID
+    )
+
+
+def month_payments(first: date, last: date):
+    """Posted payments received from ``first`` to ``last`` (a receipt batch)."""
+    return Payment.objects.filter(received_on__range=(first, last))
+
+
+def month_owner_statements(first: date, last: date):
+    return OwnerStatement.objects.filter(period_start__range=(first, last))
+
+
+def month_clients_with_activity(first: date, last: date):
+    """Clients charged or paying from ``first`` to ``last`` (a statement batch)."""
+    charged = Receivable.objects.filter(issue_date__range=(first, last)).values("client_id")
+    paid = Payment.objects.filter(received_on__range=(first, last)).values("client_id")
+    return Client.objects.filter(Q(pk__in=charged) | Q(pk__in=paid))
 
 
 def owners_with_units(user=None):

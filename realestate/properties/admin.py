@@ -28,6 +28,7 @@ from realestate.core.admin import (
 )
 from realestate.core.changelist import FastChangeListMixin
 from realestate.core.money import format_money
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.properties import services
 from realestate.properties.choices import PROJECT_STATUS, UNIT_STATUS_FLOW, UnitStatus
 from realestate.properties.deals import DEAL_KINDS
@@ -121,8 +122,14 @@ DEAL_HISTORY_LIMIT = 10
 
 @admin.register(Unit)
 class UnitAdmin(
-    FastChangeListMixin, ViewOnlyHistoryAdmin, StepActionsMixin, MapAdminMixin, ImportExportAdmin
+    GenerateDocumentsMixin,
+    FastChangeListMixin,
+    ViewOnlyHistoryAdmin,
+    StepActionsMixin,
+    MapAdminMixin,
+    ImportExportAdmin,
 ):
+    generated_kinds = ("fact_sheet",)
     # A million units: estimated counts, search by ids, light rows (see core.changelist).
     resource_classes = [UnitResource]
     list_display = [

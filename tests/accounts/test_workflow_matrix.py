@@ -285,8 +285,15 @@ LIST = {
     ),
 }
 
+#: Kinds of documents generated from a record's page and its list (documents.actions).
+GENERATED = ("sale_contract", "reservation_form", "lease_agreement", "invoice", "receipt")
+GENERATED += ("statement", "owner_statement", "fact_sheet")
+
 #: Actions that change nothing: PDFs, the access page, exports. Everything else is a step.
+#: Generating a document changes no record: it files a PDF of it, for whoever may see it.
 READING = {
+    *(f"generate_{kind}" for kind in GENERATED),
+    *(f"generate_{kind}_selected" for kind in GENERATED),
     "fact_sheet",
     "receipt_pdf",
     "object_access",

@@ -1,7 +1,8 @@
 """Fixtures of the documents tests: sample files of every kind we take and some we refuse, a
 private media folder, and a real ClamAV daemon (``clamd``) with a signature database of its
 own for the EICAR test string (built with ``sigtool``: no signatures are downloaded); reading a
-PDF back as poppler's pdftotext does, and a template object with a body, CSS and a page size."""
+PDF back as poppler's pdftotext or pypdf does, a template object with a body, CSS and a page
+size, and records with documents to generate (a signed contract with a long schedule)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,18 @@ import subprocess
 import time
 import zipfile
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfReader
 
+from realestate.sales import services as sales
 from tests.accounts.conftest import cast  # noqa: F401  (the access tests' cast of roles)
+from tests.factories import ClientFactory, PaymentPlanFactory, ProjectFactory, UnitFactory
 
 #: The EICAR anti-virus test file: harmless, and detected as a virus by every scanner.
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -185,3 +191,45 @@ def unit_kind(monkeypatch):
     )
     monkeypatch.setitem(KINDS, TemplateKind.FACT_SHEET, spec)
     return spec
+
+
+def pypdf_text(content: bytes) -> str:
+    """The PDF's text, pages joined, as pypdf reads it (the generated documents' tests)."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def pdf_pages(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def signed_contract(instalments: int = 60, price=D("2400000.00"), discount=D("100000.00")):
+    """A signed contract of a unit in a project, with ``instalments`` monthly instalments
+    besides a down payment and a handover payment."""
+    plan = PaymentPlanFactory(
+        name=f"Long plan {instalments}",
+        down_payment_percent=D("10"),
+        instalment_count=instalments,
+        frequency="monthly",
+        handover_percent=D("20"),
+        grace_months=1,
+    )
+    unit = UnitFactory(
+        code=f"MH-{instalments}01",
+        project=ProjectFactory(name="Marina Heights", handover_date=date(2032, 6, 30)),
+        list_price=price,
+    )
+    buyer = ClientFactory(
+        name="Noura Saleh",
+        id_type="passport",
+        id_number="P1234567",
+        address="Villa 12, Al Wasl Road, Dubai",
+    )
+    contract = sales.contract_create(
+        unit=unit, buyer=buyer, price=price, discount=discount, plan=plan
+    )
+    return sales.contract_sign(contract=contract, signing_date=date(2026, 11, 2))
+
+
+@pytest.fixture
+def contract(db):
+    return signed_contract()

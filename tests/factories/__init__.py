@@ -30,6 +30,7 @@ from tests.factories.finance import (
     PaymentReversalFactory,
     ReceivableFactory,
 )
+from tests.factories.generation import GenerationBatchFactory
 from tests.factories.leasing import (
     DepositTransactionFactory,
     LeaseFactory,
@@ -63,6 +64,7 @@ __all__ = [
     "DepositTransactionFactory",
     "ExpenseFactory",
     "FailureFactory",
+    "GenerationBatchFactory",
     "GroupFactory",
     "InventorySnapshotFactory",
     "LateFeePolicyFactory",

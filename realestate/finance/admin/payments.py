@@ -39,6 +39,7 @@ from realestate.core.admin import (
     status_label,
 )
 from realestate.core.money import format_money, to_money
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.finance import services
 from realestate.finance.choices import (
     PAYMENT_STATUS,
@@ -185,7 +186,8 @@ class PaymentAllocationInline(ReadOnlyInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+class PaymentAdmin(GenerateDocumentsMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+    generated_kinds = ("receipt",)
     form = PaymentForm
     list_display = [
         "number",

@@ -30,6 +30,7 @@ from realestate.core.admin import (
     status_label,
 )
 from realestate.core.money import money_field
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.finance import services
 from realestate.finance.choices import (
     PAYMENT_STATUS,
@@ -79,10 +80,17 @@ class ReceivableAllocationInline(ReadOnlyInline):
 
 @admin.register(Receivable)
 class ReceivableAdmin(
-    RecordPaymentMixin, ReadOnlyMixin, ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin
+    GenerateDocumentsMixin,
+    RecordPaymentMixin,
+    ReadOnlyMixin,
+    ViewOnlyHistoryAdmin,
+    StepActionsMixin,
+    BaseAdmin,
 ):
     """Read-only: receivables are issued by contracts, leases and the late-fee job; what is
     still due can be voided (waived) by those who may."""
+
+    generated_kinds = ("invoice",)
 
     list_display = [
         "number",

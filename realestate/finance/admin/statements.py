@@ -34,6 +34,7 @@ from realestate.core.admin import (
 )
 from realestate.core.dates import add_months, month_start
 from realestate.core.money import format_money, percent_text
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.finance import selectors, services
 from realestate.finance.models import (
     OwnerStatement,
@@ -69,7 +70,8 @@ class GenerateStatementsForm(BaseDialogForm):
 
 
 @admin.register(OwnerStatement)
-class OwnerStatementAdmin(StepActionsMixin, BaseAdmin):
+class OwnerStatementAdmin(GenerateDocumentsMixin, StepActionsMixin, BaseAdmin):
+    generated_kinds = ("owner_statement",)
     list_display = [
         "owner",
         "period",

@@ -28,6 +28,7 @@ from realestate.core.admin import (
     status_badge,
     status_label,
 )
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.documents.pages import SignedCopyMixin
 from realestate.finance.choices import UNSETTLED
 from realestate.leasing import selectors, services
@@ -53,7 +54,14 @@ from realestate.properties.models import Unit
 
 
 @admin.register(Lease)
-class LeaseAdmin(SignedCopyMixin, RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+class LeaseAdmin(
+    GenerateDocumentsMixin,
+    SignedCopyMixin,
+    RecordPaymentMixin,
+    ViewOnlyHistoryAdmin,
+    WorkflowAdmin,
+):
+    generated_kinds = ("lease_agreement",)
     form = LeaseForm
     list_display = [
         "number",

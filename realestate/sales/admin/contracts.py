@@ -32,6 +32,7 @@ from realestate.core.admin import (
     status_label,
 )
 from realestate.core.money import format_money
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.documents.pages import SignedCopyMixin
 from realestate.finance.choices import RECEIVABLE_STATUS, UNSETTLED
 from realestate.finance.models import Receivable
@@ -169,7 +170,14 @@ class CommissionInline(ReadOnlyInline):
 
 
 @admin.register(SaleContract)
-class SaleContractAdmin(SignedCopyMixin, RecordPaymentMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+class SaleContractAdmin(
+    GenerateDocumentsMixin,
+    SignedCopyMixin,
+    RecordPaymentMixin,
+    ViewOnlyHistoryAdmin,
+    WorkflowAdmin,
+):
+    generated_kinds = ("sale_contract",)
     form = SaleContractForm
     list_display = [
         "number",

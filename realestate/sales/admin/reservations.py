@@ -27,6 +27,7 @@ from realestate.core.admin import (
     status_badge,
     status_label,
 )
+from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.sales import selectors, services
 from realestate.sales.choices import (
     RESERVATION_FLOW,
@@ -59,7 +60,8 @@ class ReservationForm(ServiceForm):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+class ReservationAdmin(GenerateDocumentsMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+    generated_kinds = ("reservation_form",)
     form = ReservationForm
     list_display = [
         "number",
