@@ -1,0 +1,261 @@
+"""What an importable record looks like in a spreadsheet: its columns, their human headers,
+what each takes, and how a row becomes a record.
+
+An app declares a table in its ``resources.py`` (``UnitTable(ImportTable)``) and registers it
+(``table_register``); the importer, the exports, the XLSX templates and the admin all read the
+same declaration. Rows name other records by business codes (``Column(ref=(Project, "code"))``),
+looked up in bulk, a chunk of rows at a time, within what the importing user may see.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+
+_TABLES: dict[str, type[ImportTable]] = {}
+
+TRUE = {"yes", "y", "true", "1", "x"}
+FALSE = {"no", "n", "false", "0", ""}
+
+
+def table_register(table: type[ImportTable]) -> type[ImportTable]:
+    _TABLES[table.key()] = table
+    return table
+
+
+def table_for(key: str) -> type[ImportTable]:
+    return _TABLES[key]
+
+
+def table_of_model(model) -> type[ImportTable] | None:
+    return _TABLES.get(f"{model._meta.app_label}.{model._meta.model_name}")
+
+
+class CellError(ValueError):
+    """A cell's value refused, with the words the clerk reads."""
+
+
+@dataclass
+class Column:
+    name: str
+    header: str
+    note: str = ""
+    example: str = ""
+    required: bool = False
+    #: (model, code field): the cell names another record by its business code.
+    ref: tuple | None = None
+    #: Exported for information only; ignored by the importer.
+    readonly: bool = False
+    #: For "latitude"/"longitude": the point field the pair fills.
+    point: str | None = None
+    model_field: models.Field | None = field(default=None, repr=False)
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        if self.model_field is not None and self.model_field.choices:
+            return [(str(value), str(label)) for value, label in self.model_field.flatchoices]
+        return []
+
+
+class ImportTable:
+    """The columns of one model and how rows become records; subclasses declare ``model``,
+    ``key_field`` and ``columns`` and may refine ``extra_checks`` and ``after_write``."""
+
+    model: type[models.Model]
+    key_field = "code"
+    columns: list[Column] = []
+    #: Fields a write never touches (set by workflows only).
+    select_related: tuple[str, ...] = ()
+
+    @classmethod
+    def key(cls) -> str:
+        return f"{cls.model._meta.app_label}.{cls.model._meta.model_name}"
+
+    def __init__(self, user=None):
+        self.user = user
+        for column in self.columns:
+            if column.point or column.model_field is not None:
+                continue
+            with contextlib.suppress(FieldDoesNotExist):
+                column.model_field = self.model._meta.get_field(column.name)
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def importable(self) -> list[Column]:
+        return [column for column in self.columns if not column.readonly]
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    # --- headers ------------------------------------------------------------------------
+
+    @staticmethod
+    def normal(header: str) -> str:
+        return " ".join(str(header).replace("_", " ").lower().split())
+
+    def match_headers(self, headers: list[str]):
+        """(columns by position, missing required headers, unknown headers)."""
+        names = {}
+        for column in self.columns:
+            names[self.normal(column.header)] = column
+            names[self.normal(column.name)] = column
+        by_position: dict[int, Column] = {}
+        unknown = []
+        for index, header in enumerate(headers):
+            if not header:
+                continue
+            column = names.get(self.normal(header))
+            if column is None:
+                unknown.append(header)
+            elif not column.readonly:
+                by_position[index] = column
+        present = {column.name for column in by_position.values()}
+        missing = [
+            column.header
+            for column in self.importable()
+            if (column.required or column.name == self.key_field) and column.name not in present
+        ]
+        return by_position, missing, unknown
+
+    # --- cells --------------------------------------------------------------------------
+
+    def parse(self, column: Column, text: str):
+        """The Python value of a cell (references stay codes here: resolved in bulk)."""
+        if column.ref or column.point:
+            return text or None
+        model_field = column.model_field
+        if column.choices:
+            if text == "":
+                return model_field.get_default() if not model_field.null else None
+            lowered = text.lower()
+            for value, label in column.choices:
+                if lowered in (value.lower(), label.lower()):
+                    return value
+            allowed = ", ".join(label for _, label in column.choices)
+            raise CellError(f"“{text}” is not one of: {allowed}.")
+        if text == "":
+            if model_field.null:
+                return None
+            if model_field.has_default():
+                return model_field.get_default()
+            return "" if isinstance(model_field, models.CharField | models.TextField) else None
+        if isinstance(model_field, models.BooleanField):
+            if text.lower() in TRUE | FALSE:
+                return text.lower() in TRUE
+            raise CellError(f"“{text}” is not yes or no.")
+        if isinstance(model_field, models.DecimalField | models.FloatField):
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                raise CellError(f"“{text}” is not a number.") from None
+            if not value.is_finite():
+                raise CellError(f"“{text}” is not a number.")
+            return value
+        if isinstance(model_field, models.IntegerField):
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                raise CellError(f"“{text}” is not a whole number.") from None
+            if not value.is_finite() or value != value.to_integral_value():
+                raise CellError(f"“{text}” is not a whole number.")
+            return int(value)
+        if isinstance(model_field, models.DateField):
+            try:
+                return datetime.date.fromisoformat(text[:10])
+            except ValueError:
+                raise CellError(f"“{text}” is not a date (YYYY-MM-DD).") from None
+        return text
+
+    def point(self, values: dict, row_errors: list, point_field: str):
+        latitude, longitude = values.pop("latitude", None), values.pop("longitude", None)
+        if latitude is None and longitude is None:
+            return None
+        if latitude is None or longitude is None:
+            missing = "latitude" if latitude is None else "longitude"
+            other = "longitude" if missing == "latitude" else "latitude"
+            row_errors.append((missing, "", f"{missing} is missing while {other} is given."))
+            return None
+        coordinates = {}
+        for axis, text, bound in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+            try:
+                value = float(Decimal(text))
+            except InvalidOperation:
+                row_errors.append((axis, text, f"“{text}” is not a number."))
+                continue
+            if abs(value) > bound:
+                row_errors.append((axis, text, f"{value} is out of range (-{bound} to {bound})."))
+                continue
+            coordinates[axis] = value
+        if len(coordinates) < 2:
+            return None
+        return Point(coordinates["longitude"], coordinates["latitude"], srid=4326)
+
+    # --- references, in bulk ------------------------------------------------------------
+
+    def ref_queryset(self, column: Column):
+        model = column.ref[0]
+        manager = model._default_manager
+        if self.user is not None and hasattr(manager, "restrict"):
+            return manager.restrict(self.user, "view")
+        return manager.all()
+
+    def resolve(self, column: Column, codes: set[str]) -> dict[str, models.Model]:
+        if not codes:
+            return {}
+        code_field = column.ref[1]
+        found = self.ref_queryset(column).filter(**{f"{code_field}__in": codes})
+        return {str(getattr(obj, code_field)): obj for obj in found}
+
+    def ref_missing(self, column: Column, code: str) -> str:
+        label = column.ref[0]._meta.verbose_name
+        return f"No {label} with {column.ref[1]} “{code}” (or not one you may see)."
+
+    def extra_checks(self, rows: list) -> None:
+        """Checks over a chunk of built rows, in bulk (``rows``: ``PreparedRow`` list)."""
+
+    # --- export -------------------------------------------------------------------------
+
+    def export_queryset(self, queryset):
+        return queryset.select_related(*self.select_related)
+
+    def export_value(self, obj, column: Column):
+        if column.point:
+            point = getattr(obj, column.point)
+            if point is None:
+                return None
+            return round(point.y if column.name == "latitude" else point.x, 6)
+        if column.ref:
+            target = getattr(obj, column.name)
+            return None if target is None else getattr(target, column.ref[1])
+        value = getattr(obj, column.name)
+        if column.choices and value is not None:
+            return dict(column.choices).get(str(value), value)
+        return value
+
+    def export_row(self, obj) -> list:
+        return [self.export_value(obj, column) for column in self.columns]
+
+    def compare_value(self, obj, column: Column):
+        """The stored value as the importer compares it (codes, rounded coordinates)."""
+        if column.point:
+            return self.export_value(obj, column)
+        if column.ref:
+            return getattr(obj, f"{column.name}_id")
+        return getattr(obj, column.name)
+
+
+def validation_messages(error: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(error, "error_dict"):
+        return [
+            (name, " ".join(str(message) for message in ValidationError(errors).messages))
+            for name, errors in error.error_dict.items()
+        ]
+    return [("", " ".join(error.messages))]
