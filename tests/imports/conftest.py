@@ -16,11 +16,10 @@ UNIT_EXPORT_URL = reverse("admin:properties_unit_export")
 HEADER = "Code,Project,Building,Unit type,Purpose,Area (m²),List price,Latitude,Longitude\n"
 
 
-def upload(client, content, name="units.csv", url=UNIT_IMPORT_URL, mode="all", **extra):
+def upload(client, content, name="units.csv", url=UNIT_IMPORT_URL, mode="all", encoding="auto"):
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     response = client.post(
-        url,
-        {"file": SimpleUploadedFile(name, data), "mode": mode, "encoding": "auto", **extra},
+        url, {"file": SimpleUploadedFile(name, data), "mode": mode, "encoding": encoding}
     )
     return response
 

@@ -153,7 +153,8 @@ def _csv_sheet(fileobj, encoding: str) -> Sheet:
     elif encoding not in ENCODINGS:
         raise ImportFileError(f"Unknown encoding “{encoding}”.")
     fileobj.seek(0)
-    text = io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline="")
+    # Undecodable bytes become stand-ins, found row by row below: the error names its row.
+    text = io.TextIOWrapper(fileobj, encoding=encoding, errors="surrogateescape", newline="")
     max_row = limit("IMPORT_MAX_ROW_CHARS")
     reader = csv.reader(_limited_lines(text, max_row))
     state = {"number": 1}
@@ -168,16 +169,21 @@ def _csv_sheet(fileobj, encoding: str) -> Sheet:
             ) from None
         except csv.Error as error:
             raise ImportFileError(f"Row {state['number']} cannot be read: {error}.") from None
-        except UnicodeDecodeError:
+
+    def decoded(number: int, cells: list[str]) -> list[str]:
+        try:
+            "".join(cells).encode("utf-8")
+        except UnicodeEncodeError:
             raise ImportFileError(
-                f"Row {state['number']} is not valid {ENCODINGS[encoding]} text: save the "
+                f"Row {number} is not valid {ENCODINGS[encoding]} text: save the "
                 "file as UTF-8, or choose the encoding it was saved in."
             ) from None
+        return cells
 
     header = read()
     if not header or not any(cell.strip() for cell in header):
         raise ImportFileError("The file is empty: the first row must name the columns.")
-    headers = _check_row(1, header)
+    headers = _check_row(1, decoded(1, header))
 
     def rows():
         while True:
@@ -187,7 +193,7 @@ def _csv_sheet(fileobj, encoding: str) -> Sheet:
                 return
             if not any(cell.strip() for cell in cells):
                 continue
-            yield state["number"], _check_row(state["number"], cells)
+            yield state["number"], _check_row(state["number"], decoded(state["number"], cells))
 
     return Sheet(headers=headers, rows=rows(), encoding=encoding)
 
