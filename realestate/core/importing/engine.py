@@ -16,13 +16,14 @@ chunk on its own, so other users' writes pass between chunks on either database.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from dataclasses import dataclass, field
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 
 from realestate.core.importing import writing
 from realestate.core.importing.files import AUTO, ImportFileError, open_sheet
@@ -330,7 +331,7 @@ def _passes(job, *, write: bool):
         importer.commit_each_chunk = True
         return importer.run(), importer
     if connection.vendor != "sqlite":
-        importer = Importer(job, write=True, progress=job.progress_advance)
+        importer = Importer(job, write=True, progress=_progress_outside(job))
         importer.stop_at_invalid = True
         try:
             with transaction.atomic():
@@ -342,12 +343,31 @@ def _passes(job, *, write: bool):
     outcome = checker.run()
     if outcome.counts[INVALID]:
         return outcome, checker
-    half = outcome_rows(outcome) // 2
-    importer = Importer(
-        job, write=True, progress=lambda done: job.progress_advance(half + done // 2)
-    )
+    half, advance = outcome_rows(outcome) // 2, _progress_outside(job)
+    importer = Importer(job, write=True, progress=lambda done: advance(half + done // 2))
     with transaction.atomic():
         return importer.run(), importer
+
+
+PROGRESS_ALIAS = "import_progress"
+
+
+def _progress_outside(job):
+    """Progress written on a connection of its own, so that the page polling it sees rows
+    move while the import's one transaction is still open. Best effort: a progress figure
+    that cannot be written never stops the import. Not on SQLite, whose second writer would
+    wait for the import's lock: there the bar moves while checking, then jumps at the end."""
+    if connection.vendor == "sqlite":
+        return lambda done: setattr(job, "done", done)
+    if PROGRESS_ALIAS not in connections.settings:
+        connections.settings[PROGRESS_ALIAS] = dict(connections.settings[DEFAULT_DB_ALIAS])
+
+    def advance(done: int) -> None:
+        job.done = done
+        with contextlib.suppress(DatabaseError):
+            type(job)._default_manager.using(PROGRESS_ALIAS).filter(pk=job.pk).update(done=done)
+
+    return advance
 
 
 def outcome_rows(outcome: Outcome) -> int:

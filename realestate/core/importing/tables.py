@@ -219,7 +219,36 @@ class ImportTable:
         return f"No {label} with {column.ref[1]} “{code}” (or not one you may see)."
 
     def extra_checks(self, rows: list) -> None:
-        """Checks over a chunk of built rows, in bulk (``rows``: ``PreparedRow`` list)."""
+        """Checks over a chunk of built rows, in bulk (``rows``: ``PreparedRow`` list): here,
+        that an agent field names an active sales agent (``core.assignments``), unless it
+        keeps the agent the record holds already; one query per chunk, not one per row."""
+        for name in getattr(self.model, "agent_fields", ()):
+            if not any(column.name == name for column in self.columns):
+                continue
+            wanted = {
+                getattr(row.instance, f"{name}_id")
+                for row in rows
+                if getattr(row.instance, f"{name}_id")
+                and row.before.get(name, -1) != getattr(row.instance, f"{name}_id")
+            }
+            if not wanted:
+                continue
+            user_model = self.model._meta.get_field(name).related_model
+            agents = set(
+                user_model._default_manager.active_agents()
+                .filter(pk__in=wanted)
+                .values_list("pk", flat=True)
+            )
+            header = self.column(name).header
+            for row in rows:
+                user_id = getattr(row.instance, f"{name}_id")
+                if user_id in wanted and user_id not in agents:
+                    user = getattr(row.instance, name)
+                    row.error(
+                        header,
+                        str(getattr(user, self.column(name).ref[1])),
+                        f"{user} is not an active sales agent: choose one of the agents.",
+                    )
 
     # --- export -------------------------------------------------------------------------
 
