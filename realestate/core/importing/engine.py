@@ -17,6 +17,7 @@ chunk on its own, so other users' writes pass between chunks on either database.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -247,10 +248,22 @@ class Importer:
             row.instance = instance
             self.validate(row)
 
+    @functools.cached_property
+    def exclude(self) -> list[str]:
+        """Fields full_clean leaves alone: references (looked up in bulk already), agents
+        (checked in bulk), and fields the file does not fill (their stored or default
+        values stand)."""
+        table = self.table
+        given = {c.point or c.name for c in self.positions.values() if not c.ref}
+        return [
+            f.name
+            for f in table.model._meta.concrete_fields
+            if f.name not in given or f.name in getattr(table.model, "agent_fields", ())
+        ]
+
     def validate(self, row: PreparedRow) -> None:
         table = self.table
-        exclude = [c.name for c in table.columns if c.ref or c.readonly]
-        exclude += list(getattr(table.model, "agent_fields", ()))
+        exclude = self.exclude
         try:
             row.instance.full_clean(
                 exclude=exclude, validate_unique=False, validate_constraints=False

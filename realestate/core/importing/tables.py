@@ -62,6 +62,14 @@ class Column:
             return [(str(value), str(label)) for value, label in self.model_field.flatchoices]
         return []
 
+    def choice_lookup(self) -> dict[str, str]:
+        """Lower-cased values and labels to values: built once per import, not per cell."""
+        lookup = {}
+        for value, label in self.choices:
+            lookup[label.lower()] = value
+            lookup[value.lower()] = value
+        return lookup
+
 
 class ImportTable:
     """The columns of one model and how rows become records; subclasses declare ``model``,
@@ -79,6 +87,9 @@ class ImportTable:
 
     def __init__(self, user=None):
         self.user = user
+        self._choices: dict[str, dict[str, str]] = {}
+        self._labels: dict[str, dict[str, str]] = {}
+        self._by_name = {column.name: column for column in self.columns}
         for column in self.columns:
             if column.point or column.model_field is not None:
                 continue
@@ -93,7 +104,7 @@ class ImportTable:
         return [column for column in self.columns if not column.readonly]
 
     def column(self, name: str) -> Column:
-        return next(column for column in self.columns if column.name == name)
+        return self._by_name[name]
 
     # --- headers ------------------------------------------------------------------------
 
@@ -132,13 +143,14 @@ class ImportTable:
         if column.ref or column.point:
             return text or None
         model_field = column.model_field
-        if column.choices:
+        if column.name not in self._choices:
+            self._choices[column.name] = column.choice_lookup()
+        lookup = self._choices[column.name]
+        if lookup:
             if text == "":
                 return model_field.get_default() if not model_field.null else None
-            lowered = text.lower()
-            for value, label in column.choices:
-                if lowered in (value.lower(), label.lower()):
-                    return value
+            if text.lower() in lookup:
+                return lookup[text.lower()]
             allowed = ", ".join(label for _, label in column.choices)
             raise CellError(f"“{text}” is not one of: {allowed}.")
         if text == "":
@@ -265,8 +277,10 @@ class ImportTable:
             target = getattr(obj, column.name)
             return None if target is None else getattr(target, column.ref[1])
         value = getattr(obj, column.name)
-        if column.choices and value is not None:
-            return dict(column.choices).get(str(value), value)
+        if value is not None and column.model_field is not None and column.model_field.choices:
+            if column.name not in self._labels:
+                self._labels[column.name] = dict(column.choices)
+            return self._labels[column.name].get(str(value), value)
         return value
 
     def export_row(self, obj) -> list:

@@ -3,14 +3,20 @@ their assignees; and the rejected rows' workbook (each row as it came, with its 
 
 from __future__ import annotations
 
+import datetime
 import tempfile
+from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
 from realestate.core.permissions import grants_bulk_assign, grants_bulk_remove
 
 BATCH = 500
+#: From how many rows an insert goes by COPY on PostgreSQL.
+COPY_FROM = 200
+AUTO = {"AutoField", "BigAutoField", "SmallAutoField"}
 
 
 def write_rows(table, rows, job) -> int:
@@ -20,7 +26,7 @@ def write_rows(table, rows, job) -> int:
     new = [row.instance for row in rows if row.kind == "new"]
     changed = [row for row in rows if row.kind == "changed"]
     if new:
-        model._default_manager.bulk_create(new, batch_size=BATCH)
+        insert(model, new, key_field=table.key_field)
         _history(model, new, job, reason, update=False)
     if changed:
         names = {name for row in changed for name in _changed_fields(table, row)}
@@ -49,17 +55,87 @@ def _changed_fields(table, row) -> set[str]:
     return fields
 
 
+def insert(model, objects: list, key_field: str | None = None) -> None:
+    """``bulk_create``; on PostgreSQL, ``COPY`` (several times faster for thousands of rows:
+    no statement of 10,000 parameters to build and parse), then the new ids, by key."""
+    if connection.vendor != "postgresql" or len(objects) < COPY_FROM:
+        model._default_manager.bulk_create(objects, batch_size=BATCH)
+        return
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and f.get_internal_type() in AUTO)
+    ]
+    copy_rows(
+        model,
+        [f.column for f in fields],
+        ([_copy_value(f, f.pre_save(obj, True)) for f in fields] for obj in objects),
+    )
+    if key_field:
+        keys = [getattr(obj, key_field) for obj in objects]
+        ids = dict(
+            model._default_manager.filter(**{f"{key_field}__in": keys}).values_list(key_field, "pk")
+        )
+        for obj in objects:
+            obj.pk = ids[getattr(obj, key_field)]
+            obj._state.adding = False
+
+
+def copy_rows(model, columns: list[str], rows) -> None:
+    """PostgreSQL's ``COPY … FROM STDIN`` of ``rows`` (lists of values) into ``model``'s table."""
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+PLAIN = (str, int, Decimal, datetime.date, bool)
+
+
+def _copy_value(field, value):
+    if value is None or type(value) in PLAIN or isinstance(value, datetime.datetime):
+        return value  # psycopg writes these as they are
+    if hasattr(value, "hexewkb"):  # a geometry: its EWKB, which PostGIS reads as text
+        return value.hexewkb.decode()
+    return field.get_db_prep_save(value, connection)
+
+
 def _history(model, objects, job, reason: str, *, update: bool) -> None:
+    """The history rows simple-history's ``bulk_history_create`` writes, inserted in bulk
+    (on PostgreSQL straight from the records' values, without a history object each)."""
     manager = getattr(model, "history", None)
     if manager is None:
         return
-    manager.bulk_history_create(
-        objects,
-        batch_size=BATCH,
-        update=update,
-        default_user=job.user,
-        default_change_reason=reason,
-    )
+    history_model = manager.model
+    now = timezone.now()
+    kind = "~" if update else "+"
+    tracked = history_model.tracked_fields
+    if connection.vendor == "postgresql" and not hasattr(history_model, "history_relation"):
+        copy_rows(
+            history_model,
+            ["history_date", "history_user_id", "history_change_reason", "history_type"]
+            + [f.column for f in tracked],
+            (
+                [now, job.user_id, reason, kind]
+                + [_copy_value(f, getattr(obj, f.attname)) for f in tracked]
+                for obj in objects
+            ),
+        )
+        return
+    rows = []
+    for instance in objects:
+        row = history_model(
+            history_date=now,
+            history_user=job.user,
+            history_change_reason=reason,
+            history_type=kind,
+            **{f.attname: getattr(instance, f.attname) for f in tracked},
+        )
+        if hasattr(history_model, "history_relation"):
+            row.history_relation_id = instance.pk
+        rows.append(row)
+    history_model._default_manager.bulk_create(rows, batch_size=BATCH)
 
 
 def _grants(model, new: list[Model], changed: list) -> None:
