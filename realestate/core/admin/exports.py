@@ -24,10 +24,8 @@ def export_rows(admin, request, queryset, file_format, export_form=None):
     table_class = table_of_model(admin.model)
     if table_class is not None:
         table = table_class(user=request.user)
-        queryset = table.export_queryset(queryset)
         headers = [column.header for column in table.columns]
-        rows = (table.export_row(obj) for obj in queryset.iterator(chunk_size=2000))
-        return headers, rows
+        return headers, table.export_rows(queryset)
     resource_class = admin.choose_export_resource_class(export_form, request)
     resource = resource_class(**admin.get_export_resource_kwargs(request))
     selected = admin.get_export_resource_fields_from_form(export_form)

@@ -286,6 +286,38 @@ class ImportTable:
     def export_row(self, obj) -> list:
         return [self.export_value(obj, column) for column in self.columns]
 
+    def export_rows(self, queryset):
+        """Every row of ``queryset`` as the export's values, read as tuples (codes joined in,
+        no record object each): what keeps a 100,000-row export fast."""
+        paths: list[str] = []
+        for column in self.columns:
+            path = column.point or (
+                f"{column.name}__{column.ref[1]}" if column.ref else column.name
+            )
+            if path not in paths:
+                paths.append(path)
+        readers = []
+        for column in self.columns:
+            if column.point:
+                index, axis = paths.index(column.point), column.name
+                readers.append(
+                    lambda row, i=index, a=axis: (
+                        None
+                        if row[i] is None
+                        else round(row[i].y if a == "latitude" else row[i].x, 6)
+                    )
+                )
+            else:
+                path = f"{column.name}__{column.ref[1]}" if column.ref else column.name
+                index = paths.index(path)
+                labels = dict(column.choices) if column.choices else None
+                if labels:
+                    readers.append(lambda row, i=index, m=labels: m.get(row[i], row[i]))
+                else:
+                    readers.append(lambda row, i=index: row[i])
+        for row in queryset.values_list(*paths).iterator(chunk_size=2000):
+            yield [read(row) for read in readers]
+
     def compare_value(self, obj, column: Column):
         """The stored value as the importer compares it (codes, rounded coordinates)."""
         if column.point:
