@@ -254,7 +254,8 @@ class Importer:
         (checked in bulk), and fields the file does not fill (their stored or default
         values stand)."""
         table = self.table
-        given = {c.point or c.name for c in self.positions.values() if not c.ref}
+        # Coordinates are checked as they are read (``ImportTable.point``).
+        given = {c.name for c in self.positions.values() if not (c.ref or c.point)}
         return [
             f.name
             for f in table.model._meta.concrete_fields

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.gis.geos import Point
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 _TABLES: dict[str, type[ImportTable]] = {}
@@ -87,7 +87,7 @@ class ImportTable:
 
     def __init__(self, user=None):
         self.user = user
-        self._choices: dict[str, dict[str, str]] = {}
+        self._parsers: dict = {}
         self._labels: dict[str, dict[str, str]] = {}
         self._by_name = {column.name: column for column in self.columns}
         for column in self.columns:
@@ -140,51 +140,46 @@ class ImportTable:
 
     def parse(self, column: Column, text: str):
         """The Python value of a cell (references stay codes here: resolved in bulk)."""
+        parser = self._parsers.get(column.name)
+        if parser is None:
+            parser = self._parsers[column.name] = self._parser(column)
+        return parser(text)
+
+    def _parser(self, column: Column):
+        """The function that reads the cells of ``column``: chosen once per import."""
         if column.ref or column.point:
-            return text or None
+            return lambda text: text or None
         model_field = column.model_field
-        if column.name not in self._choices:
-            self._choices[column.name] = column.choice_lookup()
-        lookup = self._choices[column.name]
+        if model_field.null:
+            empty = None
+        elif model_field.has_default():
+            empty = model_field.get_default()
+        elif isinstance(model_field, models.CharField | models.TextField):
+            empty = ""
+        else:
+            empty = None
+        lookup = column.choice_lookup()
         if lookup:
-            if text == "":
-                return model_field.get_default() if not model_field.null else None
-            if text.lower() in lookup:
-                return lookup[text.lower()]
             allowed = ", ".join(label for _, label in column.choices)
-            raise CellError(f"“{text}” is not one of: {allowed}.")
-        if text == "":
-            if model_field.null:
-                return None
-            if model_field.has_default():
-                return model_field.get_default()
-            return "" if isinstance(model_field, models.CharField | models.TextField) else None
+
+            def choice(text):
+                if text == "":
+                    return empty
+                try:
+                    return lookup[text.lower()]
+                except KeyError:
+                    raise CellError(f"“{text}” is not one of: {allowed}.") from None
+
+            return choice
         if isinstance(model_field, models.BooleanField):
-            if text.lower() in TRUE | FALSE:
-                return text.lower() in TRUE
-            raise CellError(f"“{text}” is not yes or no.")
+            return lambda text: empty if text == "" else _yes_no(text)
         if isinstance(model_field, models.DecimalField | models.FloatField):
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                raise CellError(f"“{text}” is not a number.") from None
-            if not value.is_finite():
-                raise CellError(f"“{text}” is not a number.")
-            return value
+            return lambda text: empty if text == "" else _number(text)
         if isinstance(model_field, models.IntegerField):
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                raise CellError(f"“{text}” is not a whole number.") from None
-            if not value.is_finite() or value != value.to_integral_value():
-                raise CellError(f"“{text}” is not a whole number.")
-            return int(value)
+            return lambda text: empty if text == "" else _whole(text)
         if isinstance(model_field, models.DateField):
-            try:
-                return datetime.date.fromisoformat(text[:10])
-            except ValueError:
-                raise CellError(f"“{text}” is not a date (YYYY-MM-DD).") from None
-        return text
+            return lambda text: empty if text == "" else _date(text)
+        return lambda text: empty if text == "" else text
 
     def point(self, values: dict, row_errors: list, point_field: str):
         latitude, longitude = values.pop("latitude", None), values.pop("longitude", None)
@@ -327,10 +322,34 @@ class ImportTable:
         return getattr(obj, column.name)
 
 
-def validation_messages(error: ValidationError) -> list[tuple[str, str]]:
-    if hasattr(error, "error_dict"):
-        return [
-            (name, " ".join(str(message) for message in ValidationError(errors).messages))
-            for name, errors in error.error_dict.items()
-        ]
-    return [("", " ".join(error.messages))]
+def _yes_no(text: str) -> bool:
+    if text.lower() in TRUE | FALSE:
+        return text.lower() in TRUE
+    raise CellError(f"“{text}” is not yes or no.")
+
+
+def _number(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CellError(f"“{text}” is not a number.") from None
+    if not value.is_finite():
+        raise CellError(f"“{text}” is not a number.")
+    return value
+
+
+def _whole(text: str) -> int:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CellError(f"“{text}” is not a whole number.") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise CellError(f"“{text}” is not a whole number.")
+    return int(value)
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        raise CellError(f"“{text}” is not a date (YYYY-MM-DD).") from None
