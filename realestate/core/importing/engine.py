@@ -231,6 +231,9 @@ class Importer:
                 values[point_field] = table.point(values, point_errors, point_field)
                 for name, text, message in point_errors:
                     row.error(table.column(name).header, text, message)
+                point_model_field = table.model._meta.get_field(point_field)
+                if values[point_field] is None and not point_errors and not point_model_field.null:
+                    row.error("Latitude", "", "Latitude and longitude are needed.")
             if row.kind == INVALID:
                 continue
             instance = existing.get(row.key)
