@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django_q.models import OrmQ
 
@@ -121,3 +122,18 @@ def test_a_fault_fails_the_job_in_words(admin_client, inventory, monkeypatch):
     assert job.status == "failed"
     assert "unexpected error and was rolled back" in job.message
     assert not Unit.objects.filter(code__startswith="BG-").exists()
+
+
+def test_an_importer_assigns_only_whom_the_admin_would_offer(client, inventory, agent1, agent2):
+    agent1.user_permissions.add(Permission.objects.get(codename="add_unit"))
+    client.force_login(agent1)
+    header = "Code,Unit type,Area (m²),List price,Agent\n"
+    job = uploaded_job(client, header + "OWN-1,villa,300,1,agent1\nOTHER-1,villa,300,1,agent2\n")
+    assert (job.rows_new, job.rows_invalid) == (1, 1)
+    [error] = job.report["errors"]
+    assert (error["row"], error["value"]) == (3, "agent2")
+    assert "not one of the agents you may assign records to" in error["message"]
+    # The units of others are not theirs to change, even by naming their codes.
+    job = uploaded_job(client, header + "MH-101,villa,300,1,agent1\n")
+    [error] = job.report["errors"]
+    assert error["message"] == "Code “MH-101” is taken by a record you may not change."

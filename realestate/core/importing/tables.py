@@ -240,22 +240,30 @@ class ImportTable:
             }
             if not wanted:
                 continue
-            user_model = self.model._meta.get_field(name).related_model
-            agents = set(
-                user_model._default_manager.active_agents()
-                .filter(pk__in=wanted)
-                .values_list("pk", flat=True)
-            )
+            users = self.model._meta.get_field(name).related_model._default_manager
+            agents = set(users.active_agents().filter(pk__in=wanted).values_list("pk", flat=True))
+            # Assigning hands out the record's grants: the same people the admin's agent
+            # field offers this user (their branches' agents, themselves).
+            assignable = agents
+            if self.user is not None:
+                assignable = set(
+                    users.assignable_by(self.user, agents_only=True)
+                    .filter(pk__in=agents)
+                    .values_list("pk", flat=True)
+                )
             header = self.column(name).header
             for row in rows:
                 user_id = getattr(row.instance, f"{name}_id")
-                if user_id in wanted and user_id not in agents:
-                    user = getattr(row.instance, name)
-                    row.error(
-                        header,
-                        str(getattr(user, self.column(name).ref[1])),
-                        f"{user} is not an active sales agent: choose one of the agents.",
-                    )
+                if user_id not in wanted:
+                    continue
+                user = getattr(row.instance, name)
+                code = str(getattr(user, self.column(name).ref[1]))
+                if user_id not in agents:
+                    message = f"{user} is not an active sales agent: choose one of the agents."
+                    row.error(header, code, message)
+                elif user_id not in assignable:
+                    message = f"{user} is not one of the agents you may assign records to."
+                    row.error(header, code, message)
 
     # --- export -------------------------------------------------------------------------
 
