@@ -199,3 +199,20 @@ def test_imports_list_shows_only_own_imports(client, admin_client, inventory, ag
     assert client.get(reverse("admin:core_importjob_change", args=[job.pk])).status_code == 404
     assert client.get(reverse("admin:core_importjob_progress", args=[job.pk])).status_code == 404
     assert job in ImportJob.objects.all()
+
+
+def test_a_few_hundred_rows_with_history_and_grants(admin_client, inventory, agent1):
+    """Enough rows for the bulk path (COPY on PostgreSQL): ids, history rows and grants."""
+    lines = ["Code,Unit type,Area (m²),List price,Latitude,Longitude,Agent"]
+    lines += [f"BULK-{n:03d},office,{40 + n},{1000 + n},25.1,55.2,agent1" for n in range(250)]
+    history = Unit.history.count()
+    job = uploaded_job(admin_client, "\n".join(lines) + "\n")
+    confirm(admin_client, job)
+    job.refresh_from_db()
+    assert (job.status, job.rows_written) == ("done", 250), job.message
+    assert Unit.history.count() == history + 250
+    record = Unit.history.filter(code="BULK-007").get()
+    assert (record.history_type, record.area_sqm) == ("+", Decimal("47"))
+    assert record.history_change_reason == f"Import #{job.pk} (units.csv)"
+    assert Unit.objects.restrict(agent1, "change").filter(code__startswith="BULK-").count() == 250
+    assert Unit.objects.get(code="BULK-249").location.x == pytest.approx(55.2)

@@ -19,22 +19,26 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
+from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminSelectWidget
 
 from realestate.core.admin.base import BaseAdmin, ExportPermissionMixin, MissingIs404Mixin
 from realestate.core.admin.display import DANGER, GOOD, INFO, NEUTRAL
 from realestate.core.importing import jobs
 from realestate.core.importing.files import ENCODINGS, ImportFileError, check_size, format_of
-from realestate.core.importing.tables import table_of_model
+from realestate.core.importing.tables import table_for, table_of_model
 from realestate.core.importing.templates import template_file
 from realestate.core.models import ImportJob
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("File"), help_text=_("CSV or XLSX; the first row names the columns.")
+        label=_("File"),
+        help_text=_("CSV or XLSX; the first row names the columns."),
+        widget=UnfoldAdminFileFieldWidget,
     )
     mode = forms.ChoiceField(
         label=_("Mode"),
+        widget=UnfoldAdminSelectWidget,
         choices=ImportJob.Mode.choices,
         initial=ImportJob.Mode.ALL_OR_NOTHING,
         help_text=_(
@@ -43,7 +47,10 @@ class ImportUploadForm(forms.Form):
         ),
     )
     encoding = forms.ChoiceField(
-        label=_("Encoding (CSV)"), choices=list(ENCODINGS.items()), initial="auto"
+        label=_("Encoding (CSV)"),
+        choices=list(ENCODINGS.items()),
+        initial="auto",
+        widget=UnfoldAdminSelectWidget,
     )
 
     def clean_file(self):
@@ -213,6 +220,7 @@ class ImportJobAdmin(MissingIs404Mixin, ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": str(job),
+            "records": table_for(job.table).model._meta.verbose_name_plural,
             "opts": self.model._meta,
             "job": job,
             "progress": job,
