@@ -16,6 +16,7 @@ from tests.factories.clients import (
 )
 from tests.factories.core import (
     FailureFactory,
+    ImportJobFactory,
     LogEntryFactory,
     OrmQFactory,
     ScheduleFactory,
@@ -63,6 +64,7 @@ __all__ = [
     "DepositTransactionFactory",
     "ExpenseFactory",
     "FailureFactory",
+    "ImportJobFactory",
     "GroupFactory",
     "InventorySnapshotFactory",
     "LateFeePolicyFactory",

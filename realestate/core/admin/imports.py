@@ -223,6 +223,7 @@ class ImportJobAdmin(MissingIs404Mixin, ModelAdmin):
             "records": table_for(job.table).model._meta.verbose_name_plural,
             "opts": self.model._meta,
             "job": job,
+            "original": job,
             "progress": job,
             "progress_url": reverse("admin:core_importjob_progress", args=[job.pk]),
             "may_confirm": job.can_confirm and job.user_id == request.user.pk,
