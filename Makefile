@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export VENV
 
 .PHONY: run test setup setup-test migrate demo lint format clean-db bench-rent bench-scope \
-	bench-search bench-admin bench-pdf
+	bench-search bench-admin bench-pdf bench-import
 
 setup:
 	@bash scripts/setup.sh
@@ -84,3 +84,14 @@ bench-admin: setup
 bench-pdf: setup
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py bench_pdf $(BENCH_ARGS)
+
+# Time the units import (100,000 rows, through the admin's path: upload, check, import) against a
+# stock django-import-export ModelResource (10,000 rows, extrapolated) and PostgreSQL's COPY, and
+# the XLSX export of the 100,000 units (prints import_rows=… rows_per_s=… stock_rows_per_s=…
+# floor_rows_per_s=… peak_rss_mb=… export_xlsx_s=…). PostGIS and a database of its own:
+#   psql -h 127.0.0.1 -U postgres -c 'create database realestate_imports_bench'
+#   DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_imports_bench make bench-import
+bench-import: setup
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_imports_bench make bench-import" >&2; exit 2; }
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py bench_import $(BENCH_ARGS)

@@ -378,6 +378,17 @@ CONTENT_SECURITY_POLICY = content_security_policy(
 )
 
 # --- Import / export ----------------------------------------------------------------------
+# Only CSV and XLSX are read and written (realestate/core/importing; the admin offers no
+# other format): no YAML, JSON, HTML or TSV, whose parsers a hostile file can blow up.
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=20)
+IMPORT_XLSX_MAX_EXPANDED_MB = env.int("IMPORT_XLSX_MAX_EXPANDED_MB", default=200)
+IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=100)
+IMPORT_XLSX_MAX_PARTS = 1000
+IMPORT_MAX_COLUMNS = 100
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
+IMPORT_MAX_ROW_CHARS = env.int("IMPORT_MAX_ROW_CHARS", default=100_000)
+#: Files with more rows than this are checked and imported by a background job.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=3000)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

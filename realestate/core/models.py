@@ -1,5 +1,6 @@
 """Shared model plumbing: timestamps and the permission-aware queryset."""
 
+from django.conf import settings
 from django.db import models
 
 from realestate.core.querysets import RestrictedQuerySet
@@ -130,3 +131,67 @@ class ProgressModel(models.Model):
             "finished": self.is_finished,
             "message": self.message,
         }
+
+
+class ImportJob(ProgressModel):
+    """One uploaded spreadsheet and what became of it: checked (a preview with counts and the
+    changed values), then imported, in the request or by a background job. The file is kept
+    on the server with the record, so the confirm step names the record, never a path."""
+
+    class Phase(models.TextChoices):
+        CHECK = "check", "Check"
+        IMPORT = "import", "Import"
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", "All or nothing"
+        VALID_ROWS = "valid", "Import the valid rows"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+        verbose_name="by",
+    )
+    table = models.CharField("records", max_length=60)
+    file = models.FileField("file", upload_to="imports/%Y/%m/", max_length=255)
+    file_name = models.CharField("file name", max_length=255)
+    file_format = models.CharField("format", max_length=10)
+    encoding = models.CharField(max_length=20, blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.CHECK)
+    rows_new = models.PositiveIntegerField("new", default=0)
+    rows_changed = models.PositiveIntegerField("changed", default=0)
+    rows_unchanged = models.PositiveIntegerField("unchanged", default=0)
+    rows_invalid = models.PositiveIntegerField("invalid", default=0)
+    rows_written = models.PositiveIntegerField("written", default=0)
+    #: What the preview shows: missing and unknown columns, the first changed rows with their
+    #: old and new values, the first errors (row, column, value, message).
+    report = models.JSONField(default=dict, blank=True)
+    error_file = models.FileField(
+        "rejected rows", upload_to="imports/%Y/%m/", max_length=255, blank=True
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "import"
+        verbose_name_plural = "imports"
+
+    def __str__(self):
+        return f"Import #{self.pk}: {self.file_name}"
+
+    @property
+    def imported(self) -> bool:
+        return self.phase == self.Phase.IMPORT and self.status == self.Status.DONE
+
+    @property
+    def can_confirm(self) -> bool:
+        """Checked without a fault, and either no invalid row or the valid rows mode."""
+        return (
+            self.phase == self.Phase.CHECK
+            and self.status == self.Status.DONE
+            and (self.rows_new or self.rows_changed)
+            and (not self.rows_invalid or self.mode == self.Mode.VALID_ROWS)
+        )

@@ -279,3 +279,26 @@ def grants_bulk_assign(model, pairs, actions=ASSIGNMENT_ACTIONS, batch_size: int
     perm_model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
     grants_changed()
     return len(rows)
+
+
+def grants_bulk_remove(model, pairs, actions=ASSIGNMENT_ACTIONS) -> int:
+    """Take ``actions`` on many rows away from their former assignees: ``pairs`` is
+    ``[(object_id, user_id), ...]`` (bulk loads, as ``grants_bulk_assign``)."""
+    permissions = [model_permission(model, action) for action in actions]
+    perm_model = get_user_obj_perms_model(model)
+    by_user: dict[int, list] = {}
+    for object_id, user_id in pairs:
+        by_user.setdefault(user_id, []).append(object_id)
+    removed = 0
+    for user_id, object_ids in by_user.items():
+        rows = perm_model.objects.filter(user_id=user_id, permission__in=permissions)
+        if perm_model is UserObjectPermission:
+            rows = rows.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_pk__in=[str(object_id) for object_id in object_ids],
+            )
+        else:
+            rows = rows.filter(content_object_id__in=object_ids)
+        removed += rows.delete()[0]
+    grants_changed()
+    return removed

@@ -53,7 +53,7 @@ class BuildingInline(ScopedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(MapAdminMixin, BaseAdmin):
+class ProjectAdmin(MapAdminMixin, ImportExportAdmin):
     list_display = [
         "name",
         "code",
@@ -87,7 +87,7 @@ class ProjectAdmin(MapAdminMixin, BaseAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(MapAdminMixin, BaseAdmin):
+class BuildingAdmin(MapAdminMixin, ImportExportAdmin):
     list_display = ["name", "code", "project", "floors", "unit_count", "manager"]
     list_select_related = ["project", "manager"]
     list_filter = [("project", AutocompleteSelectFilter)]
@@ -104,7 +104,7 @@ class BuildingAdmin(MapAdminMixin, BaseAdmin):
 
 
 @admin.register(Amenity)
-class AmenityAdmin(BaseAdmin):
+class AmenityAdmin(ImportExportAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 

@@ -218,7 +218,8 @@ def test_auditor_given_the_permission_exports_clients(client, roles):
     response = export_clients(client)
 
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["name"] for row in rows] == ["Private Person"]
 
 

@@ -39,7 +39,8 @@ def exported_codes(client):
         {"format": str(formats.index(base_formats.CSV)), "resource": "0"},
     )
     assert response.status_code == 200
-    return {row["code"] for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return {row["Code"] for row in csv.DictReader(io.StringIO(text))}
 
 
 def autocomplete_texts(client, term=""):

@@ -16,6 +16,7 @@ from tests.factories.clients import (
 )
 from tests.factories.core import (
     FailureFactory,
+    ImportJobFactory,
     LogEntryFactory,
     OrmQFactory,
     ScheduleFactory,
@@ -65,6 +66,7 @@ __all__ = [
     "ExpenseFactory",
     "FailureFactory",
     "GenerationBatchFactory",
+    "ImportJobFactory",
     "GroupFactory",
     "InventorySnapshotFactory",
     "LateFeePolicyFactory",

@@ -83,3 +83,20 @@ class LogEntryFactory(factory.django.DjangoModelFactory):
     object_repr = "Sales Agent"
     action_flag = 2  # change
     change_message = '[{"changed": {"fields": ["Name"]}}]'
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A checked import of a one-row units CSV, its file stored as an upload would be."""
+
+    class Meta:
+        model = "core.ImportJob"
+
+    user = factory.SubFactory(UserFactory)
+    table = "properties.unit"
+    file = factory.django.FileField(
+        filename="units.csv", data=b"Code,Unit type,Area (m2),List price\nF-1,villa,300,1\n"
+    )
+    file_name = "units.csv"
+    file_format = "csv"
+    status = "done"
+    rows_new = 1

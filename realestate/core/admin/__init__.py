@@ -3,7 +3,8 @@
 - ``ScopedAdminMixin`` routes every admin path through ``restrict(user, action)``: the
   changelist, search, autocomplete, change/delete pages, foreign-key choices and exports.
 - ``BaseAdmin`` is unfold's ``ModelAdmin`` with that scoping and the house defaults.
-- ``ImportExportAdmin`` adds CSV/XLSX import and export with unfold's forms.
+- ``ImportExportAdmin`` adds CSV/XLSX import (``imports``: checked, previewed, confirmed,
+  in the background for large files) and safe exports (``exports``).
 - ``MapAdminMixin`` edits point and polygon fields on a Leaflet map.
 - ``status_badge`` renders a status as a coloured label in lists; ``label_html`` the same
   label anywhere else (read-only fields, inlines, small tables).
@@ -16,12 +17,11 @@
 """
 
 # The admin pages of core's own records, registered on import: the audit log, the job pages.
-from realestate.core.admin import audit, jobs  # noqa: E402,F401
+from realestate.core.admin import audit, imports, jobs  # noqa: E402,F401
 from realestate.core.admin.base import (
     BaseAdmin,
     ExportAdmin,
     ExportPermissionMixin,
-    ImportExportAdmin,
     MapAdminMixin,
     MissingIs404Mixin,
     ReadOnlyInline,
@@ -45,6 +45,7 @@ from realestate.core.admin.display import (
 from realestate.core.admin.forms import ConfirmForm, ReasonForm, ServiceForm, confirm
 from realestate.core.admin.grants import GrantsAdminMixin, GrantUserForm
 from realestate.core.admin.history import HistoryAdmin, ViewOnlyHistoryAdmin
+from realestate.core.admin.imports import ImportExportAdmin
 from realestate.core.admin.panels import Panel, PanelsMixin, TabsMixin, panel_register, tab_register
 from realestate.core.admin.scoping import (
     ScopedAdminMixin,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportActionModelAdmin, ImportExportModelAdmin
+from import_export.admin import ExportActionModelAdmin
 from leaflet.admin import LeafletGeoAdminMixin
 from unfold.admin import ModelAdmin, TabularInline
-from unfold.contrib.import_export.forms import ExportForm, ImportForm
+from unfold.contrib.import_export.forms import ExportForm
 
+from realestate.core.admin.exports import SafeExportMixin
 from realestate.core.admin.grants import GrantsAdminMixin
 from realestate.core.admin.panels import TabsMixin
 from realestate.core.admin.scoping import ScopedAdminMixin
@@ -23,7 +24,7 @@ class BaseAdmin(TabsMixin, ScopedAdminMixin, GrantsAdminMixin, ModelAdmin):
     show_full_result_count = False  # the exact count of a large filtered list is costly
 
 
-class ExportPermissionMixin:
+class ExportPermissionMixin(SafeExportMixin):
     """Who may export: whoever may see rows, since the export is built from the changelist's
     queryset, which is already scoped and never reaches beyond what they see. Records of
     people (``personal_data = True`` on the model: clients, leads) also need the "export
@@ -37,10 +38,6 @@ class ExportPermissionMixin:
         if getattr(self.model, "personal_data", False):
             return request.user.has_perm("accounts.export_personal_data")
         return True
-
-
-class ImportExportAdmin(ExportPermissionMixin, BaseAdmin, ImportExportModelAdmin):
-    import_form_class = ImportForm
 
 
 class ExportAdmin(ExportPermissionMixin, BaseAdmin, ExportActionModelAdmin):

@@ -1,0 +1,429 @@
+"""The importer: a stored file checked, then written, a chunk of rows at a time.
+
+A chunk (``CHUNK`` rows) is parsed, its codes looked up in one query per column, its existing
+records fetched in one query, each row validated by the model's own ``full_clean`` (foreign
+keys and uniqueness are checked here in bulk instead of one query per row), then compared
+with what is stored: a row whose values are all equal is *unchanged* and never written (no
+history row, no audit line). Writes are ``bulk_create``/``bulk_update`` with their history
+rows and grants in bulk, and the import writes one audit entry with its counts.
+
+All or nothing (the default) never writes while checking. On SQLite, whose writers take the
+whole database, the file is checked first outside any transaction and then written in one
+transaction; on PostgreSQL, whose writers lock only their rows, check and write go together
+in one transaction, rolled back at the first invalid row. "Import the valid rows" commits each
+chunk on its own, so other users' writes pass between chunks on either database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+from dataclasses import dataclass, field
+
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+
+from realestate.core.importing import writing
+from realestate.core.importing.files import AUTO, ImportFileError, open_sheet
+from realestate.core.importing.tables import CellError, ImportTable, table_for
+
+CHUNK = 1000
+#: How many changed rows and errors the preview keeps to show.
+SAMPLE = 200
+
+NEW, CHANGED, UNCHANGED, INVALID = "new", "changed", "unchanged", "invalid"
+
+
+class _Invalid(Exception):
+    """All or nothing on PostgreSQL: an invalid row rolls the transaction back."""
+
+
+@dataclass
+class PreparedRow:
+    number: int
+    cells: list[str]
+    key: str = ""
+    values: dict = field(default_factory=dict)
+    instance: object = None
+    kind: str = NEW
+    changes: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)  # (column header, value, message)
+    before: dict = field(default_factory=dict)  # compared values before the row's changes
+    shown: dict = field(default_factory=dict)  # the same, as the preview shows them
+
+    def error(self, header: str, value: str, message: str) -> None:
+        self.errors.append((header, value, message))
+        self.kind = INVALID
+
+
+@dataclass
+class Outcome:
+    counts: dict = field(
+        default_factory=lambda: dict.fromkeys((NEW, CHANGED, UNCHANGED, INVALID), 0)
+    )
+    changed: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    written: int = 0
+
+    def add(self, row: PreparedRow) -> None:
+        self.counts[row.kind] += 1
+        if row.kind == CHANGED and len(self.changed) < SAMPLE:
+            self.changed.append({"row": row.number, "key": row.key, "changes": row.changes})
+        for header, value, message in row.errors:
+            if len(self.errors) < SAMPLE:
+                self.errors.append(
+                    {"row": row.number, "column": header, "value": value[:80], "message": message}
+                )
+
+
+class Importer:
+    """One pass over the job's file; ``write`` says whether valid rows are written."""
+
+    def __init__(self, job, *, write: bool, progress=None):
+        self.job = job
+        self.table: ImportTable = table_for(job.table)(user=job.user)
+        self.write = write
+        self.progress = progress
+        self.seen: dict[str, int] = {}
+        self.outcome = Outcome()
+        self.rejected = None
+
+    def rows(self, handle):
+        sheet = open_sheet(handle, self.job.file_format, self.job.encoding or AUTO)
+        positions, missing, unknown = self.table.match_headers(sheet.headers)
+        problems = []
+        if missing:
+            problems.append("missing columns: " + ", ".join(f"“{h}”" for h in missing))
+        if unknown:
+            problems.append("unknown columns: " + ", ".join(f"“{h}”" for h in unknown))
+        if problems:
+            accepted = ", ".join(c.header for c in self.table.importable())
+            raise ImportFileError(
+                "The file's header does not fit: "
+                + "; ".join(problems)
+                + f". Columns taken: {accepted}."
+            )
+        self.headers = sheet.headers
+        self.positions = positions
+        self.encoding = sheet.encoding
+        return sheet.rows
+
+    def run(self) -> Outcome:
+        """One pass over a fresh handle on the stored file."""
+        storage = self.job.file.storage
+        with storage.open(self.job.file.name, "rb") as handle:
+            return self._run(handle)
+
+    def _run(self, handle) -> Outcome:
+        rows = self.rows(handle)
+        done = 0
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            prepared = self.prepare(chunk)
+            valid = [row for row in prepared if row.kind in (NEW, CHANGED)]
+            if any(row.kind == INVALID for row in prepared) and self.stop_at_invalid:
+                raise _Invalid
+            if self.write and valid:
+                if self.commit_each_chunk:
+                    with transaction.atomic():
+                        self.outcome.written += writing.write_rows(self.table, valid, self.job)
+                else:
+                    self.outcome.written += writing.write_rows(self.table, valid, self.job)
+            for row in prepared:
+                self.outcome.add(row)
+                if row.kind == INVALID:
+                    self.reject(row)
+            done += len(chunk)
+            if self.progress:
+                self.progress(done)
+        return self.outcome
+
+    stop_at_invalid = False
+    commit_each_chunk = False
+
+    # --- one chunk ----------------------------------------------------------------------
+
+    def prepare(self, chunk) -> list[PreparedRow]:
+        table = self.table
+        key_field = table.key_field
+        prepared = []
+        for number, cells in chunk:
+            row = PreparedRow(number=number, cells=cells)
+            for index, column in self.positions.items():
+                text = cells[index] if index < len(cells) else ""
+                try:
+                    row.values[column.name] = table.parse(column, text)
+                except CellError as error:
+                    row.error(column.header, text, str(error))
+            row.key = str(row.values.get(key_field) or "")
+            key_header = table.column(key_field).header
+            if not row.key:
+                row.error(key_header, "", f"{key_header} is empty: every row needs one.")
+            elif row.key in self.seen:
+                row.error(
+                    key_header,
+                    row.key,
+                    f"{key_header} “{row.key}” is also on row {self.seen[row.key]}: "
+                    "each record once per file.",
+                )
+            else:
+                self.seen[row.key] = number
+            prepared.append(row)
+        self.resolve(prepared)
+        self.build(prepared)
+        table.extra_checks([row for row in prepared if row.kind != INVALID])
+        for row in prepared:
+            if row.kind != INVALID:
+                self.compare(row)
+        return prepared
+
+    def resolve(self, prepared: list[PreparedRow]) -> None:
+        for column in {c.name: c for c in self.positions.values() if c.ref}.values():
+            codes = {row.values[column.name] for row in prepared if row.values.get(column.name)}
+            found = self.table.resolve(column, codes)
+            for row in prepared:
+                code = row.values.get(column.name)
+                if code is None:
+                    continue
+                if code in found:
+                    row.values[column.name] = found[code]
+                else:
+                    row.error(column.header, code, self.table.ref_missing(column, code))
+
+    def build(self, prepared: list[PreparedRow]) -> None:
+        table, model = self.table, self.table.model
+        keys = {row.key for row in prepared if row.key}
+        manager = model._default_manager
+        key_field = table.key_field
+        scoped = (
+            manager.restrict(self.job.user, "change") if hasattr(manager, "restrict") else manager
+        )
+        existing = {
+            str(getattr(obj, key_field)): obj
+            for obj in scoped.filter(**{f"{key_field}__in": keys}).select_related(
+                *table.select_related
+            )
+        }
+        out_of_scope = set()
+        if len(existing) < len(keys):
+            out_of_scope = set(
+                manager.filter(**{f"{key_field}__in": keys - set(existing)}).values_list(
+                    key_field, flat=True
+                )
+            )
+        point_columns = {c.point for c in self.positions.values() if c.point}
+        for row in prepared:
+            if row.kind == INVALID:
+                continue
+            if row.key in out_of_scope:
+                header = table.column(key_field).header
+                row.error(
+                    header,
+                    row.key,
+                    f"{header} “{row.key}” is taken by a record you may not change.",
+                )
+                continue
+            values = dict(row.values)
+            for point_field in point_columns:
+                point_errors = []
+                values[point_field] = table.point(values, point_errors, point_field)
+                for name, text, message in point_errors:
+                    row.error(table.column(name).header, text, message)
+                point_model_field = table.model._meta.get_field(point_field)
+                if values[point_field] is None and not point_errors and not point_model_field.null:
+                    row.error("Latitude", "", "Latitude and longitude are needed.")
+            if row.kind == INVALID:
+                continue
+            instance = existing.get(row.key)
+            if instance is None:
+                instance = model(**values)
+                row.kind = NEW
+            else:
+                row.kind = CHANGED
+                for name in row.values:
+                    column = table.column(name)
+                    row.before[name] = table.compare_value(instance, column)
+                    row.shown[name] = _display(table.export_value(instance, column))
+                for name, value in values.items():
+                    setattr(instance, name, value)
+            row.instance = instance
+            self.validate(row)
+
+    @functools.cached_property
+    def exclude(self) -> list[str]:
+        """Fields full_clean leaves alone: references (looked up in bulk already), agents
+        (checked in bulk), and fields the file does not fill (their stored or default
+        values stand)."""
+        table = self.table
+        # Coordinates are checked as they are read (``ImportTable.point``).
+        given = {c.name for c in self.positions.values() if not (c.ref or c.point)}
+        return [
+            f.name
+            for f in table.model._meta.concrete_fields
+            if f.name not in given or f.name in getattr(table.model, "agent_fields", ())
+        ]
+
+    def validate(self, row: PreparedRow) -> None:
+        table = self.table
+        exclude = self.exclude
+        try:
+            row.instance.full_clean(
+                exclude=exclude, validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            headers = {c.name: c.header for c in table.columns}
+            for name, message in _messages(error):
+                column = headers.get(name, name or "row")
+                value = row.values.get(name)
+                row.error(column, "" if value is None else str(value), message)
+
+    def compare(self, row: PreparedRow) -> None:
+        if row.kind != CHANGED:
+            return
+        table = self.table
+        for name, before in row.before.items():
+            column = table.column(name)
+            after = table.compare_value(row.instance, column)
+            if before != after:
+                shown = _display(table.export_value(row.instance, column))
+                row.changes[column.header] = [row.shown[name], shown]
+        if not row.changes:
+            row.kind = UNCHANGED
+
+    def reject(self, row: PreparedRow) -> None:
+        if self.rejected is None:
+            self.rejected = writing.RejectedRows(self.headers)
+        self.rejected.add(row)
+
+
+def _messages(error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            yield name, " ".join(str(m) for e in errors for m in e.messages)
+    else:
+        yield "", " ".join(error.messages)
+
+
+def _display(value) -> str:
+    return "" if value is None else str(value)
+
+
+# --- a whole job ------------------------------------------------------------------------
+
+
+def job_check(job) -> None:
+    """The preview: every row checked, nothing written."""
+    _run(job, write=False)
+
+
+def job_import(job) -> None:
+    """The import itself (the check is repeated, since data may have moved since)."""
+    _run(job, write=True)
+
+
+def _run(job, *, write: bool) -> None:
+    phase = job.Phase.IMPORT if write else job.Phase.CHECK
+    job.phase = phase
+    job._progress_update(phase=phase, message="")
+    try:
+        with job.file.storage.open(job.file.name, "rb") as handle:
+            total = writing.estimate_rows(handle, job.file_format)
+        job.progress_start(total)
+        outcome, importer = _passes(job, write=write)
+    except ImportFileError as error:
+        job.progress_finish(failed=True, message=str(error))
+        return
+    _finish(job, outcome, importer, write=write)
+
+
+def _passes(job, *, write: bool):
+    all_or_nothing = job.mode == job.Mode.ALL_OR_NOTHING
+    if not write:
+        importer = Importer(job, write=False, progress=job.progress_advance)
+        return importer.run(), importer
+    if not all_or_nothing:
+        importer = Importer(job, write=True, progress=job.progress_advance)
+        importer.commit_each_chunk = True
+        return importer.run(), importer
+    if connection.vendor != "sqlite":
+        importer = Importer(job, write=True, progress=_progress_outside(job))
+        importer.stop_at_invalid = True
+        try:
+            with transaction.atomic():
+                return importer.run(), importer
+        except _Invalid:
+            importer = Importer(job, write=False)
+            return importer.run(), importer
+    checker = Importer(job, write=False, progress=lambda done: job.progress_advance(done // 2))
+    outcome = checker.run()
+    if outcome.counts[INVALID]:
+        return outcome, checker
+    half, advance = outcome_rows(outcome) // 2, _progress_outside(job)
+    importer = Importer(job, write=True, progress=lambda done: advance(half + done // 2))
+    with transaction.atomic():
+        return importer.run(), importer
+
+
+PROGRESS_ALIAS = "import_progress"
+
+
+def _progress_outside(job):
+    """Progress written on a connection of its own, so that the page polling it sees rows
+    move while the import's one transaction is still open. Best effort: a progress figure
+    that cannot be written never stops the import. Not on SQLite, whose second writer would
+    wait for the import's lock: there the bar moves while checking, then jumps at the end."""
+    if connection.vendor == "sqlite":
+        return lambda done: setattr(job, "done", done)
+    if PROGRESS_ALIAS not in connections.settings:
+        connections.settings[PROGRESS_ALIAS] = dict(connections.settings[DEFAULT_DB_ALIAS])
+
+    def advance(done: int) -> None:
+        job.done = done
+        with contextlib.suppress(DatabaseError):
+            type(job)._default_manager.using(PROGRESS_ALIAS).filter(pk=job.pk).update(done=done)
+
+    return advance
+
+
+def outcome_rows(outcome: Outcome) -> int:
+    return sum(outcome.counts.values())
+
+
+def _finish(job, outcome: Outcome, importer: Importer, *, write: bool) -> None:
+    counts = outcome.counts
+    job.rows_new, job.rows_changed = counts[NEW], counts[CHANGED]
+    job.rows_unchanged, job.rows_invalid = counts[UNCHANGED], counts[INVALID]
+    job.rows_written = outcome.written
+    job.encoding = importer.encoding or ""
+    job.report = {"changed": outcome.changed, "errors": outcome.errors}
+    fields = ["rows_new", "rows_changed", "rows_unchanged", "rows_invalid", "rows_written"]
+    fields += ["encoding", "report", "total", "done"]
+    job.total = job.done = outcome_rows(outcome)
+    if importer.rejected is not None:
+        job.error_file.save(f"rejected-{job.pk}.xlsx", File(importer.rejected.file()), save=False)
+        fields.append("error_file")
+    job.save(update_fields=fields)
+    failed = write and job.mode == job.Mode.ALL_OR_NOTHING and counts[INVALID] > 0
+    message = ""
+    if failed:
+        message = f"Nothing was imported: {counts[INVALID]} rows are invalid."
+    elif write:
+        _audit(job)
+    job.progress_finish(failed=failed, message=message)
+
+
+def _audit(job) -> None:
+    """One audit line for the whole import, with its counts."""
+    LogEntry.objects.log_actions(
+        user_id=job.user_id,
+        queryset=[job],
+        action_flag=ADDITION,
+        change_message=(
+            f"Imported {job.table} from {job.file_name}: {job.rows_new} new, "
+            f"{job.rows_changed} changed, {job.rows_unchanged} unchanged, "
+            f"{job.rows_invalid} rejected."
+        ),
+        single_object=True,
+    )
