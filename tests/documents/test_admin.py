@@ -131,7 +131,9 @@ def test_the_documents_list_filters_searches_and_exports(admin_client, media):
         {"format": "0", "resource": "0"},
     )
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     assert [(row["title"], row["record_type"], row["original_name"]) for row in rows] == [
         ("Emirates ID", "Clients | client", "id.pdf")
     ]
