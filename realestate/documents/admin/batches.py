@@ -61,6 +61,7 @@ class GenerationBatchAdmin(MissingIs404Mixin, ModelAdmin):
         "created_at",
         "kind",
         "description",
+        "created_by",
         "status_display",
         "progress_display",
         "generated",

@@ -71,6 +71,9 @@ class Command(BaseCommand):
         pages = self.pages(document_render(record=contract, kind="sale_contract")[0])
         if pages != 3:
             raise CommandError(f"The contract has {pages} pages, not 3: adjust the benchmark.")
+        invoice_pages = self.pages(document_render(record=invoice_records[0], kind="invoice")[0])
+        if invoice_pages != 1:
+            raise CommandError(f"The invoice has {invoice_pages} pages, not 1.")
         profiler = cProfile.Profile() if profile else None
         contract_ms = self.timed(
             lambda: document_render(record=contract, kind="sale_contract"), runs, profiler
