@@ -40,6 +40,7 @@ EXPECTED = {
         "Late-fee policies",
         "Expenses",
         "Owner statements",
+        "Documents",
     },
     # Without a branch yet: the lists they may add to, the catalogue and the organisation.
     SALES_MANAGER: {
@@ -56,6 +57,7 @@ EXPECTED = {
         "Branches",
         "Agents",
         "Inventory snapshots",
+        "Documents",  # those of the projects they read
     },
     # Nothing assigned yet: no units, commissions, leases or money.
     SALES_AGENT: {
@@ -69,6 +71,7 @@ EXPECTED = {
         "Reservations",
         "Sale contracts",
         "Payment plans",
+        "Documents",  # those of the projects they read
     },
     # No portfolio yet: leasing lists to add to, vendors, clients and the money they keep.
     LEASING_MANAGER: {
@@ -80,6 +83,7 @@ EXPECTED = {
         "Vendors",
         "Late-fee policies",
         "Expenses",
+        "Documents",  # those of every client and vendor
     },
 }
 
