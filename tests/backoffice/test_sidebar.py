@@ -43,6 +43,7 @@ EXPECTED = {
         "Templates",
         "Company profile",
         "Branch letterheads",
+        "Documents",
     },
     # Without a branch yet: the lists they may add to, the catalogue and the organisation.
     SALES_MANAGER: {
@@ -59,6 +60,7 @@ EXPECTED = {
         "Branches",
         "Agents",
         "Inventory snapshots",
+        "Documents",  # those of the projects they read
     },
     # Nothing assigned yet: no units, commissions, leases or money.
     SALES_AGENT: {
@@ -72,6 +74,7 @@ EXPECTED = {
         "Reservations",
         "Sale contracts",
         "Payment plans",
+        "Documents",  # those of the projects they read
     },
     # No portfolio yet: leasing lists to add to, vendors, clients and the money they keep.
     LEASING_MANAGER: {
@@ -83,6 +86,7 @@ EXPECTED = {
         "Vendors",
         "Late-fee policies",
         "Expenses",
+        "Documents",  # those of every client and vendor
     },
 }
 

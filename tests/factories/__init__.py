@@ -22,6 +22,7 @@ from tests.factories.core import (
     ScheduleFactory,
     SuccessFactory,
 )
+from tests.factories.documents import DocumentFactory, DocumentVersionFactory
 from tests.factories.finance import (
     AllocationFactory,
     ExpenseFactory,
@@ -57,6 +58,8 @@ __all__ = [
     "DUBAI",
     "AgentFactory",
     "AllocationFactory",
+    "DocumentFactory",
+    "DocumentVersionFactory",
     "AmenityFactory",
     "BranchFactory",
     "BuildingFactory",

@@ -85,7 +85,10 @@ class DocumentAdmin(ExportPermissionMixin, ScopedAdminMixin, ModelAdmin, ExportA
     # --- scope: a document is seen by whoever sees its record -----------------------------
     def get_queryset(self, request):
         queryset = super(ScopedAdminMixin, self).get_queryset(request)
-        return documents_with_versions(queryset.restrict(request.user, "view"))
+        # Each row links its record: fetched once per kind of record, not once per row.
+        return documents_with_versions(queryset.restrict(request.user, "view")).prefetch_related(
+            "record"
+        )
 
     def _record_in_scope(self, user, action, obj) -> bool:
         return Document.objects.restrict(user, "view").filter(pk=obj.pk).exists()
