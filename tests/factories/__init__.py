@@ -21,6 +21,11 @@ from tests.factories.core import (
     ScheduleFactory,
     SuccessFactory,
 )
+from tests.factories.documents import (
+    BranchLetterheadFactory,
+    CompanyProfileFactory,
+    DocumentTemplateFactory,
+)
 from tests.factories.finance import (
     AllocationFactory,
     ExpenseFactory,
@@ -55,6 +60,9 @@ __all__ = [
     "DUBAI",
     "AgentFactory",
     "AllocationFactory",
+    "BranchLetterheadFactory",
+    "CompanyProfileFactory",
+    "DocumentTemplateFactory",
     "AmenityFactory",
     "BranchFactory",
     "BuildingFactory",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -82,9 +83,12 @@ class DocumentTemplateAdmin(SettingsAdmin):
         css = {"all": ["documents/template_editor.css"]}
         js = ["documents/template_editor.js"]
 
-    @admin.display(description=_("version"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(last_version=Max("versions__number"))
+
+    @admin.display(description=_("version"), ordering="last_version")
     def version(self, obj):
-        return obj.versions.count()
+        return getattr(obj, "last_version", None) or "—"
 
     def save_model(self, request, obj, form, change):
         template_save(template=obj, by=request.user)
