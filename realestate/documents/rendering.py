@@ -28,9 +28,10 @@ from django.utils.html import escape
 from realestate.core.pdf import PDFTooLong, html_to_pdf
 from realestate.core.uploads import content_type_for
 from realestate.documents.company import company_context
-from realestate.documents.sandbox import Budget, TemplateProblem, render_body
+from realestate.documents.sandbox import FORBIDDEN_TAGS, Budget, TemplateProblem, render_body
 
 __all__ = [
+    "FORBIDDEN_TAGS",
     "TemplateProblem",
     "asset_uri",
     "company_context",

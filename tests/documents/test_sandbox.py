@@ -189,6 +189,8 @@ def test_pdf_reaches_no_file_and_no_url_but_static_and_data(no_network, secret_f
       <img src="{database.as_uri()}"><img src="https://example.com/logo.png">
       <img src="file:///etc/passwd"><img src="../.env"><img src="media/units/1.jpg">
       <object data="{env.as_uri()}"></object><embed src="{env.as_uri()}">
+      <link rel="attachment" href="{project_env.as_uri()}">
+      <a rel="attachment" href="{database.as_uri()}">the database</a>
     """
     hostile_css = (
         f'@import url("http://example.com/more.css"); @import url("{css.as_uri()}");'
@@ -204,6 +206,9 @@ def test_pdf_reaches_no_file_and_no_url_but_static_and_data(no_network, secret_f
     for url in (env.as_uri(), css.as_uri(), "http://example.com/style.css", "file:///etc/passwd"):
         assert url in refused, (url, refused)
     assert "http://example.com/more.css" in refused
+    # Nothing of the project's files went into the PDF, not even as an attachment.
+    assert project_env.as_uri() in refused and database.as_uri() in refused
+    assert b"/EmbeddedFile" not in content
     assert not any("core/admin.css" in url for url in refused)
 
 

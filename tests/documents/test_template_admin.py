@@ -202,3 +202,23 @@ def test_preview_of_a_record_out_of_scope_is_404(client, template_editor_agent, 
 
 def test_preview_is_post_only(admin_client):
     assert admin_client.get(PREVIEW_URL).status_code == 405
+
+
+def test_a_save_that_loses_the_activation_race_is_said_not_a_500(admin_client, monkeypatch):
+    from realestate.documents import template_services
+
+    existing = DocumentTemplate(kind="invoice", name="Current", body="a", is_active=True)
+    template_save(template=existing)
+
+    def other_save_first(template):
+        # Another session makes a new template active between this save's lock and insert.
+        DocumentTemplate.objects.create(kind="invoice", name="Racer", body="r", is_active=True)
+
+    monkeypatch.setattr(template_services, "_deactivate_others", other_save_first)
+    response = admin_client.post(
+        ADD_URL, form_data(kind="invoice", name="Loser", body="<p>x</p>"), follow=True
+    )
+    assert response.status_code == 200
+    assert "was made active at the same moment: save again" in response.content.decode()
+    assert not DocumentTemplate.objects.filter(name="Loser").exists()
+    assert not DocumentTemplate.objects.filter(name="Racer").exists()  # rolled back with it

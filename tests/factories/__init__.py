@@ -22,7 +22,13 @@ from tests.factories.core import (
     ScheduleFactory,
     SuccessFactory,
 )
-from tests.factories.documents import DocumentFactory, DocumentVersionFactory
+from tests.factories.documents import (
+    BranchLetterheadFactory,
+    CompanyProfileFactory,
+    DocumentFactory,
+    DocumentTemplateFactory,
+    DocumentVersionFactory,
+)
 from tests.factories.finance import (
     AllocationFactory,
     ExpenseFactory,
@@ -60,6 +66,9 @@ __all__ = [
     "AllocationFactory",
     "DocumentFactory",
     "DocumentVersionFactory",
+    "BranchLetterheadFactory",
+    "CompanyProfileFactory",
+    "DocumentTemplateFactory",
     "AmenityFactory",
     "BranchFactory",
     "BuildingFactory",

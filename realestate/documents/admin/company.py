@@ -28,6 +28,8 @@ class SettingsAdmin(MissingIs404Mixin, ModelAdmin):
 class CompanyProfileAdmin(SettingsAdmin):
     """A single record: its list opens the record, nobody adds a second one or deletes it."""
 
+    #: Its list is the one record's page.
+    single_record = True
     readonly_fields = ("logo_preview",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (

@@ -4,9 +4,11 @@ live preview against a record the user may see, and the versions every save make
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -82,12 +84,24 @@ class DocumentTemplateAdmin(SettingsAdmin):
         css = {"all": ["documents/template_editor.css"]}
         js = ["documents/template_editor.js"]
 
-    @admin.display(description=_("version"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(last_version=Max("versions__number"))
+
+    @admin.display(description=_("version"), ordering="last_version")
     def version(self, obj):
-        return obj.versions.count()
+        return getattr(obj, "last_version", None) or "—"
 
     def save_model(self, request, obj, form, change):
         template_save(template=obj, by=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save that lost a race (another template made active at the same moment) is
+        # rolled back and said, not a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
 
     # --- The editor's side: placeholders and the preview -------------------------------------
 
