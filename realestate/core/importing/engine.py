@@ -22,7 +22,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
@@ -275,7 +275,7 @@ class Importer:
         except ValidationError as error:
             headers = {c.name: c.header for c in table.columns}
             for name, message in _messages(error):
-                column = headers.get(name, name or "row")
+                column = "" if name == NON_FIELD_ERRORS else headers.get(name, name)
                 value = row.values.get(name)
                 row.error(column, "" if value is None else str(value), message)
 

@@ -13,7 +13,9 @@ import contextlib
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.gis.geos import Point
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -30,11 +32,19 @@ def table_register(table: type[ImportTable]) -> type[ImportTable]:
 
 
 def table_for(key: str) -> type[ImportTable]:
+    if key not in _TABLES:  # a job worker that has not loaded the app's resources yet
+        app_label = key.split(".", 1)[0]
+        with contextlib.suppress(ModuleNotFoundError):
+            import_module(f"{apps.get_app_config(app_label).name}.resources")
     return _TABLES[key]
 
 
 def table_of_model(model) -> type[ImportTable] | None:
-    return _TABLES.get(f"{model._meta.app_label}.{model._meta.model_name}")
+    key = f"{model._meta.app_label}.{model._meta.model_name}"
+    try:
+        return table_for(key)
+    except KeyError:
+        return None
 
 
 class CellError(ValueError):
