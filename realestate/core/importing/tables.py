@@ -31,6 +31,11 @@ def table_register(table: type[ImportTable]) -> type[ImportTable]:
     return table
 
 
+def tables() -> list[str]:
+    """The keys of every registered table (``app_label.model_name``)."""
+    return sorted(_TABLES)
+
+
 def table_for(key: str) -> type[ImportTable]:
     if key not in _TABLES:  # a job worker that has not loaded the app's resources yet
         app_label = key.split(".", 1)[0]
