@@ -154,6 +154,7 @@ SIDEBAR_NAVIGATION = [
         _("Jobs and reports"),
         [
             model_link(_("Inventory snapshots"), "properties.InventorySnapshot", "insights"),
+            model_link(_("Imports"), "core.ImportJob", "upload_file"),
             model_link(_("Schedules"), "django_q.Schedule", "schedule"),
             model_link(_("Successful jobs"), "django_q.Success", "task_alt"),
             model_link(_("Failed jobs"), "django_q.Failure", "error"),

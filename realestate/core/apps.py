@@ -4,7 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "realestate.core"
     label = "core"
-    verbose_name = "Core"
+    # Its one admin page, the imports, sits under "Jobs and reports" in the sidebar.
+    verbose_name = "Jobs and reports"
 
     def ready(self):
         from realestate.core import signals

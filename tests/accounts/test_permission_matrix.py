@@ -177,8 +177,10 @@ def test_export_holds_only_the_granted_record(client, granted_user, model):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 1
-    key = next(name for name in ("Code", "code", "id") if name in rows[0])
-    assert rows[0][key] == str(getattr(a, "pk" if key == "id" else "code"))
+    # The export's key column: a business code or name (import tables), else the id.
+    key = next(name for name in ("Code", "code", "Name", "id") if name in rows[0])
+    attribute = {"Code": "code", "code": "code", "Name": "name", "id": "pk"}[key]
+    assert rows[0][key] == str(getattr(a, attribute))
 
 
 API = [(prefix, viewset) for prefix, viewset, _basename in router.registry]

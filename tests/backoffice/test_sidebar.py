@@ -79,6 +79,7 @@ EXPECTED = {
     # No portfolio yet: leasing lists to add to, vendors, clients and the money they keep.
     LEASING_MANAGER: {
         "Dashboard",
+        "Imports",  # they may add amenities and vendors, so import them
         "Amenities",
         "Clients",
         "Leases",

@@ -5,8 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from realestate.leasing.models import Vendor
 from realestate.properties.models import Amenity, Building, Project
-from tests.factories import BuildingFactory, ProjectFactory
+from realestate.sales.models import PaymentPlan
+from tests.factories import BuildingFactory, PaymentPlanFactory, ProjectFactory, VendorFactory
 from tests.imports.conftest import confirm, uploaded_job
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,22 @@ CASES = {
         "Name\nRooftop pool\n",
         lambda: Amenity.objects.filter(name="Rooftop pool").exists(),
     ),
+    "vendor": (
+        "Name,Trade,Phone\nCool Air LLC,Air conditioning,+971 4 111\n",
+        lambda: Vendor.objects.get(name="Cool Air LLC").trade == "hvac",
+    ),
+    "paymentplan": (
+        "Name,Down payment %,Instalments,Frequency,On handover %,Offered\n"
+        "20/80 handover,20,0,Monthly,80,no\n",
+        lambda: not PaymentPlan.objects.get(name="20/80 handover").is_active,
+    ),
+}
+MODELS = {
+    "project": ("properties", Project),
+    "building": ("properties", Building),
+    "amenity": ("properties", Amenity),
+    "vendor": ("leasing", Vendor),
+    "paymentplan": ("sales", PaymentPlan),
 }
 
 
@@ -36,17 +54,19 @@ def catalogue(inventory):
     BuildingFactory(project=project, code="DT-1")
     Amenity.objects.create(name="Gym")
     Amenity.objects.create(name="@Spa")
+    VendorFactory(name="-Minus Plumbing", phone="+971 50 123")
+    PaymentPlanFactory(name="Standard 10/90", notes="=1+1")
 
 
 def values(model):
     return list(model.objects.order_by("pk").values())
 
 
-@pytest.mark.parametrize("name", ["project", "building", "amenity"])
+@pytest.mark.parametrize("name", list(MODELS))
 def test_export_imports_back_unchanged_and_a_new_row_imports(admin_client, catalogue, name):
-    model = {"project": Project, "building": Building, "amenity": Amenity}[name]
-    export_url = reverse(f"admin:properties_{name}_export")
-    import_url = reverse(f"admin:properties_{name}_import")
+    app, model = MODELS[name]
+    export_url = reverse(f"admin:{app}_{name}_export")
+    import_url = reverse(f"admin:{app}_{name}_import")
     response = admin_client.post(export_url, {"format": "0", "resource": "0"})
     assert response.status_code == 200
     exported = b"".join(response.streaming_content)
@@ -74,3 +94,14 @@ def test_a_project_needs_its_location(admin_client, catalogue):
     )
     [error] = job.report["errors"]
     assert error["message"] == "Latitude and longitude are needed."
+
+
+def test_a_rule_over_several_columns_is_told_for_the_row(admin_client, catalogue):
+    job = uploaded_job(
+        admin_client,
+        "Name,Down payment %,On handover %\nToo much,60,50\n",
+        url=reverse("admin:sales_paymentplan_import"),
+    )
+    [error] = job.report["errors"]
+    assert (error["row"], error["column"]) == (2, "")
+    assert error["message"] == "Down payment and handover together exceed 100%."

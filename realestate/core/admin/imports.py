@@ -25,7 +25,7 @@ from realestate.core.admin.base import BaseAdmin, ExportPermissionMixin, Missing
 from realestate.core.admin.display import DANGER, GOOD, INFO, NEUTRAL
 from realestate.core.importing import jobs
 from realestate.core.importing.files import ENCODINGS, ImportFileError, check_size, format_of
-from realestate.core.importing.tables import table_for, table_of_model
+from realestate.core.importing.tables import table_for, table_of_model, tables
 from realestate.core.importing.templates import template_file
 from realestate.core.models import ImportJob
 
@@ -151,7 +151,7 @@ class ImportJobAdmin(MissingIs404Mixin, ModelAdmin):
         "id",
         "created_at",
         "user",
-        "table",
+        "records",
         "file_name",
         "state",
         "rows_new",
@@ -172,10 +172,18 @@ class ImportJobAdmin(MissingIs404Mixin, ModelAdmin):
         return queryset.filter(user=request.user)
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+        """Whoever may import into some list (or reads every import) opens the Imports."""
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser or user.has_perm("core.view_importjob"):
+            return True
+        return any(
+            user.has_perm(f"{key.split('.')[0]}.add_{key.split('.')[1]}") for key in tables()
+        )
 
     def has_add_permission(self, request):
         return False
@@ -184,7 +192,14 @@ class ImportJobAdmin(MissingIs404Mixin, ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.has_perm("core.delete_importjob")
+
+    @display(description=_("Records"), ordering="table")
+    def records(self, obj):
+        try:
+            return str(table_for(obj.table).model._meta.verbose_name_plural).capitalize()
+        except (KeyError, LookupError):
+            return obj.table
 
     @display(description=_("Status"), label=STATUS_COLOURS)
     def state(self, obj):

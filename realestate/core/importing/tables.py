@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.gis.geos import Point
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -29,12 +32,40 @@ def table_register(table: type[ImportTable]) -> type[ImportTable]:
     return table
 
 
+@functools.cache
+def _load_all() -> None:
+    """Import every app's ``resources`` module, where tables register themselves."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("realestate."):
+            _import_resources(config.name)
+
+
+def _import_resources(app_name: str) -> None:
+    try:
+        import_module(f"{app_name}.resources")
+    except ModuleNotFoundError as error:
+        if error.name != f"{app_name}.resources":
+            raise
+
+
+def tables() -> list[str]:
+    """The keys of every registered table (``app_label.model_name``)."""
+    _load_all()
+    return sorted(_TABLES)
+
+
 def table_for(key: str) -> type[ImportTable]:
+    if key not in _TABLES:  # a job worker that has not loaded the app's resources yet
+        _import_resources(apps.get_app_config(key.split(".", 1)[0]).name)
     return _TABLES[key]
 
 
 def table_of_model(model) -> type[ImportTable] | None:
-    return _TABLES.get(f"{model._meta.app_label}.{model._meta.model_name}")
+    key = f"{model._meta.app_label}.{model._meta.model_name}"
+    try:
+        return table_for(key)
+    except KeyError:
+        return None
 
 
 class CellError(ValueError):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from realestate.core.importing.files import check_xlsx
 from realestate.core.permissions import grants_bulk_assign, grants_bulk_remove
 
 BATCH = 500
@@ -175,6 +176,7 @@ def estimate_rows(handle, file_format: str) -> int:
     try:
         from openpyxl import load_workbook
 
+        check_xlsx(handle)  # nothing is opened before its declared sizes are checked
         book = load_workbook(handle, read_only=True)
         rows = (book.active.max_row or 1) - 1
         book.close()

@@ -10,7 +10,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import display
 
 from realestate.core.admin import (
-    BaseAdmin,
+    ImportExportAdmin,
 )
 from realestate.leasing import selectors
 from realestate.leasing.models import (
@@ -19,7 +19,7 @@ from realestate.leasing.models import (
 
 
 @admin.register(Vendor)
-class VendorAdmin(BaseAdmin):
+class VendorAdmin(ImportExportAdmin):
     list_display = ["name", "trade", "phone", "email", "job_count"]
     list_filter = [("trade", ChoicesDropdownFilter)]
     search_fields = ["name", "email", "phone"]

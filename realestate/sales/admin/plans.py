@@ -10,7 +10,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import display
 
 from realestate.core.admin import (
-    BaseAdmin,
+    ImportExportAdmin,
 )
 from realestate.core.money import percent_text
 from realestate.sales import selectors
@@ -18,7 +18,7 @@ from realestate.sales.models import PaymentPlan
 
 
 @admin.register(PaymentPlan)
-class PaymentPlanAdmin(BaseAdmin):
+class PaymentPlanAdmin(ImportExportAdmin):
     list_display = ["name", "terms", "is_active", "contract_count"]
     list_filter = ["is_active", ("frequency", ChoicesDropdownFilter)]
     search_fields = ["name"]
