@@ -9,6 +9,7 @@ v1 = [
     path("", ApiRootView.as_view(), name="root"),
     path("", include("realestate.accounts.api.urls")),
     path("", include("realestate.properties.api.urls")),
+    path("", include("realestate.clients.api.urls")),
 ]
 
 urlpatterns = [

@@ -15,6 +15,7 @@ ENDPOINTS = {
     "token_refresh": "v1:token_refresh",
     "logout": "v1:logout",
     "units": "v1:unit-list",
+    "me": "v1:me",
     "schema": "schema",
     "docs": "api-docs",
 }
@@ -25,6 +26,7 @@ class ApiRootSerializer(serializers.Serializer):
     token_refresh = serializers.URLField(help_text="Refresh the tokens (POST).")
     logout = serializers.URLField(help_text="Log out this device (POST).")
     units = serializers.URLField(help_text="The units the caller may see.")
+    me = serializers.URLField(help_text="Who the caller is, with their profile.")
     schema = serializers.URLField(help_text="This OpenAPI schema (YAML; `?format=json`).")
     docs = serializers.URLField(help_text="The schema in Swagger UI.")
 
@@ -44,6 +46,7 @@ class ApiRootSerializer(serializers.Serializer):
                     "token_refresh": "/api/v1/auth/token/refresh/",
                     "logout": "/api/v1/auth/logout/",
                     "units": "/api/v1/units/",
+                    "me": "/api/v1/me/",
                     "schema": "/api/schema/",
                     "docs": "/api/docs/",
                 }.items()

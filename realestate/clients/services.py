@@ -14,7 +14,7 @@ from realestate.clients.choices import (
     LostReason,
     ViewingStatus,
 )
-from realestate.clients.models import Lead, Viewing
+from realestate.clients.models import Client, Lead, Viewing
 from realestate.core.workflow import step
 
 
@@ -47,3 +47,21 @@ def viewing_status_change(*, viewing: Viewing, status: str, by=None, feedback: s
             lead_status_change(lead=lead, status=LeadStatus.VIEWING, by=by)
     viewing.status, viewing.feedback = locked.status, locked.feedback
     return locked
+
+
+#: What a client may change of their own record from the app.
+CLIENT_CONTACT_FIELDS = ("email", "phone", "address")
+
+
+@transaction.atomic
+def client_contact_update(*, client: Client, **fields) -> Client:
+    """A client's own contact details (``email``, ``phone``, ``address``), from the app: the
+    same checks as the admin's (an email address or a phone number at least)."""
+    unknown = set(fields) - set(CLIENT_CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("Not a contact detail.")})
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.full_clean(exclude=["portal_user"], validate_unique=False)
+    client.save(update_fields=[*fields, "updated_at"])
+    return client

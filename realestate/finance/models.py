@@ -114,6 +114,8 @@ class Receivable(TimeStampedModel):
         "unit__project",
         f"contract__{AGENT_BRANCH}",
     )
+    #: The client who owes it sees it in the app (a tenant's rent, a buyer's instalment).
+    portal_scope = ("client__portal_user",)
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -217,6 +219,8 @@ class Payment(TimeStampedModel):
 
     #: Besides the money roles, the manager of the branch whose agent holds the client.
     scope_parents = (f"client__{AGENT_BRANCH}",)
+    #: The client who paid sees their payments in the app.
+    portal_scope = ("client__portal_user",)
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -405,6 +409,9 @@ class OwnerStatement(TimeStampedModel):
     expenses = models.DecimalField(_("expenses"), **MONEY)
     net_payable = models.DecimalField(_("net payable"), **MONEY)
     lines = models.JSONField(_("lines"), default=list)
+
+    #: The owner sees their statements in the app.
+    portal_scope = ("owner__portal_user",)
 
     class Meta:
         ordering = ["-period_start", "owner__name"]

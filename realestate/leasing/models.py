@@ -103,6 +103,8 @@ class Lease(AgentFieldsMixin, TimeStampedModel):
     #: A grant on the unit, or on its building or project (a property manager's), reaches
     #: the lease.
     scope_parents = ("unit", "unit__building", "unit__project")
+    #: The tenant sees their leases in the app; an owner sees a summary through the unit.
+    portal_scope = ("tenant__portal_user",)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -278,6 +280,12 @@ class MaintenanceRequest(TimeStampedModel):
 
     history = HistoricalRecords()
     scope_parents = ("unit", "unit__building", "unit__project", "lease")
+    #: The tenant of its lease (or who reported it) and the owner of its unit see it.
+    portal_scope = (
+        "lease__tenant__portal_user",
+        "reported_by_client__portal_user",
+        "unit__owner__portal_user",
+    )
 
     class Meta:
         ordering = ["-created_at"]

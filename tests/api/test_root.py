@@ -11,6 +11,7 @@ LISTED = {
     "token_refresh": "http://testserver/api/v1/auth/token/refresh/",
     "logout": "http://testserver/api/v1/auth/logout/",
     "units": "http://testserver/api/v1/units/",
+    "me": "http://testserver/api/v1/me/",
     "schema": "http://testserver/api/schema/",
     "docs": "http://testserver/api/docs/",
 }

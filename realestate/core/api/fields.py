@@ -13,3 +13,17 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` only (DRF also takes ``"yes"``, ``1``, ``"on"``...); in a form
+    body (multipart), where every value is text, ``"true"`` and ``"false"``."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if data in ("true", "false") and hasattr(self.root.initial_data, "getlist"):
+            return data == "true"
+        self.fail("invalid")
