@@ -10,6 +10,8 @@ v1 = [
     path("", include("realestate.accounts.api.urls")),
     path("", include("realestate.properties.api.urls")),
     path("", include("realestate.clients.api.urls")),
+    path("", include("realestate.finance.api.urls")),
+    path("", include("realestate.leasing.api.urls")),
 ]
 
 urlpatterns = [

@@ -91,7 +91,7 @@ def tenancy(n: int) -> Tenancy:
             kind=ReceivableKind.RENT,
             description=f"Rent {n} month {m}",
             amount=Decimal("9000.00"),
-            due_date=today - timedelta(days=45 - 30 * m),
+            due_date=today - timedelta(days=45 - 60 * m),
             status=ReceivableStatus.OVERDUE if m == 0 else ReceivableStatus.OPEN,
         )
         for m in range(2)

@@ -45,3 +45,37 @@ def before_call(context, case, kwargs):
         case.query["in_bbox"] = A_BOX
     if case.operation.path in REFRESH_OPERATIONS and isinstance(case.body, dict):
         case.body["refresh"] = _refresh_token()
+
+
+MAINTENANCE = "/api/v1/tenant/maintenance/"
+_rented: list[int] = []
+
+
+def _rented_unit() -> int:
+    """The unit the portal caller rents now (a request is reported on it)."""
+    if not _rented:
+        token = requests.post(
+            f"{BASE_URL}/api/v1/auth/token/",
+            json={"username": USERNAME, "password": PASSWORD},
+            timeout=30,
+        ).json()["access"]
+        leases = requests.get(
+            f"{BASE_URL}/api/v1/tenant/leases/",
+            params={"status": "active"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()["results"]
+        _rented.append(leases[0]["unit"]["id"])
+    return _rented[0]
+
+
+@schemathesis.hook("before_call")
+def portal_positive_cases(context, case, kwargs):
+    """A valid maintenance request names a unit the caller rents (the schema can only say
+    "an id"), and its photos are real images (the schema can only say "a file"): positive
+    cases send the rented unit and leave photos out (tests/api/test_tenant.py sends them)."""
+    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
+        return
+    if case.operation.path == MAINTENANCE and case.method == "POST" and isinstance(case.body, dict):
+        case.body["unit"] = _rented_unit()
+        case.body.pop("photos", None)

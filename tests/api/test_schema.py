@@ -112,6 +112,23 @@ OPERATIONS = [
     ("/api/v1/units/{id}/", "get"),
     ("/api/v1/me/", "get"),
     ("/api/v1/me/", "patch"),
+    ("/api/v1/tenant/leases/", "get"),
+    ("/api/v1/tenant/leases/{id}/", "get"),
+    ("/api/v1/tenant/invoices/", "get"),
+    ("/api/v1/tenant/invoices/{id}/", "get"),
+    ("/api/v1/tenant/balance/", "get"),
+    ("/api/v1/tenant/payments/", "get"),
+    ("/api/v1/tenant/payments/{id}/", "get"),
+    ("/api/v1/tenant/maintenance/", "get"),
+    ("/api/v1/tenant/maintenance/", "post"),
+    ("/api/v1/tenant/maintenance/{id}/", "get"),
+    ("/api/v1/tenant/maintenance/{id}/comments/", "post"),
+    ("/api/v1/owner/units/", "get"),
+    ("/api/v1/owner/units/{id}/", "get"),
+    ("/api/v1/owner/statements/", "get"),
+    ("/api/v1/owner/statements/{id}/", "get"),
+    ("/api/v1/owner/maintenance/", "get"),
+    ("/api/v1/owner/maintenance/{id}/", "get"),
 ]
 
 

@@ -3,12 +3,14 @@ agent, other staff; and the permissions that open the portal's endpoints to them
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from realestate.clients.models import Client
-from realestate.core.api.schema import ErrorSerializer
+from realestate.core.api.errors import ErrorShapeMixin, validation_errors
+from realestate.core.api.pagination import PageNumberPagination
+from realestate.core.api.schema import RESPONSE_HEADERS, ErrorSerializer, error_responses
 
 TENANT, OWNER, AGENT, STAFF = "tenant", "owner", "agent", "staff"
 KINDS = (TENANT, OWNER, AGENT, STAFF)
@@ -90,4 +92,64 @@ def not_found(record: str) -> OpenApiResponse:
         ErrorSerializer,
         description=f"No such {record}, or not one the caller may see (the same answer).",
         examples=[OpenApiExample("Not found", value={"detail": "No such record."})],
+    )
+
+
+PAGE_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer,
+    description="The page is past the last one.",
+    examples=[OpenApiExample("Past the end", value={"detail": "Invalid page."})],
+)
+
+
+def list_errors(example_field: str = "updated_since", message: str = "Enter a valid date/time."):
+    return validation_errors(
+        "A query parameter has a value the list does not take; each is named in `fields`.",
+        **{"Bad parameter": {example_field: message}},
+    )
+
+
+def portal_errors(permission, *, bad_request=None, not_found=None, body=False) -> dict:
+    """The error answers of a portal operation: ``error_responses`` with the 403 of the
+    endpoint's permission."""
+    return {
+        **error_responses(bad_request=bad_request, not_found=not_found, body=body),
+        403: forbidden(permission),
+    }
+
+
+class ClientRecordsMixin(ErrorShapeMixin):
+    """A tenant's or an owner's own records: what ``restrict()`` lets them see, and of that
+    only what hangs from their own client record (``client_path``), never what a grant by
+    hand might add. Anything else is 404."""
+
+    permission_classes = [IsAuthenticated, IsPortalClient]
+    pagination_class = PageNumberPagination
+    client_path = ""
+
+    def get_queryset(self):
+        queryset = super().get_queryset().restrict(self.request.user, "view")
+        return queryset.filter(**{self.client_path: getattr(self.request, "portal_client", None)})
+
+
+def list_schema(summary: str, tag: str, serializer, permission=IsPortalClient, **kwargs):
+    """The schema of a portal list: its page of ``serializer`` rows and its errors."""
+    return extend_schema(
+        tags=[tag],
+        summary=summary,
+        parameters=RESPONSE_HEADERS,
+        responses={
+            200: serializer(many=True),
+            **portal_errors(permission, bad_request=list_errors(), not_found=PAGE_NOT_FOUND),
+        },
+        **kwargs,
+    )
+
+
+def detail_schema(summary: str, tag: str, serializer, record: str, permission=IsPortalClient):
+    return extend_schema(
+        tags=[tag],
+        summary=summary,
+        parameters=RESPONSE_HEADERS,
+        responses={200: serializer, **portal_errors(permission, not_found=not_found(record))},
     )

@@ -5,7 +5,7 @@ The key is stored with the user, the endpoint, a digest of the body and the answ
 same transaction as what the request creates: a failed request leaves nothing behind (its
 retry runs afresh), and of two requests racing with one key, the second waits on the unique
 index until the first commits, then replays its answer. The same key with another body is
-refused (422), as it is a mistake of the app, not a retry.
+refused (409 Conflict), as it is a mistake of the app, not a retry.
 """
 
 from __future__ import annotations
@@ -84,41 +84,48 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def idempotent(request, create) -> Response:
+    """``create()`` once per ``Idempotency-Key`` (see the module's docstring): without the
+    header, simply ``create()``."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return create()
+    if not KEY.fullmatch(key):
+        raise ValidationError(
+            {HEADER: ["1 to 255 printable ASCII characters without spaces, e.g. a UUID."]}
+        )
+    identity = {"user": request.user, "endpoint": f"POST {request.path}"[:255], "key": key}
+    fingerprint = _fingerprint(request)
+    try:
+        with transaction.atomic():
+            record = IdempotentRequest.objects.create(**identity, fingerprint=fingerprint)
+            response = create()
+            if not status.is_success(response.status_code):
+                raise _Undo(response)
+            record.status_code = response.status_code
+            record.body = json.loads(JSONRenderer().render(response.data) or b"null")
+            record.save(update_fields=["status_code", "body"])
+            return response
+    except _Undo as undo:
+        return undo.response
+    except IntegrityError:
+        record = IdempotentRequest.objects.filter(**identity).first()
+        if record is None:  # the other request failed and left nothing: try again
+            raise
+    if record.fingerprint != fingerprint:
+        return Response(
+            error_body(
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with another request body: use a new key.",
+            ),
+            status=status.HTTP_409_CONFLICT,
+        )
+    return Response(record.body, status=record.status_code, headers={REPLAYED_HEADER: "true"})
+
+
 class IdempotentCreateMixin:
     """``create`` honours ``Idempotency-Key`` (see the module's docstring)."""
 
     def create(self, request, *args, **kwargs):
-        key = request.headers.get(HEADER)
-        if key is None:
-            return super().create(request, *args, **kwargs)
-        if not KEY.fullmatch(key):
-            raise ValidationError(
-                {HEADER: ["1 to 255 printable ASCII characters without spaces, e.g. a UUID."]}
-            )
-        identity = {"user": request.user, "endpoint": f"POST {request.path}"[:255], "key": key}
-        fingerprint = _fingerprint(request)
-        try:
-            with transaction.atomic():
-                record = IdempotentRequest.objects.create(**identity, fingerprint=fingerprint)
-                response = super().create(request, *args, **kwargs)
-                if not status.is_success(response.status_code):
-                    raise _Undo(response)
-                record.status_code = response.status_code
-                record.body = json.loads(JSONRenderer().render(response.data) or b"null")
-                record.save(update_fields=["status_code", "body"])
-                return response
-        except _Undo as undo:
-            return undo.response
-        except IntegrityError:
-            record = IdempotentRequest.objects.filter(**identity).first()
-            if record is None:  # the other request failed and left nothing: try again
-                raise
-        if record.fingerprint != fingerprint:
-            return Response(
-                error_body(
-                    "idempotency_key_reused",
-                    "This Idempotency-Key was used with another request body: use a new key.",
-                ),
-                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-            )
-        return Response(record.body, status=record.status_code, headers={REPLAYED_HEADER: "true"})
+        parent = super().create
+        return idempotent(request, lambda: parent(request, *args, **kwargs))
