@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "realestate.core.api.schema.allow_empty_query_values",
+        "realestate.core.api.schema.merge_blank_alternatives",
     ],
 }
 

@@ -12,6 +12,7 @@ v1 = [
     path("", include("realestate.clients.api.urls")),
     path("", include("realestate.finance.api.urls")),
     path("", include("realestate.leasing.api.urls")),
+    path("", include("realestate.sales.api.urls")),
 ]
 
 urlpatterns = [

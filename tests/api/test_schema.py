@@ -129,6 +129,21 @@ OPERATIONS = [
     ("/api/v1/owner/statements/{id}/", "get"),
     ("/api/v1/owner/maintenance/", "get"),
     ("/api/v1/owner/maintenance/{id}/", "get"),
+    ("/api/v1/agent/clients/", "get"),
+    ("/api/v1/agent/clients/", "post"),
+    ("/api/v1/agent/clients/{id}/", "get"),
+    ("/api/v1/agent/clients/{id}/", "patch"),
+    ("/api/v1/agent/leads/", "get"),
+    ("/api/v1/agent/leads/", "post"),
+    ("/api/v1/agent/leads/{id}/", "get"),
+    ("/api/v1/agent/leads/{id}/", "patch"),
+    ("/api/v1/agent/leads/{id}/move/", "post"),
+    ("/api/v1/agent/reservations/", "get"),
+    ("/api/v1/agent/reservations/", "post"),
+    ("/api/v1/agent/reservations/{id}/", "get"),
+    ("/api/v1/devices/", "get"),
+    ("/api/v1/devices/", "post"),
+    ("/api/v1/devices/{id}/", "delete"),
 ]
 
 

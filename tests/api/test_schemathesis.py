@@ -28,6 +28,7 @@ from realestate.properties.choices import UnitStatus, UnitType
 from tests.api.portal import tenancy
 from tests.factories import (
     BuildingFactory,
+    ClientFactory,
     MaintenanceRequestFactory,
     OwnerStatementFactory,
     ProjectFactory,
@@ -84,6 +85,8 @@ def field_agent(agent1, agent2, settings):
             agent=agent1,
         )
     UnitFactory(code="OTHER", agent=agent2)
+    ClientFactory(name="Agent's client", agent=agent1)
+    ClientFactory(name="Other agent's client", agent=agent2)
     return agent1
 
 

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from realestate.accounts.choices import NotificationTopic
 from realestate.accounts.models import notification_preferences_full
 from realestate.clients.api.portal import KINDS, user_kinds
-from realestate.core.api.fields import StrictBooleanField, StrictCharField
+from realestate.core.api.fields import BlankableEmailField, StrictBooleanField, StrictCharField
 
 NotificationPreferencesSerializer = type(
     "NotificationPreferencesSerializer",
@@ -79,7 +79,7 @@ class MeSerializer(serializers.Serializer):
 class MeUpdateSerializer(serializers.Serializer):
     """What the caller may change of themselves; fields not sent keep their value."""
 
-    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    email = BlankableEmailField(required=False)
     phone = StrictCharField(required=False, allow_blank=True, max_length=32)
     address = StrictCharField(
         required=False,

@@ -3,11 +3,10 @@ the app shows them."""
 
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from realestate.core.api.fields import StrictBooleanField, StrictCharField
+from realestate.core.api.fields import NOT_BLANK, StrictBooleanField, StrictCharField
 from realestate.core.money import to_money
 from realestate.leasing.choices import MaintenanceCategory, Priority
 from realestate.leasing.models import (
@@ -127,10 +126,6 @@ class CommentSerializer(serializers.ModelSerializer):
     def get_mine(self, comment) -> bool:
         request = self.context.get("request")
         return bool(request and comment.author_id == request.user.pk)
-
-
-#: Text with something in it besides spaces (a blank one is refused).
-NOT_BLANK = RegexValidator(r"\S", "Write something besides spaces.")
 
 
 class CommentCreateSerializer(serializers.Serializer):
