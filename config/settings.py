@@ -339,10 +339,18 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "TokenRefusalCodeEnum": "realestate.accounts.api.serializers.REFUSAL_CHOICES",
+        "UnitStatusEnum": "realestate.properties.choices.UnitStatus",
+        "InvoiceStatusEnum": "realestate.finance.choices.ReceivableStatus",
+        "PaymentStatusEnum": "realestate.finance.choices.PaymentStatus",
+        "LeaseStatusEnum": "realestate.leasing.choices.LeaseStatus",
+        "MaintenanceStatusEnum": "realestate.leasing.choices.MaintenanceStatus",
+        "LeadStatusEnum": "realestate.clients.choices.LeadStatus",
+        "ReservationStatusEnum": "realestate.sales.choices.ReservationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "realestate.core.api.schema.allow_empty_query_values",
+        "realestate.core.api.schema.merge_blank_alternatives",
     ],
 }
 

@@ -16,3 +16,19 @@ class TokenRefusal(models.TextChoices):
         "otp_enrolment_required",
         _("The user's role requires 2FA and no device is enrolled."),
     )
+
+
+class NotificationTopic(models.TextChoices):
+    """What the mobile app may notify its user of; each is on unless the user turns it off."""
+
+    INVOICES = "invoices", _("Invoices issued and falling due")
+    PAYMENTS = "payments", _("Payments received")
+    MAINTENANCE = "maintenance", _("Maintenance requests moving on")
+    STATEMENTS = "statements", _("Owner statements ready")
+    FOLLOW_UPS = "follow_ups", _("Leads' follow-ups due")
+
+
+class DevicePlatform(models.TextChoices):
+    IOS = "ios", _("iOS")
+    ANDROID = "android", _("Android")
+    WEB = "web", _("Web")

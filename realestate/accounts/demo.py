@@ -73,3 +73,17 @@ def seed(rng) -> dict[str, User]:
         downtown.manager = users["manager"]
         downtown.save(update_fields=["manager", "updated_at"])
     return users
+
+
+def app_login(username: str, *, first_name: str, last_name: str) -> User:
+    """A mobile-app login (never staff) whose password is its username."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=username,
+            password=username,
+            first_name=first_name,
+            last_name=last_name,
+            is_staff=False,
+        )
+    return user

@@ -3,12 +3,34 @@ from decimal import Decimal
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, check_password, make_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from realestate.accounts.choices import DevicePlatform, NotificationTopic
 from realestate.core.models import TimeStampedModel
 from realestate.core.permissions import can_manage_grants
+
+
+def notification_preferences_validate(value) -> None:
+    """``{topic: true|false}`` over ``NotificationTopic``, naming what is wrong."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Expected an object of topics, each true or false."))
+    unknown = sorted(set(value) - set(NotificationTopic.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown topic %(topic)s: topics are %(topics)s.")
+            % {"topic": unknown[0], "topics": ", ".join(NotificationTopic.values)}
+        )
+    for topic, on in value.items():
+        if not isinstance(on, bool):
+            raise ValidationError(_("%(topic)s: expected true or false.") % {"topic": topic})
+
+
+def notification_preferences_full(value: dict) -> dict[str, bool]:
+    """Every topic with its setting (on unless turned off)."""
+    return {topic: bool(value.get(topic, True)) for topic in NotificationTopic.values}
 
 
 class UserQuerySet(models.QuerySet):
@@ -48,6 +70,13 @@ class User(AbstractUser):
     #: Written into every API token; a password change or a deactivation adds one, so every
     #: token issued before stops working (realestate/accounts/api/authentication.py).
     token_generation = models.PositiveIntegerField(default=0, editable=False)
+    #: ``{topic: bool}`` over ``NotificationTopic``; a topic not named is on.
+    notification_preferences = models.JSONField(
+        _("notification preferences"),
+        default=dict,
+        blank=True,
+        validators=[notification_preferences_validate],
+    )
 
     objects = StaffUserManager()
 
@@ -199,3 +228,22 @@ class RolePolicy(models.Model):
 
     def __str__(self):
         return str(self.group)
+
+
+class Device(TimeStampedModel):
+    """A phone (or browser) of a user that takes push notifications: its push token."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="devices", verbose_name=_("user")
+    )
+    platform = models.CharField(_("platform"), max_length=10, choices=DevicePlatform.choices)
+    push_token = models.CharField(_("push token"), max_length=255, unique=True)
+    name = models.CharField(_("name"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+
+    def __str__(self):
+        return self.name or f"{self.get_platform_display()} {self.push_token[:12]}"

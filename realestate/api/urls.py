@@ -10,6 +10,10 @@ v1 = [
     path("", include("realestate.accounts.api.urls")),
     path("", include("realestate.properties.api.urls")),
     path("", include("realestate.documents.api.urls")),
+    path("", include("realestate.clients.api.urls")),
+    path("", include("realestate.finance.api.urls")),
+    path("", include("realestate.leasing.api.urls")),
+    path("", include("realestate.sales.api.urls")),
 ]
 
 urlpatterns = [

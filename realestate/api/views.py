@@ -16,6 +16,7 @@ ENDPOINTS = {
     "logout": "v1:logout",
     "units": "v1:unit-list",
     "documents": "v1:document-list",
+    "me": "v1:me",
     "schema": "schema",
     "docs": "api-docs",
 }
@@ -27,6 +28,7 @@ class ApiRootSerializer(serializers.Serializer):
     logout = serializers.URLField(help_text="Log out this device (POST).")
     units = serializers.URLField(help_text="The units the caller may see.")
     documents = serializers.URLField(help_text="The documents of records the caller may see.")
+    me = serializers.URLField(help_text="Who the caller is, with their profile.")
     schema = serializers.URLField(help_text="This OpenAPI schema (YAML; `?format=json`).")
     docs = serializers.URLField(help_text="The schema in Swagger UI.")
 
@@ -47,6 +49,7 @@ class ApiRootSerializer(serializers.Serializer):
                     "logout": "/api/v1/auth/logout/",
                     "units": "/api/v1/units/",
                     "documents": "/api/v1/documents/",
+                    "me": "/api/v1/me/",
                     "schema": "/api/schema/",
                     "docs": "/api/docs/",
                 }.items()

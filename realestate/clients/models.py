@@ -75,6 +75,8 @@ class Client(AgentFieldsMixin, TimeStampedModel):
     scope_parents = (AGENT_BRANCH,)
     #: Identity and contact details: exporting needs ``accounts.export_personal_data``.
     personal_data = True
+    #: A client's app login sees their own record (core.permissions.portal_conditions).
+    portal_scope = ("portal_user",)
 
     #: Records of this kind carry documents (realestate.documents).
     takes_documents = True

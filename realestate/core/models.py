@@ -195,3 +195,29 @@ class ImportJob(ProgressModel):
             and (self.rows_new or self.rows_changed)
             and (not self.rows_invalid or self.mode == self.Mode.VALID_ROWS)
         )
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a creating POST sent with an ``Idempotency-Key`` header: a retry
+    with the same key (same user, same endpoint) gets this answer back and creates nothing.
+    Written in the transaction that creates the record, so of two requests racing with one
+    key, one creates and the other waits on the unique index, then reads its answer."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.CharField(max_length=255)
+    key = models.CharField(max_length=255)
+    #: A digest of the body: the same key sent with another body is refused, not replayed.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "endpoint", "key"], name="idempotent_request_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.endpoint} {self.key}"

@@ -208,12 +208,24 @@ def scope_filter(user, model: type[models.Model], action: str):
     if is_unrestricted(user, model, action):
         return None
     conditions = [Q(pk__in=ids) for ids in granted_id_subqueries(user, model, action)]
+    conditions.extend(portal_conditions(user, model, action))
     for path in getattr(model, "scope_parents", ()):
         conditions.extend(
             Q(**{f"{path}__in": ids})
             for ids in granted_id_subqueries(user, path_model(model, path), action)
         )
     return q_or(conditions)
+
+
+def portal_conditions(user, model: type[models.Model], action: str) -> list[Q]:
+    """What an owner or a tenant (a *portal user*: a client's app login, never staff) sees of
+    a model: the rows its ``portal_scope`` paths lead from to them, e.g. a lease whose
+    ``tenant__portal_user`` they are. Only ever to see: a portal user changes nothing but
+    through a service that checks what it takes. Staff get nothing from here, so this branch
+    never widens a staff rule (their scope is their roles and grants)."""
+    if user.is_staff or action != "view":
+        return []
+    return [Q(**{path: user}) for path in getattr(model, "portal_scope", ())]
 
 
 def has_any_grant(user, model: type[models.Model], action: str) -> bool:

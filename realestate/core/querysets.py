@@ -6,7 +6,11 @@ Rules, in order:
   (``properties.view_unit``), sees every row;
 - everybody else sees the rows granted to them or to one of their groups as object
   permissions (django-guardian), plus rows whose *scope parent* is granted (a model lists
-  ``scope_parents = ("building", "project")`` to inherit its parents' grants).
+  ``scope_parents = ("building", "project")`` to inherit its parents' grants);
+- an owner or a tenant (a client's app login, never staff) sees, besides, the rows its
+  ``portal_scope`` paths lead from to them (``tenant__portal_user``): their own leases,
+  invoices, payments, units, statements and maintenance requests. Only to see, and never
+  for staff, so it widens no staff rule.
 
 Filtering is done with id subqueries over guardian's tables (the direct foreign-key tables
 where a model has them), never by loading the granted ids into Python, so the cost does not

@@ -114,6 +114,8 @@ class Receivable(TimeStampedModel):
         "unit__project",
         f"contract__{AGENT_BRANCH}",
     )
+    #: The client who owes it sees it in the app (a tenant's rent, a buyer's instalment).
+    portal_scope = ("client__portal_user",)
 
     #: Records of this kind carry documents (realestate.documents).
     takes_documents = True
@@ -220,6 +222,8 @@ class Payment(TimeStampedModel):
 
     #: Besides the money roles, the manager of the branch whose agent holds the client.
     scope_parents = (f"client__{AGENT_BRANCH}",)
+    #: The client who paid sees their payments in the app.
+    portal_scope = ("client__portal_user",)
 
     #: Records of this kind carry documents (realestate.documents).
     takes_documents = True
@@ -414,6 +418,8 @@ class OwnerStatement(TimeStampedModel):
 
     #: Records of this kind carry documents (realestate.documents).
     takes_documents = True
+    #: The owner sees their statements in the app.
+    portal_scope = ("owner__portal_user",)
 
     class Meta:
         ordering = ["-period_start", "owner__name"]

@@ -10,8 +10,14 @@ from django.utils import timezone
 
 from realestate.clients.models import Client
 from realestate.core.money import to_money
-from realestate.finance.choices import UNSETTLED, PaymentMethod, PaymentStatus, ReceivableStatus
-from realestate.finance.models import OwnerStatement, Payment, Receivable
+from realestate.finance.choices import (
+    UNSETTLED,
+    PaymentMethod,
+    PaymentStatus,
+    ReceivableKind,
+    ReceivableStatus,
+)
+from realestate.finance.models import Allocation, OwnerStatement, Payment, Receivable
 
 ZERO = Decimal("0.00")
 
@@ -181,3 +187,19 @@ def unsettled_receivables(queryset=None):
     """Receivables that still expect money."""
     queryset = Receivable.objects.all() if queryset is None else queryset
     return queryset.filter(status__in=UNSETTLED)
+
+
+def rent_collected_by_unit(units, first: date, last: date) -> dict[int, Decimal]:
+    """Rent collected on each of ``units`` (ids or a queryset of units) from ``first`` to
+    ``last``: allocations of posted payments received then, as owner statements count it."""
+    rows = (
+        Allocation.objects.filter(
+            receivable__unit__in=units,
+            receivable__kind=ReceivableKind.RENT,
+            payment__status=PaymentStatus.POSTED,
+            payment__received_on__range=(first, last),
+        )
+        .values("receivable__unit")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["receivable__unit"]: to_money(row["total"]) for row in rows}

@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from realestate.accounts.demo import app_login
 from realestate.clients.models import Client
+from realestate.clients.services import client_app_login_set
 from realestate.core.dates import add_months, month_start
 from realestate.core.money import to_money
 from realestate.finance import services as finance
@@ -23,6 +25,7 @@ from realestate.leasing.choices import (
     BILLING_MONTHS,
     BillingFrequency,
     DepositMovement,
+    LeaseStatus,
     MaintenanceCategory,
     MaintenanceStatus,
     Priority,
@@ -412,3 +415,48 @@ def _next_due(lease, today: date) -> date:
     if charge is not None:
         return charge.due_date
     return add_months(month_start(today), 1).replace(day=lease.billing_day)
+
+
+def app_logins() -> dict[str, Client]:
+    """The app's demo logins: ``tenant1``/``tenant2`` are tenants of active leases who paid
+    rent (each with a maintenance request of their own, reported from the app), and
+    ``owner1``/``owner2`` own let units and have statements. Passwords are the usernames."""
+    tenants = list(
+        Client.objects.filter(
+            leases__status=LeaseStatus.ACTIVE,
+            payments__isnull=False,
+            owned_units__isnull=True,
+            portal_user__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")[:2]
+    )
+    owners = list(
+        Client.objects.filter(
+            owned_units__leases__status=LeaseStatus.ACTIVE,
+            owner_statements__isnull=False,
+            portal_user__isnull=True,
+        )
+        .exclude(pk__in=[t.pk for t in tenants])
+        .distinct()
+        .order_by("pk")[:2]
+    )
+    logins = {}
+    for kind, clients in (("tenant", tenants), ("owner", owners)):
+        for n, client in enumerate(clients, start=1):
+            first, _, last = client.name.partition(" ")
+            user = app_login(f"{kind}{n}", first_name=first, last_name=last)
+            client_app_login_set(client=client, user=user)
+            logins[user.username] = client
+    for n, tenant in enumerate(tenants, start=1):
+        lease = tenant.leases.filter(status=LeaseStatus.ACTIVE).order_by("pk").first()
+        if not lease.maintenance_requests.exists():
+            services.maintenance_request_report(
+                lease=lease,
+                by=tenant.portal_user,
+                category=MaintenanceCategory.AIR_CONDITIONING,
+                priority=Priority.HIGH if n == 1 else Priority.NORMAL,
+                description="The air conditioning in the bedroom blows warm air.",
+                permission_to_enter=n == 1,
+            )
+    return logins

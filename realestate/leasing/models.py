@@ -113,6 +113,8 @@ class Lease(AgentFieldsMixin, TimeStampedModel):
     #: A grant on the unit, or on its building or project (a property manager's), reaches
     #: the lease.
     scope_parents = ("unit", "unit__building", "unit__project")
+    #: The tenant sees their leases in the app; an owner sees a summary through the unit.
+    portal_scope = ("tenant__portal_user",)
 
     #: Records of this kind carry documents (realestate.documents).
     takes_documents = True
@@ -270,6 +272,11 @@ class MaintenanceRequest(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=160)
     description = models.TextField(_("description"), blank=True)
+    permission_to_enter = models.BooleanField(
+        _("permission to enter"),
+        default=False,
+        help_text=_("The tenant lets the technician in when nobody is at home."),
+    )
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -294,6 +301,12 @@ class MaintenanceRequest(TimeStampedModel):
 
     history = HistoricalRecords()
     scope_parents = ("unit", "unit__building", "unit__project", "lease")
+    #: The tenant of its lease (or who reported it) and the owner of its unit see it.
+    portal_scope = (
+        "lease__tenant__portal_user",
+        "reported_by_client__portal_user",
+        "unit__owner__portal_user",
+    )
 
     #: Records of this kind carry documents (realestate.documents).
     takes_documents = True
@@ -325,6 +338,33 @@ class MaintenancePhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.image.name
+
+
+class MaintenanceComment(models.Model):
+    """A message on a maintenance request: the tenant's from the app, staff's from the admin;
+    both see the same thread."""
+
+    request = models.ForeignKey(
+        MaintenanceRequest, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("comment"), max_length=4000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return f"{self.author or _('Someone')}: {self.body[:40]}"
 
 
 # Direct foreign-key guardian tables: scoped lists filter on an indexed integer.

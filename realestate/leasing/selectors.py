@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from realestate.core.money import to_money
 from realestate.finance.choices import UNSETTLED, ReceivableStatus
-from realestate.leasing.choices import DepositMovement
+from realestate.leasing.choices import DepositMovement, LeaseStatus
 from realestate.leasing.models import Lease, Vendor
 
 ZERO = Decimal("0.00")
@@ -45,3 +45,21 @@ def lease_billing_totals(lease: Lease) -> dict[str, Decimal]:
 
 def vendors_with_job_counts(vendors: QuerySet[Vendor]) -> QuerySet[Vendor]:
     return vendors.annotate(job_total=Count("jobs"))
+
+
+def leases_with_deposit_held(leases: QuerySet[Lease]) -> QuerySet[Lease]:
+    """Leases annotated with ``deposit_in`` and ``deposit_out`` (received; returned or
+    kept): what is held is the difference, without a query per lease."""
+    received = Q(deposit_movements__movement=DepositMovement.RECEIVED)
+    return leases.annotate(
+        deposit_in=Sum("deposit_movements__amount", filter=received),
+        deposit_out=Sum("deposit_movements__amount", filter=~received),
+    )
+
+
+def current_leases(units) -> dict[int, Lease]:
+    """The active lease of each of ``units`` (ids or a queryset), with its tenant."""
+    leases = Lease.objects.filter(unit__in=units, status=LeaseStatus.ACTIVE).select_related(
+        "tenant"
+    )
+    return {lease.unit_id: lease for lease in leases}

@@ -185,6 +185,8 @@ class Unit(AgentFieldsMixin, TimeStampedModel):
     #: Grants on these follow the assignee (see realestate.core.assignments).
     assignment_fields = ("agent",)
     scope_parents = ("building", "project", AGENT_BRANCH)
+    #: The owner sees their units in the app.
+    portal_scope = ("owner__portal_user",)
 
     #: Records of this kind carry documents (realestate.documents).
     takes_documents = True

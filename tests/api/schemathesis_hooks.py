@@ -45,3 +45,90 @@ def before_call(context, case, kwargs):
         case.query["in_bbox"] = A_BOX
     if case.operation.path in REFRESH_OPERATIONS and isinstance(case.body, dict):
         case.body["refresh"] = _refresh_token()
+
+
+MAINTENANCE = "/api/v1/tenant/maintenance/"
+_rented: list[int] = []
+
+
+def _rented_unit() -> int:
+    """The unit the portal caller rents now (a request is reported on it)."""
+    if not _rented:
+        token = requests.post(
+            f"{BASE_URL}/api/v1/auth/token/",
+            json={"username": USERNAME, "password": PASSWORD},
+            timeout=30,
+        ).json()["access"]
+        leases = requests.get(
+            f"{BASE_URL}/api/v1/tenant/leases/",
+            params={"status": "active"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()["results"]
+        _rented.append(leases[0]["unit"]["id"])
+    return _rented[0]
+
+
+@schemathesis.hook("before_call")
+def portal_positive_cases(context, case, kwargs):
+    """A valid maintenance request names a unit the caller rents (the schema can only say
+    "an id"), and its photos are real images (the schema can only say "a file"): positive
+    cases send the rented unit and leave photos out (tests/api/test_tenant.py sends them)."""
+    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
+        return
+    if case.operation.path == MAINTENANCE and case.method == "POST" and isinstance(case.body, dict):
+        case.body["unit"] = _rented_unit()
+        case.body.pop("photos", None)
+
+
+_agent_ids: dict[str, int] = {}
+
+
+def _agent_id(kind: str) -> int:
+    """An id the agent may use: one of their clients, one of their available units."""
+    if not _agent_ids:
+        token = requests.post(
+            f"{BASE_URL}/api/v1/auth/token/",
+            json={"username": USERNAME, "password": PASSWORD},
+            timeout=30,
+        ).json()["access"]
+        headers = {"Authorization": f"Bearer {token}"}
+        clients = requests.get(f"{BASE_URL}/api/v1/agent/clients/", headers=headers, timeout=30)
+        units = requests.get(
+            f"{BASE_URL}/api/v1/units/", params={"status": "available"}, headers=headers, timeout=30
+        )
+        _agent_ids["client"] = clients.json()["results"][0]["id"]
+        _agent_ids["unit"] = units.json()["results"][0]["id"]
+    return _agent_ids[kind]
+
+
+@schemathesis.hook("before_call")
+def agent_positive_cases(context, case, kwargs):
+    """Rules of the agent's writes that OpenAPI 3.0 cannot state, for positive cases only:
+    a client keeps a phone or an e-mail address (Django's e-mail check is stricter than the
+    `email` format); a lead's budget runs from its minimum up, names one of the agent's
+    clients and no unit; losing a lead needs a reason; a reservation names one of the agent's
+    clients and units and ends in the future (its unit is taken after the first: 409)."""
+    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
+        return
+    path, body = case.operation.path, case.body
+    if not isinstance(body, dict) or not path.startswith("/api/v1/agent/"):
+        return
+    if path.startswith("/api/v1/agent/clients/"):
+        body["phone"] = "+971 50 000 0000"
+        if "email" in body:
+            body["email"] = "client@example.com"
+    elif path == "/api/v1/agent/leads/{id}/move/":
+        if body.get("status") == "lost":
+            body["lost_reason"] = "price"
+    elif path.startswith("/api/v1/agent/leads/"):
+        if case.method == "POST":
+            body["client"] = _agent_id("client")
+        else:  # a lead stays with its client
+            body.pop("client", None)
+        body.pop("unit", None)
+        body.pop("budget_min", None)
+    elif path == "/api/v1/agent/reservations/":
+        body["client"] = _agent_id("client")
+        body["unit"] = _agent_id("unit")
+        body["expires_at"] = "2999-01-01T00:00:00Z"

@@ -12,6 +12,7 @@ LISTED = {
     "logout": "http://testserver/api/v1/auth/logout/",
     "units": "http://testserver/api/v1/units/",
     "documents": "http://testserver/api/v1/documents/",
+    "me": "http://testserver/api/v1/me/",
     "schema": "http://testserver/api/schema/",
     "docs": "http://testserver/api/docs/",
 }

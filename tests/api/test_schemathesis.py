@@ -5,7 +5,9 @@ Every operation is called with the schema's examples, its boundary cases (covera
 valid and invalid data (fuzzing) and chains of calls (stateful), and every check applies: no
 5xx, only documented status codes, content types and headers, bodies that match the schema,
 valid requests accepted and invalid ones refused, authentication enforced where declared.
-The client logs in through the token endpoint as a field agent who sees some units.
+The client logs in through the token endpoint: as a field agent who sees some units for the
+staff endpoints, and as a client who rents and owns for the owners' and tenants' endpoints
+(``/tenant/``, ``/owner/``; both runs take ``/me/``), each run only where its caller is served.
 
 Rate limits and the login lockout are raised for this test: a 429 would hide what a request
 really gets (both are documented, and tested in tests/api/test_throttling.py).
@@ -26,7 +28,15 @@ import pytest
 from realestate.documents.services import document_add
 from realestate.properties.choices import UnitStatus, UnitType
 from realestate.properties.models import Unit
-from tests.factories import BuildingFactory, ProjectFactory, UnitFactory
+from tests.api.portal import tenancy
+from tests.factories import (
+    BuildingFactory,
+    ClientFactory,
+    MaintenanceRequestFactory,
+    OwnerStatementFactory,
+    ProjectFactory,
+    UnitFactory,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -37,7 +47,7 @@ PNG = bytes.fromhex(
 )
 SEED = 20260501
 MAX_EXAMPLES = 15  # per operation, for fuzzing and for stateful runs
-TIMEOUT_S = 110  # the run itself takes under a minute on two cores
+TIMEOUT_S = 600  # the run itself takes about three minutes on two cores
 
 # Every warning fails the run too: a login that does not work (every call 401), throttling,
 # a schema that refuses most of what the app accepts or the reverse.
@@ -103,12 +113,38 @@ def field_agent(agent1, agent2, settings, tmp_path):
             expires_on=date(2020, 1, 1),
         )
     document_add(record=other, kind="other", title="Not agent1's", file=PDF, content_type=PDF_TYPE)
+    ClientFactory(name="Agent's client", agent=agent1)
+    ClientFactory(name="Other agent's client", agent=agent2)
     return agent1
 
 
-def test_the_api_keeps_to_its_schema(live_server, field_agent, tmp_path):
+@pytest.fixture
+def portal_client(roles, settings):
+    """tenant1 rents a unit and owns another (with a statement); tenant2's records, which
+    tenant1 must not see, are there too."""
+    settings.API_RATE_USER = settings.API_RATE_ANON = settings.API_RATE_TOKEN = ""
+    settings.LOGIN_MAX_FAILURES = settings.LOGIN_MAX_FAILURES_PER_IP = 1_000_000
+    first, _second = tenancy(1), tenancy(2)
+    owned = UnitFactory(code="OWN-1", owner=first.tenant.client)
+    OwnerStatementFactory(owner=first.tenant.client)
+    MaintenanceRequestFactory(unit=owned, title="Repaint")
+    return first.tenant.user
+
+
+PORTAL = r"^/api/v1/(tenant|owner)/"
+RUNS = {
+    # caller: (fixture, password, what the run leaves out or takes only)
+    "agent": ("field_agent", "agent1", ["--exclude-path-regex", PORTAL]),
+    "portal": ("portal_client", "tenant1", ["--include-path-regex", rf"{PORTAL}|^/api/v1/me/"]),
+}
+
+
+@pytest.mark.parametrize("caller", RUNS)
+def test_the_api_keeps_to_its_schema(live_server, request, tmp_path, caller):
+    fixture, password, selection = RUNS[caller]
+    username = request.getfixturevalue(fixture).username
     config = tmp_path / "schemathesis.toml"
-    config.write_text(CONFIG.format(username="agent1", password="agent1"))
+    config.write_text(CONFIG.format(username=username, password=password))
     command = [
         sys.executable, "-m", "schemathesis.cli",
         "--config-file", str(config),
@@ -119,14 +155,15 @@ def test_the_api_keeps_to_its_schema(live_server, field_agent, tmp_path):
         "--workers", "1",
         "--no-color",
         "--output-truncate", "false",
+        *selection,
     ]  # fmt: skip
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks",
         "API_BASE_URL": live_server.url,
-        "API_USERNAME": "agent1",
-        "API_PASSWORD": "agent1",
+        "API_USERNAME": username,
+        "API_PASSWORD": password,
     }
 
     run = subprocess.run(

@@ -138,3 +138,26 @@ def test_if_empty_run_is_quiet(seeded):
     call_command("seed_demo", "--if-empty", stdout=out)
 
     assert out.getvalue() == ""
+
+
+@pytest.mark.parametrize("username", ["tenant1", "tenant2"])
+def test_app_tenants_have_leases_invoices_payments_and_a_request(seeded, jwt_client, username):
+    user = User.objects.get(username=username)
+    assert user.check_password(username) and not user.is_staff
+    api = jwt_client(user)
+
+    assert api.get("/api/v1/me/").json()["kinds"] == ["tenant"]
+    for url in ("leases", "invoices", "payments", "maintenance"):
+        assert api.get(f"/api/v1/tenant/{url}/").json()["count"] > 0, url
+
+
+@pytest.mark.parametrize("username", ["owner1", "owner2"])
+def test_app_owners_own_let_units_with_statements(seeded, jwt_client, username):
+    user = User.objects.get(username=username)
+    assert user.check_password(username) and not user.is_staff
+    api = jwt_client(user)
+
+    units = api.get("/api/v1/owner/units/").json()["results"]
+    assert any(unit["occupancy"] == "occupied" for unit in units)
+    assert api.get("/api/v1/owner/statements/").json()["count"] > 0
+    assert api.get("/api/v1/me/").json()["kinds"] == ["owner"]

@@ -8,6 +8,8 @@ Each view states the answers it can give with ``error_responses(...)`` and adds
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
@@ -170,4 +172,32 @@ def allow_empty_query_values(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query" and parameter["schema"].get("type") != "array":
                     parameter["allowEmptyValue"] = True
+    return result
+
+
+def _merge_blank_alternatives(node):
+    if isinstance(node, dict):
+        alternatives = node.get("oneOf")
+        if (
+            isinstance(alternatives, list)
+            and len(alternatives) == 2
+            and alternatives[1] == {"type": "string", "maxLength": 0}
+            and alternatives[0].get("type") == "string"
+            and re.search(alternatives[0].get("pattern", ""), "") is not None
+        ):
+            node.pop("oneOf")
+            node.update(alternatives[0])
+        for value in node.values():
+            _merge_blank_alternatives(value)
+    elif isinstance(node, list):
+        for value in node:
+            _merge_blank_alternatives(value)
+
+
+def merge_blank_alternatives(result, generator, request, public):
+    """Postprocessing hook: a text field that may be blank and has a pattern is described as
+    "the pattern, or an empty string". Where the pattern takes an empty string already (no NUL
+    characters: ``StrictCharField``), "one of" both would be ambiguous for the empty string:
+    the pattern alone says it."""
+    _merge_blank_alternatives(result.get("components", {}))
     return result

@@ -37,6 +37,7 @@ from realestate.leasing.choices import (
     MaintenanceStatus,
 )
 from realestate.leasing.models import (
+    MaintenanceComment,
     MaintenancePhoto,
     MaintenanceRequest,
 )
@@ -125,6 +126,24 @@ class MaintenancePhotoInline(ScopedInline):
     tab = True
 
 
+class MaintenanceCommentInline(ScopedInline):
+    """The thread the tenant follows in the app: staff answer here; comments are not edited
+    (a new one corrects an old one)."""
+
+    model = MaintenanceComment
+    fields = ["created_at", "author", "body"]
+    readonly_fields = ["created_at", "author"]
+    extra = 0
+    tab = True
+    verbose_name_plural = _("Comments (shown to the tenant in the app)")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(MaintenanceRequest)
 class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     form = MaintenanceForm
@@ -149,7 +168,7 @@ class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     ]
     search_fields = ["number", "title", "unit__code"]
     autocomplete_fields = ["unit", "reported_by_client", "vendor"]
-    inlines = [MaintenancePhotoInline]
+    inlines = [MaintenancePhotoInline, MaintenanceCommentInline]
     maintenance_status = status_badge("status", MAINTENANCE_FLOW)
     priority_badge = status_badge("priority", PRIORITY, _("Priority"))
 
@@ -184,12 +203,22 @@ class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
                     "priority",
                     "title",
                     "description",
+                    "permission_to_enter",
                 ]
             },
         ),
         (_("Work"), {"fields": ["vendor", "cost_display", "completed_on", "expense_link"]}),
     ]
     move_fieldset = (_("Move"), {"fields": ["move_to", "job_cost"]})
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MaintenanceComment:
+            return super().save_formset(request, form, formset, change)
+        for comment in formset.save(commit=False):
+            comment.author = comment.author or request.user
+            comment.save()
+        return None
+
     computed = [
         "number",
         "status_display",

@@ -20,7 +20,9 @@ from realestate.leasing.services.leases import (
     leases_expire,
 )
 from realestate.leasing.services.maintenance import (
+    maintenance_comment_add,
     maintenance_request_create,
+    maintenance_request_report,
     maintenance_status_change,
 )
 from realestate.leasing.services.rent import (
@@ -43,7 +45,9 @@ __all__ = [
     "lease_terminate",
     "lease_update",
     "leases_expire",
+    "maintenance_comment_add",
     "maintenance_request_create",
+    "maintenance_request_report",
     "maintenance_status_change",
     "rent_invoices_issue",
     "rent_schedule_generate",

@@ -54,12 +54,14 @@ class Command(BaseCommand):
             leasing_demo.rent_payments(rng, users=users, leasing=leasing)
             finance_demo.seed(rng, users=users)
             documents_demo.company(rng)
+            leasing_demo.app_logins()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded in {time.perf_counter() - started:.1f}s: {units} units, "
                 f"{clients} clients, {_counts()}. Logins: admin/admin, manager/manager, "
                 "agent1/agent1, agent2/agent2, leasing/leasing, accountant/accountant, "
-                "auditor/auditor."
+                "auditor/auditor; app: tenant1/tenant1, tenant2/tenant2, owner1/owner1, "
+                "owner2/owner2."
             )
         )
 

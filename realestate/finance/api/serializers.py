@@ -1,0 +1,136 @@
+"""A tenant's invoices, balance and payments, and an owner's statements, as the app shows
+them (read-only: money moves through the office's services)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from rest_framework import serializers
+
+from realestate.finance.models import Allocation, OwnerStatement, Payment, Receivable
+from realestate.finance.selectors import AGEING_BUCKETS
+
+
+def money(help_text: str = "", **kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text=help_text, **kwargs
+    )
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Rent invoice",
+            response_only=True,
+            value={
+                "id": 311,
+                "number": "INV-2026-00311",
+                "kind": "rent",
+                "description": "Rent May 2026",
+                "status": "partially_paid",
+                "issue_date": "2026-04-24",
+                "due_date": "2026-05-01",
+                "amount": "9000.00",
+                "paid": "5000.00",
+                "balance": "4000.00",
+                "currency": "AED",
+                "lease": 12,
+                "unit": "MH-A-1204",
+                "updated_at": "2026-05-04T09:30:00+04:00",
+            },
+        )
+    ]
+)
+class InvoiceSerializer(serializers.ModelSerializer):
+    paid = money("Paid so far.", source="amount_paid")
+    amount = money()
+    balance = money("Still due: amount less paid (0 when void).")
+    unit = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="The unit's code, or null."
+    )
+    lease = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The lease it bills, or null."
+    )
+
+    class Meta:
+        model = Receivable
+        fields = [
+            "id", "number", "kind", "description", "status", "issue_date", "due_date",
+            "amount", "paid", "balance", "currency", "lease", "unit", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+AgeingSerializer = type(
+    "AgeingSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "What is due by how late it is, in days past the due date.",
+        **{name: money() for name, _low, _high in AGEING_BUCKETS},
+    },
+)
+
+
+class BalanceSerializer(serializers.Serializer):
+    charged = money("Everything invoiced (void invoices excepted).")
+    received = money("Every payment posted.")
+    credit = money("Paid and not yet allocated to an invoice.")
+    due = money("Still due on open invoices.")
+    overdue = money("Of which past its due date.")
+    ageing = AgeingSerializer(read_only=True)
+    currency = serializers.CharField(read_only=True)
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    invoice = serializers.SlugRelatedField(
+        source="receivable", slug_field="number", read_only=True, help_text="Invoice number."
+    )
+    invoice_id = serializers.IntegerField(source="receivable_id", read_only=True)
+    amount = money()
+
+    class Meta:
+        model = Allocation
+        fields = ["invoice_id", "invoice", "amount"]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    amount = money()
+    allocated = money("Applied to invoices; the rest is credit.", source="amount_allocated")
+    allocations = AllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id", "number", "method", "status", "amount", "allocated", "currency",
+            "received_on", "reference", "allocations", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class StatementLineSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    rent_collected = money()
+    management_fee = money()
+    expenses = money()
+    net = money()
+
+
+class OwnerStatementSerializer(serializers.ModelSerializer):
+    rent_collected = money()
+    management_fee_base = money()
+    management_fee_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, read_only=True, help_text="Percent."
+    )
+    management_fee = money()
+    expenses = money()
+    net_payable = money("What the company pays the owner for the month.")
+    lines = StatementLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = OwnerStatement
+        fields = [
+            "id", "period_start", "period_end", "currency", "rent_collected",
+            "management_fee_base", "management_fee_rate", "management_fee", "expenses",
+            "net_payable", "lines", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields

@@ -1,0 +1,94 @@
+"""``/api/v1/tenant/invoices|balance|payments/`` and ``/api/v1/owner/statements/``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from realestate.clients.api.portal import (
+    ClientRecordsMixin,
+    IsPortalClient,
+    detail_schema,
+    list_schema,
+    portal_errors,
+)
+from realestate.core.api.errors import ErrorShapeMixin
+from realestate.core.api.schema import RESPONSE_HEADERS
+from realestate.finance.api.filtersets import (
+    InvoiceFilterSet,
+    PaymentFilterSet,
+    StatementFilterSet,
+)
+from realestate.finance.api.serializers import (
+    BalanceSerializer,
+    InvoiceSerializer,
+    OwnerStatementSerializer,
+    PaymentSerializer,
+)
+from realestate.finance.models import Allocation, OwnerStatement, Payment, Receivable
+from realestate.finance.selectors import client_balance
+
+
+@extend_schema_view(
+    list=list_schema(
+        "The tenant's invoices: every receivable of theirs", "tenant", InvoiceSerializer
+    ),
+    retrieve=detail_schema("One of the tenant's invoices", "tenant", InvoiceSerializer, "invoice"),
+)
+class TenantInvoiceViewSet(ClientRecordsMixin, viewsets.ReadOnlyModelViewSet):
+    """Every receivable of the caller's client: rent, deposits, fees, late fees, instalments."""
+
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilterSet
+    client_path = "client"
+    queryset = Receivable.objects.select_related("unit").order_by("-due_date", "-id")
+
+
+@extend_schema_view(
+    list=list_schema("The tenant's payments, with what each paid", "tenant", PaymentSerializer),
+    retrieve=detail_schema("One of the tenant's payments", "tenant", PaymentSerializer, "payment"),
+)
+class TenantPaymentViewSet(ClientRecordsMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilterSet
+    client_path = "client"
+    queryset = Payment.objects.prefetch_related(
+        Prefetch("allocations", Allocation.objects.select_related("receivable"))
+    ).order_by("-received_on", "-id")
+
+
+class TenantBalanceView(ErrorShapeMixin, APIView):
+    permission_classes = [IsAuthenticated, IsPortalClient]
+
+    @extend_schema(
+        tags=["tenant"],
+        summary="What the tenant owes, their credit and the ageing of what is overdue",
+        parameters=RESPONSE_HEADERS,
+        responses={200: BalanceSerializer, **portal_errors(IsPortalClient)},
+    )
+    def get(self, request):
+        balance = client_balance(request.portal_client)
+        balance["currency"] = settings.DEFAULT_CURRENCY
+        return Response(BalanceSerializer(balance).data)
+
+
+@extend_schema_view(
+    list=list_schema(
+        "The owner's monthly statements, with the net payable of each",
+        "owner",
+        OwnerStatementSerializer,
+    ),
+    retrieve=detail_schema(
+        "One of the owner's statements", "owner", OwnerStatementSerializer, "statement"
+    ),
+)
+class OwnerStatementViewSet(ClientRecordsMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = OwnerStatementSerializer
+    filterset_class = StatementFilterSet
+    client_path = "owner"
+    queryset = OwnerStatement.objects.order_by("-period_start", "-id")
