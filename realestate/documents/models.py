@@ -72,6 +72,14 @@ class Document(TimeStampedModel):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         indexes = [models.Index(fields=["content_type", "object_id", "kind"])]
+        constraints = [
+            # A second upload of the same kind and title is a new version of this document,
+            # even when two arrive at once (get_or_create meets this index and reads the row).
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "title"],
+                name="document_unique_title",
+            )
+        ]
 
     def __str__(self):
         return self.title

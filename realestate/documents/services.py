@@ -83,7 +83,12 @@ def document_add(
             template_version=template_version,
         )
         version.file.save(version.original_name, file, save=False)
-        version.save()
+        try:
+            version.save()
+        except Exception:
+            # The file was written before its row: without the row it goes too.
+            version.file.storage.delete(version.file.name)
+            raise
     return version
 
 
