@@ -24,6 +24,9 @@ class GeneratedKind:
     title: Callable[[models.Model], str]
     context: Callable[[models.Model], dict]
     placeholders: dict[str, str] = field(default_factory=dict)
+    #: The record's own images the template may show (``rendering.render_pdf``'s ``assets``;
+    #: put ``rendering.asset_uri(file)`` in the context), for the preview as for generation.
+    assets: Callable[[models.Model], list] | None = None
 
 
 KINDS: dict[str, GeneratedKind] = {}

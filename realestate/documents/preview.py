@@ -98,8 +98,8 @@ def preview_context(kind: str, record) -> tuple[dict, list, str]:
                 "the letterhead and the template's own text only."
             ),
         )
-    assets_of = getattr(spec, "assets", None)
-    return spec.context(record), list(assets_of(record)) if assets_of else [], ""
+    assets = list(spec.assets(record)) if spec.assets else []
+    return spec.context(record), assets, ""
 
 
 def preview_render(draft: Draft, record=None, *, branch=None) -> Preview:
