@@ -37,7 +37,9 @@ class GeneratedKind:
     title: Callable[..., str]
     context: Callable[..., dict]
     placeholders: dict[str, str] = field(default_factory=dict)
-    assets: Callable[[models.Model], list[str]] | None = None
+    #: The record's own images the template may show (``rendering.render_pdf``'s ``assets``;
+    #: put ``rendering.asset_uri(file)`` in the context), for the preview as for generation.
+    assets: Callable[[models.Model], list] | None = None
     month_records: Callable[[date, date], models.QuerySet] | None = None
     month_label: str = ""
     month_params: Callable[[date, date], dict] | None = None

@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from realestate.documents.kinds import KINDS
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 #: Pages shown in the preview, and how large (1.0 = 72 dpi).
 PREVIEW_PAGES = 3
 PREVIEW_SCALE = 1.25
+#: A preview's layout stops sooner than a generated document's: the editor is waiting.
+PREVIEW_PDF_SECONDS = 10.0
 
 _pdfium = threading.Lock()
 
@@ -98,8 +101,8 @@ def preview_context(kind: str, record) -> tuple[dict, list, str]:
                 "the letterhead and the template's own text only."
             ),
         )
-    assets_of = getattr(spec, "assets", None)
-    return spec.context(record), list(assets_of(record)) if assets_of else [], ""
+    assets = list(spec.assets(record)) if spec.assets else []
+    return spec.context(record), assets, ""
 
 
 def preview_render(draft: Draft, record=None, *, branch=None) -> Preview:
@@ -109,7 +112,14 @@ def preview_render(draft: Draft, record=None, *, branch=None) -> Preview:
     preview = Preview()
     try:
         context, assets, preview.note = preview_context(draft.kind, record)
-        content = render_pdf(draft, context, assets=assets, branch=branch, refused=preview.refused)
+        content = render_pdf(
+            draft,
+            context,
+            assets=assets,
+            branch=branch,
+            refused=preview.refused,
+            pdf_seconds=min(PREVIEW_PDF_SECONDS, settings.DOCUMENT_PDF_SECONDS),
+        )
         images, preview.page_count = pdf_pages_png(content)
         preview.pages = [
             "data:image/png;base64," + base64.b64encode(image).decode("ascii") for image in images

@@ -106,7 +106,13 @@ def render_html(template, context: dict, *, branch=None, budget: Budget | None =
 
 
 def render_pdf(
-    template, context: dict, *, assets=(), branch=None, refused: list | None = None
+    template,
+    context: dict,
+    *,
+    assets=(),
+    branch=None,
+    refused: list | None = None,
+    pdf_seconds: float | None = None,
 ) -> bytes:
     """The PDF of ``template`` with ``context``; see the module's docstring."""
     html = render_html(template, context, branch=branch)
@@ -116,7 +122,7 @@ def render_pdf(
             html,
             allowed_files=allowed,
             refused=refused,
-            seconds=settings.DOCUMENT_PDF_SECONDS,
+            seconds=settings.DOCUMENT_PDF_SECONDS if pdf_seconds is None else pdf_seconds,
             max_pages=settings.DOCUMENT_MAX_PAGES,
         )
     except PDFTooLong as error:

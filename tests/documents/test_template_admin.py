@@ -63,7 +63,8 @@ def test_every_save_is_a_new_version_by_its_author(admin_client, superuser):
 
     page = admin_client.get(change_url).content.decode()
     assert "Versions (each save makes one)" in page
-    assert page.count("characters") >= 3
+    assert page.count("characters</summary>") == 3
+    assert "&lt;h1&gt;{{ unit.code }} v2&lt;/h1&gt;" in page  # each version's text, escaped
 
 
 def test_a_template_that_does_not_compile_is_not_saved_and_says_where(admin_client):
@@ -235,3 +236,36 @@ def test_a_save_that_loses_the_activation_race_is_said_not_a_500(admin_client, m
     assert "was made active at the same moment: save again" in response.content.decode()
     assert not DocumentTemplate.objects.filter(name="Loser").exists()
     assert not DocumentTemplate.objects.filter(name="Racer").exists()  # rolled back with it
+
+
+def test_preview_shows_the_records_own_images_and_no_other(admin_client, unit_kind, monkeypatch):
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from realestate.documents.choices import TemplateKind
+    from realestate.documents.kinds import KINDS
+    from realestate.documents.rendering import asset_uri
+    from realestate.properties.models import UnitPhoto
+
+    unit = UnitFactory(code="PV-PHOTO")
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "red").save(buffer, format="PNG")
+    from django.core.files.base import ContentFile
+
+    photo = UnitPhoto(unit=unit)
+    photo.image.save("front.png", ContentFile(buffer.getvalue()), save=True)
+    spec = replace(
+        unit_kind,
+        context=lambda unit: {"photo": asset_uri(unit.photos.first().image)},
+        assets=lambda unit: [p.image for p in unit.photos.all()],
+    )
+    monkeypatch.setitem(KINDS, TemplateKind.FACT_SHEET, spec)
+    body = '<img src="{{ photo }}" style="width: 100mm"><img src="{{ photo }}x">'
+    data = admin_client.post(PREVIEW_URL, form_data(body=body, record=unit.pk)).json()
+    assert data["problem"] is None
+    assert data["refused"] == [asset_uri(photo.image) + "x"]
+    page = png_of(data["pages"][0]).convert("RGB")
+    colours = page.getcolors(maxcolors=1 << 24)
+    reds = sum(count for count, (r, g, b) in colours if r > 200 and g < 60 and b < 60)
+    assert reds > 10_000  # the photo is drawn

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -58,9 +59,15 @@ class VersionInline(ReadOnlyInline):
     verbose_name = _("version")
     verbose_name_plural = _("versions (each save makes one)")
 
-    @admin.display(description=_("body"))
+    @admin.display(description=_("body and CSS"))
     def length(self, obj):
-        return _("%(count)s characters") % {"count": len(obj.body)}
+        return format_html(
+            '<details><summary>{}</summary><pre class="re-version-text">{}</pre>'
+            '<pre class="re-version-text">{}</pre></details>',
+            _("%(count)s characters") % {"count": len(obj.body)},
+            obj.body,
+            obj.css or "",
+        )
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("documents.view_documenttemplate")
