@@ -9,8 +9,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
+from realestate.core.importing import engine
 from realestate.core.models import ImportJob
-from realestate.properties.models import Unit
+from realestate.properties.models import Building, Unit
 from tests.imports.conftest import (
     HEADER,
     UNIT_EXPORT_URL,
@@ -216,3 +217,22 @@ def test_a_few_hundred_rows_with_history_and_grants(admin_client, inventory, age
     assert record.history_change_reason == f"Import #{job.pk} (units.csv)"
     assert Unit.objects.restrict(agent1, "change").filter(code__startswith="BULK-").count() == 250
     assert Unit.objects.get(code="BULK-249").location.x == pytest.approx(55.2)
+
+
+def test_a_row_invalid_by_the_time_of_the_import_rolls_all_back(
+    admin_client, inventory, monkeypatch
+):
+    monkeypatch.setattr(engine, "CHUNK", 1)  # the valid row is written before the bad one
+    content = HEADER + "NEW-2,,,apartment,sale,75.5,800000,25.1,55.1\n"
+    content += "NEW-1,marina-heights,MH-T1,apartment,sale,75.5,800000,25.1,55.1\n"
+    job = uploaded_job(admin_client, content)
+    assert (job.rows_new, job.rows_invalid) == (2, 0)
+    Unit.objects.filter(building__code="MH-T1").delete()
+    Building.objects.filter(code="MH-T1").delete()  # gone between the preview and the import
+
+    confirm(admin_client, job)
+
+    job.refresh_from_db()
+    assert (job.status, job.rows_invalid, job.rows_written) == ("failed", 1, 0)
+    assert "No building with code “MH-T1”" in job.report["errors"][0]["message"]
+    assert not Unit.objects.filter(code__in=["NEW-1", "NEW-2"]).exists()

@@ -362,8 +362,14 @@ def _passes(job, *, write: bool):
         return outcome, checker
     half, advance = outcome_rows(outcome) // 2, _progress_outside(job)
     importer = Importer(job, write=True, progress=lambda done: advance(half + done // 2))
-    with transaction.atomic():
-        return importer.run(), importer
+    # A row that became invalid since the check (a code deleted meanwhile) rolls back all.
+    importer.stop_at_invalid = True
+    try:
+        with transaction.atomic():
+            return importer.run(), importer
+    except _Invalid:
+        checker = Importer(job, write=False)
+        return checker.run(), checker
 
 
 PROGRESS_ALIAS = "import_progress"
