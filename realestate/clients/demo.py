@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -88,7 +89,9 @@ def seed(rng, *, users, clients: int = 60) -> None:
         name = (
             COMPANIES[n % len(COMPANIES)] if company else f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         )
-        slug = name.lower().replace(" ", ".").replace("'", "")
+        # An e-mail address's local part in ASCII ("Müller" -> "muller"), as validators want.
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        slug = ascii_name.lower().replace(" ", ".").replace("'", "")
         created.append(
             Client.objects.create(
                 kind=ClientKind.COMPANY if company else ClientKind.INDIVIDUAL,
