@@ -78,6 +78,12 @@ PIPELINE = [
 ]
 
 
+def demo_email(name: str, n: int) -> str:
+    """A demo client's e-mail address, its local part in ASCII ("Müller" -> "muller")."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return f"{ascii_name.lower().replace(' ', '.').replace(chr(39), '')}.{n}@example.com"
+
+
 def seed(rng, *, users, clients: int = 60) -> None:
     if Client.objects.exists():
         return
@@ -89,14 +95,11 @@ def seed(rng, *, users, clients: int = 60) -> None:
         name = (
             COMPANIES[n % len(COMPANIES)] if company else f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         )
-        # An e-mail address's local part in ASCII ("Müller" -> "muller"), as validators want.
-        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        slug = ascii_name.lower().replace(" ", ".").replace("'", "")
         created.append(
             Client.objects.create(
                 kind=ClientKind.COMPANY if company else ClientKind.INDIVIDUAL,
                 name=name,
-                email=f"{slug}.{n}@example.com",
+                email=demo_email(name, n),
                 phone=(
                     f"+971 5{rng.randint(0, 8)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
                 ),

@@ -161,3 +161,14 @@ def test_app_owners_own_let_units_with_statements(seeded, jwt_client, username):
     assert any(unit["occupancy"] == "occupied" for unit in units)
     assert api.get("/api/v1/owner/statements/").json()["count"] > 0
     assert api.get("/api/v1/me/").json()["kinds"] == ["owner"]
+
+
+def test_every_demo_name_makes_a_valid_email_address():
+    from django.core.validators import validate_email
+
+    from realestate.clients.demo import COMPANIES, FIRST, LAST, demo_email
+
+    names = [f"{first} {last}" for first in FIRST for last in LAST] + COMPANIES
+    for n, name in enumerate(names):
+        validate_email(demo_email(name, n))  # raises for "aisha.müller.3@example.com"
+    assert demo_email("Aisha Müller", 3) == "aisha.muller.3@example.com"
