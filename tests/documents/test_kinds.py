@@ -206,3 +206,19 @@ def test_fact_sheet_shows_the_main_photo(settings, tmp_path):
     text = pdf_text(content)
     assert "DT-2304" in text and "AED 1,850,000.00" in text and "Layla Haddad" in text
     assert b"/Subtype /Image" in content  # the photo is in the PDF
+
+
+def test_every_shipped_template_carries_the_company_logo(contract):
+    """The shipped letterhead shows the profile's logo: each kind's PDF holds its image."""
+    import io
+
+    from pypdf import PdfReader
+
+    from realestate.documents import demo
+
+    demo.company()  # the demo profile, with a logo
+    receivable = ReceivableFactory(amount=D("100.00"))
+    content, _version, _title = document_render(record=receivable, kind="invoice")
+    assert len(PdfReader(io.BytesIO(content)).pages[0].images) >= 1
+    content, _version, _title = document_render(record=contract, kind="sale_contract")
+    assert len(PdfReader(io.BytesIO(content)).pages[0].images) >= 1
