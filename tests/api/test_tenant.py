@@ -212,3 +212,16 @@ def test_an_invoice_of_a_sale_is_theirs_too(jwt_client, first):
     ReceivableFactory(client=first.tenant.client, kind="instalment", description="Instalment 1")
 
     assert ok(jwt_client(first.tenant.user).get("/api/v1/tenant/invoices/"))["count"] == 3
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["2000-01-01T00:00:00+20:41", "0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"],
+)
+def test_updated_since_takes_any_offset_iso_8601_allows(jwt_client, first, moment):
+    response = jwt_client(first.tenant.user).get(
+        "/api/v1/tenant/invoices/", {"updated_since": moment}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["count"] == (0 if moment.startswith("9999") else 2)

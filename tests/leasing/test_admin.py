@@ -142,11 +142,18 @@ def test_maintenance_flow(c):
         "reported_by_client": "",
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "comments-TOTAL_FORMS": "1",
+        "comments-INITIAL_FORMS": "0",
+        "comments-0-body": "A plumber comes on Tuesday.",
     }
     r = c.post(change, {**base, "vendor": vendor.pk, "move_to": "in_progress", "job_cost": ""})
+    base.update({"comments-TOTAL_FORMS": "0", "comments-0-body": ""})
     assert r.status_code == 302, r.context["adminform"].form.errors
     job.refresh_from_db()
     assert job.status == "in_progress" and job.vendor == vendor
+    # The admin answers the thread the tenant follows in the app, as the staff user.
+    comment = job.comments.get()
+    assert comment.body == "A plumber comes on Tuesday." and comment.author.is_superuser
     r = c.post(change, {**base, "vendor": vendor.pk, "move_to": "", "job_cost": "300"})
     assert r.status_code == 200
     r = c.post(change, {**base, "vendor": vendor.pk, "move_to": "completed", "job_cost": "300"})

@@ -40,7 +40,16 @@ DEVICE_NOT_FOUND = OpenApiResponse(
         tags=["devices"],
         summary="The caller's registered devices",
         parameters=RESPONSE_HEADERS,
-        responses={200: DeviceSerializer(many=True), **error_responses(not_found=DEVICE_NOT_FOUND)},
+        responses={
+            200: DeviceSerializer(many=True),
+            **error_responses(
+                bad_request=validation_errors(
+                    "`page` is not a page number.",
+                    **{"Page": {"page": "A page is a whole number from 1 to 1000000, or “last”."}},
+                ),
+                not_found=DEVICE_NOT_FOUND,
+            ),
+        },
     ),
     create=extend_schema(
         tags=["devices"],

@@ -2,7 +2,8 @@
 
 import re
 
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import EmailValidator, RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -43,6 +44,7 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid")
 
 
+EMAIL = EmailValidator("Enter a valid email address.")
 MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 
 
@@ -79,8 +81,19 @@ class StrictMoneyField(serializers.DecimalField):
         "example": "aisha@example.com",
     }
 )
-class BlankableEmailField(serializers.EmailField):
+class BlankableEmailField(StrictCharField):
     """An e-mail address, or empty (no address): the schema says both."""
 
     def __init__(self, **kwargs):
         super().__init__(max_length=254, allow_blank=True, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        # Checked here rather than as a validator, which the schema would state as a plain
+        # `email` format (refusing the empty string the field takes).
+        if value:
+            try:
+                EMAIL(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from None
+        return value

@@ -4,6 +4,7 @@ what changed since the last pull) and ``ordering``."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import django_filters
 from django import forms
@@ -15,8 +16,23 @@ UPDATED_SINCE_HELP = (
 )
 
 
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """Compared in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows
+    (up to ±23:59); a moment beyond the calendar in UTC is its first or last moment."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError:
+                value = (datetime.max if value.year == datetime.max.year else datetime.min).replace(
+                    tzinfo=UTC
+                )
+        return super().filter(qs, value)
+
+
 class SyncFilterSet(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UpdatedSinceFilter(
         field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
     )
 

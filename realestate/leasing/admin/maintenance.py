@@ -211,6 +211,10 @@ class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
     ]
     move_fieldset = (_("Move"), {"fields": ["move_to", "job_cost"]})
 
+    def get_inlines(self, request, obj):
+        # The thread starts once the request exists.
+        return self.inlines if obj is not None else [MaintenancePhotoInline]
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not MaintenanceComment:
             return super().save_formset(request, form, formset, change)
