@@ -1,8 +1,9 @@
 """Uploaded files (unit photos, maintenance photos, documents) go only to those who may see
 the record they belong to.
 
-A model holding files names the record whose scope decides (``file_owner = "unit"``; a
-document's version names its document, whose ``restrict`` follows the document's record). With
+A model holding files names the record whose scope decides (``file_owner = "unit"``, or
+``"self"`` for the row's own, as the company profile's logo; a document's version names its
+document, whose ``restrict`` follows the document's record). With
 local storage every file under ``MEDIA_URL`` is served by ``protected_media``, which finds the
 row holding the file and answers only if ``restrict(user, "view")`` reaches its owner, for a
 staff session or an API token alike; anything else is a plain 404, as for a missing file.
@@ -66,6 +67,11 @@ def may_see_file(user, name: str) -> bool:
         return False
     for model, owner, fields in file_holders():
         for field in fields:
+            if owner == "self":  # the row's own scope decides (the company's logo)
+                rows = model._default_manager.filter(**{field: name})
+                if not rows.exists():
+                    continue
+                return rows.restrict(user, "view").exists()
             row = model._default_manager.filter(**{field: name}).values(f"{owner}_id").first()
             if row is None:
                 continue

@@ -231,6 +231,9 @@ class CompanyProfile(TimeStampedModel):
         _("default currency"), max_length=3, default=settings.DEFAULT_CURRENCY
     )
 
+    #: The logo is served under /media/ to those who may see the profile (core.files).
+    file_owner = "self"
+
     class Meta:
         verbose_name = _("company profile")
         verbose_name_plural = _("company profile")

@@ -134,3 +134,15 @@ def test_the_profile_is_edited_in_the_admin_with_a_checked_logo(admin_client):
     assert company_context()["logo"].startswith("data:image/png")
     page = admin_client.get(url).content.decode()
     assert 'src="data:image/png;base64,' in page  # the logo as printed
+
+
+def test_the_logo_downloads_for_those_who_see_the_profile(client, roles, settings, tmp_path):
+    from realestate.accounts.roles import ACCOUNTANT, SALES_AGENT
+    from tests.factories import UserFactory
+
+    demo.company()
+    logo_url = company_profile().logo.url
+    client.force_login(UserFactory(username="acc", roles=[ACCOUNTANT]))
+    assert client.get(logo_url).status_code == 200  # the link on the profile's page works
+    client.force_login(UserFactory(username="agt", roles=[SALES_AGENT]))
+    assert client.get(logo_url).status_code == 404  # as for every file out of one's scope
