@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from unfold.decorators import display
 
 from realestate.core.admin import DANGER, WARNING, label_html, link
 from realestate.documents.models import Document, DocumentVersion
@@ -91,3 +93,23 @@ def versions(document: Document):
         )
         or "—"
     )
+
+
+class DocumentColumns:
+    """The columns a document shows in the documents list and on a record's Documents tab."""
+
+    @display(description=gettext_lazy("Current file"))
+    def current_display(self, obj):
+        return current_link(obj)
+
+    @display(description=gettext_lazy("Size"))
+    def size_display(self, obj):
+        return size(obj)
+
+    @display(description=gettext_lazy("Uploaded"))
+    def uploaded_display(self, obj):
+        return uploaded(obj)
+
+    @display(description=gettext_lazy("Expires"), ordering="expires_on")
+    def expiry_display(self, obj):
+        return expiry(obj)

@@ -63,7 +63,13 @@ class ExpiredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(ExportPermissionMixin, ScopedAdminMixin, ModelAdmin, ExportActionModelAdmin):
+class DocumentAdmin(
+    shown.DocumentColumns,
+    ExportPermissionMixin,
+    ScopedAdminMixin,
+    ModelAdmin,
+    ExportActionModelAdmin,
+):
     resource_classes = [DocumentResource]
     list_display = [
         "title",
@@ -136,22 +142,6 @@ class DocumentAdmin(ExportPermissionMixin, ScopedAdminMixin, ModelAdmin, ExportA
         opts = record._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
         return link(f"{url}#documents", f"{opts.verbose_name.capitalize()} {record}")
-
-    @display(description=_("Current file"))
-    def current_display(self, obj):
-        return shown.current_link(obj)
-
-    @display(description=_("Size"))
-    def size_display(self, obj):
-        return shown.size(obj)
-
-    @display(description=_("Uploaded"))
-    def uploaded_display(self, obj):
-        return shown.uploaded(obj)
-
-    @display(description=_("Expires"), ordering="expires_on")
-    def expiry_display(self, obj):
-        return shown.expiry(obj)
 
     @display(description=_("Versions"))
     def versions_table(self, obj):

@@ -40,7 +40,7 @@ def documents_with_versions(queryset):
     )
 
 
-class DocumentInline(GenericTabularInline):
+class DocumentInline(shown.DocumentColumns, GenericTabularInline):
     model = Document
     formset = DocumentsFormSet
     ct_field = "content_type"
@@ -103,22 +103,6 @@ class DocumentInline(GenericTabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    @display(description=_("Current file"))
-    def current_display(self, obj):
-        return shown.current_link(obj)
-
-    @display(description=_("Size"))
-    def size_display(self, obj):
-        return shown.size(obj)
-
-    @display(description=_("Uploaded"))
-    def uploaded_display(self, obj):
-        return shown.uploaded(obj)
-
-    @display(description=_("Expires"))
-    def expiry_display(self, obj):
-        return shown.expiry(obj)
 
     @display(description=_("Versions"))
     def versions_display(self, obj):
