@@ -310,6 +310,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # One shape for refused requests everywhere: {"code", "detail", "fields"} (core.api.errors).
+    "EXCEPTION_HANDLER": "realestate.core.api.errors.exception_handler",
     # Counted in realestate/core/counters.py (shared by all processes); 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
         "realestate.core.api.throttling.AnonRateThrottle",

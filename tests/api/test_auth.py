@@ -97,14 +97,20 @@ def test_a_field_that_is_not_text_is_400_naming_it(api, staff_user, field):
     response = api.post(TOKEN_URL, body, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {field: ["Must be a string."]}
+    assert response.json() == {
+        "code": "invalid",
+        "detail": f"{field}: Must be a string.",
+        "fields": {field: ["Must be a string."]},
+    }
 
 
 def test_a_body_that_is_not_json_is_400_with_a_detail(api):
     response = api.post(TOKEN_URL, "{bad", content_type="application/json")
 
     assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
     assert response.json()["detail"].startswith("JSON parse error")
+    assert response.json()["fields"] == {}
 
 
 def test_another_body_type_is_415(api):

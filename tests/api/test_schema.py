@@ -179,6 +179,27 @@ def test_every_operation_documents_the_errors_it_can_give(schema, path, method):
         assert {"400", "415"} <= set(responses)
 
 
+def test_every_400_has_the_one_error_shape(schema):
+    """Refused requests answer ``{"code", "detail", "fields"}`` on every endpoint, and the
+    schema says so: a new endpoint documenting DRF's bare ``{field: [...]}`` fails here."""
+    shapes = {
+        (path, method): component(
+            schema, operation["responses"]["400"]["content"]["application/json"]["schema"]
+        )
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if "400" in operation["responses"]
+    }
+
+    assert len(shapes) > 20
+    assert [
+        operation
+        for operation, body in shapes.items()
+        if not {"code", "detail", "fields"} <= set(body["required"])
+        or body["properties"]["fields"].get("type", "object") != "object"
+    ] == []
+
+
 def component(schema, ref):
     return schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[-1]]
 

@@ -70,7 +70,8 @@ def test_unknown_type_is_400(api, catalogue):
     response = api.get(URL, {"type": "castle"})
 
     assert response.status_code == 400
-    assert "type" in response.json()
+    assert response.json()["code"] == "invalid"
+    assert "type" in response.json()["fields"]
 
 
 def test_filter_by_price_range(api, catalogue):
@@ -183,8 +184,9 @@ def test_bad_parameter_is_400_naming_it(api, spread, params, parameter):
 
     assert response.status_code == 400, response.content
     body = response.json()
-    assert parameter in body
-    assert body[parameter]  # a message, not an empty list
+    assert body["code"] == "invalid"
+    assert body["detail"].startswith(f"{parameter}: ")
+    assert body["fields"][parameter]  # a message, not an empty list
 
 
 def test_detail(api, catalogue):
@@ -286,7 +288,7 @@ def test_odd_value_is_400_with_messages_naming_the_parameter(api, spread, params
     response = api.get(URL, params)
 
     assert response.status_code == 400, response.content
-    messages = response.json()[parameter]
+    messages = response.json()["fields"][parameter]
     assert isinstance(messages, list)
     assert messages and all(isinstance(message, str) and message for message in messages)
 
@@ -295,7 +297,12 @@ def test_an_inverted_box_says_which_corner_comes_first(api, spread):
     response = api.get(URL, {"in_bbox": "55.4,25.3,55.1,25.0"})
 
     assert response.status_code == 400
-    assert response.json() == {"in_bbox": ["Give the south-west corner, then the north-east one."]}
+    corner = "Give the south-west corner, then the north-east one."
+    assert response.json() == {
+        "code": "invalid",
+        "detail": f"in_bbox: {corner}",
+        "fields": {"in_bbox": [corner]},
+    }
 
 
 def test_empty_values_are_as_if_not_sent(api, catalogue):

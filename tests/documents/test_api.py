@@ -61,7 +61,8 @@ def test_bad_parameters_are_named(jwt_client, superuser):
     api = jwt_client(superuser)
     response = api.get("/api/v1/documents/", {"record_type": "auth.user", "record_id": "x"})
     assert response.status_code == 400
-    assert set(response.json()) == {"record_type", "record_id"}
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["fields"]) == {"record_type", "record_id"}
     assert api.get("/api/v1/documents/", {"record_type": ""}).status_code == 200
 
 

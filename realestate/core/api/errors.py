@@ -6,6 +6,9 @@ parameter or a body field; ``non_field_errors`` for the request as a whole; a ne
 path joined with dots, ``photos.1``). Views that answer so use ``ErrorShapeMixin``; services'
 Django ``ValidationError`` and workflow refusals are answered in the same shape (a refusal on
 a record out of scope is 404, like a missing one).
+
+``exception_handler`` is REST framework's ``EXCEPTION_HANDLER`` (config/settings.py): every
+view under ``/api/`` answers so, and ``core.api.schema.field_errors`` documents it.
 """
 
 from __future__ import annotations

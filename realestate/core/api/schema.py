@@ -14,6 +14,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from realestate.core.api.errors import NON_FIELD, validation_body
+
 
 class ErrorSerializer(serializers.Serializer):
     """An error with a message only: DRF's ``{"detail": ...}``."""
@@ -39,26 +41,50 @@ class AuthErrorSerializer(serializers.Serializer):
 
 
 def field_errors(
-    name: str, fields: list[str], *, body: bool = False, description: str = ""
+    name: str,
+    fields: list[str],
+    *,
+    body: bool = False,
+    description: str = "",
+    examples: dict[str, dict[str, str]] | None = None,
 ) -> OpenApiResponse:
-    """400: ``{field: [messages]}`` for the named fields (query parameters or body fields).
-    With a ``body``: ``non_field_errors`` when it is not an object, and ``{"detail": ...}``
-    alone when it could not be parsed (malformed JSON)."""
-    names = [*fields, "non_field_errors"] if body else fields
-    attributes = {
-        field: serializers.ListField(child=serializers.CharField(), required=False)
-        for field in names
-    }
-    if body:
-        attributes["detail"] = serializers.CharField(
-            required=False, help_text="The body could not be parsed, e.g. malformed JSON."
-        )
+    """400 in the API's one error shape (``core.api.errors``): ``code``, ``detail`` and
+    ``fields``, whose keys are the named fields (query parameters or body fields). With a
+    ``body``: ``non_field_errors`` when it is not an object, and ``code`` ``parse_error`` with
+    no fields when it could not be parsed (malformed JSON). ``examples`` by name:
+    ``{field: message}``."""
+    names = [*fields, NON_FIELD] if body else fields
+    per_field = type(
+        f"{name}Fields",
+        (serializers.Serializer,),
+        {
+            "__doc__": "Messages per field, each naming what is wrong with the value.",
+            **{
+                field: serializers.ListField(child=serializers.CharField(), required=False)
+                for field in names
+            },
+        },
+    )
     serializer = type(
         name,
         (serializers.Serializer,),
-        {"__doc__": "Messages per field, each naming what is wrong with the value.", **attributes},
+        {
+            "__doc__": "A refused request: what to act on, a sentence, the messages per field.",
+            "code": serializers.CharField(
+                help_text="`invalid`, or `parse_error` when the body could not be parsed."
+            ),
+            "detail": serializers.CharField(help_text="The first problem, in a sentence."),
+            "fields": per_field(help_text="Messages per field; empty for a `parse_error`."),
+        },
     )
-    return OpenApiResponse(serializer, description=description or "The request is malformed.")
+    return OpenApiResponse(
+        serializer,
+        description=description or "The request is malformed.",
+        examples=[
+            OpenApiExample(title, value=validation_body({f: [m] for f, m in found.items()}))
+            for title, found in (examples or {}).items()
+        ],
+    )
 
 
 #: Response headers, for ``extend_schema(parameters=[..., *RESPONSE_HEADERS])``.

@@ -17,18 +17,13 @@ UNIT_FILTER_ERRORS = field_errors(
     "UnitFilterErrors",
     [parameter.name for parameter in UNIT_FILTER_PARAMETERS] + ["page"],
     description="A query parameter has a value the list does not take; each is named.",
+    examples={
+        "Bad point": {
+            "near": "Expected longitude,latitude in decimal degrees, e.g. 55.27,25.20: longitude "
+            "from -180 to 180, latitude from -90 to 90."
+        }
+    },
 )
-UNIT_FILTER_ERRORS.examples = [
-    OpenApiExample(
-        "Bad point",
-        value={
-            "near": [
-                "Expected longitude,latitude in decimal degrees, e.g. 55.27,25.20: longitude "
-                "from -180 to 180, latitude from -90 to 90."
-            ]
-        },
-    )
-]
 PAGE_NOT_FOUND = OpenApiResponse(
     ErrorSerializer,
     description="The page is past the last one.",
