@@ -5,7 +5,7 @@ DRF answers any page it cannot use with 404; here a page that is not a number fr
 one is 404, as in DRF.
 
 Counting is the admin's (``core.changelist.EstimatedCountPaginator``): on PostgreSQL a list
-is counted exactly up to 10,000 rows (one ``COUNT(*)`` that stops at 10,001); past that,
+is counted exactly up to a bound (one ``COUNT(*)`` that stops one row past it); past that,
 ``count`` is the planner's estimate and ``count_is_estimate`` is true. ``COUNT(*)`` over a
 million units reads every row the caller may see, on every page. With an estimate, a page past
 the estimated last one still answers (short, or empty), and ``next`` is given whenever a row
@@ -59,7 +59,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if query is not None and ROW_COUNT in query.annotations:
             rows = self._rows_counted(paginator)
             if rows is not None:
-                return rows
+                return self._shown(rows)
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)
@@ -70,8 +70,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
             bottom = (self.page.number - 1) * paginator.per_page
             rows = list(paginator.object_list[bottom : bottom + paginator.per_page + 1])
             self.has_more = len(rows) > paginator.per_page
-            return rows[: paginator.per_page]
-        return list(self.page)
+            return self._shown(rows[: paginator.per_page])
+        return self._shown(list(self.page))
+
+    def _shown(self, rows: list) -> list:
+        if self.page.paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True  # the browsable API's pagination, as in DRF
+        return rows
 
     def _rows_counted(self, paginator):
         """The page of a list counted along with its rows (``with_row_count``); None when
@@ -112,17 +117,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
         answer = super().get_paginated_response_schema(schema)
         answer["required"] = ["count", "count_is_estimate", "next", "previous", "results"]
         answer["properties"]["count"]["description"] = (
-            "Rows in the list: exact up to 10,000; past that, on PostgreSQL, the planner's "
-            "estimate (`count_is_estimate`)."
+            f"Rows in the list: exact up to {ApiCountPaginator.exact_up_to:,}; past that, on "
+            "PostgreSQL, the planner's estimate (`count_is_estimate`)."
         )
         answer["properties"] = {
             "count": answer["properties"]["count"],
             "count_is_estimate": {
                 "type": "boolean",
                 "description": (
-                    "True when `count` is an estimate (a list of more than 10,000 rows): pages "
-                    "past the estimated last one still answer, and `next` is null only on the "
-                    "last page."
+                    f"True when `count` is an estimate (a list of more than "
+                    f"{ApiCountPaginator.exact_up_to:,} rows): pages past the estimated last "
+                    "one still answer, and `next` is null only on the last page."
                 ),
                 "example": False,
             },
