@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export VENV
 
 .PHONY: run test setup setup-test migrate demo lint format clean-db bench-rent bench-scope \
-	bench-search bench-admin bench-pdf bench-import
+	bench-search bench-admin bench-pdf bench-import bench-api
 
 setup:
 	@bash scripts/setup.sh
@@ -95,3 +95,16 @@ bench-import: setup
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_imports_bench make bench-import" >&2; exit 2; }
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py bench_import $(BENCH_ARGS)
+
+# Time the mobile app's API under load: seeds 1,000,000 units over Dubai (an agent assigned and
+# granted 10,000) and 20,000 leases with 240,000 invoices (a tenant's app login holds 4 leases),
+# serves it with gunicorn (2 workers), and drives it from another process for 30 s with 8
+# clients: a tenant's invoice list, the agent's unit list, a `near` search, a unit's detail; then
+# /healthz (prints tenant_invoices_p95_ms=… agent_units_p95_ms=… agent_near_p95_ms=… rps=…
+# healthz_rps=…). PostGIS and a database of its own:
+#   psql -h 127.0.0.1 -U postgres -c 'create database realestate_benchapi'
+#   DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_benchapi make bench-api
+bench-api: setup
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_benchapi make bench-api" >&2; exit 2; }
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py bench_api --explain $(BENCH_ARGS)

@@ -3,21 +3,137 @@
 DRF answers any page it cannot use with 404; here a page that is not a number from 1 to
 ``MAX_PAGE`` is the caller's mistake (400, naming ``page``), and only a page past the last
 one is 404, as in DRF.
+
+Counting is the admin's (``core.changelist.EstimatedCountPaginator``): on PostgreSQL a list
+is counted exactly up to a bound (one ``COUNT(*)`` that stops one row past it); past that,
+``count`` is the planner's estimate and ``count_is_estimate`` is true. ``COUNT(*)`` over a
+million units reads every row the caller may see, on every page. With an estimate, a page past
+the estimated last one still answers (short, or empty), and ``next`` is given whenever a row
+follows the page (the page reads one row more to know), so an app that follows ``next`` reads
+every row whatever the estimate said.
+
+The API counts exactly up to 1,000 rows (20 pages), not the admin's 10,000: counting a field
+agent's 10,000 units reads 10,000 grants and probes 10,000 units on every page; 1,000 is a
+tenth of that. A list that must read all its rows anyway to order them (a ``near`` search,
+nearest first) is counted with its page instead (``with_row_count``: ``COUNT(*) OVER ()``),
+exactly and without a second pass.
 """
 
 from __future__ import annotations
 
 import re
 
+from django.core.paginator import InvalidPage
+from django.db.models import Count, QuerySet, Window
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from realestate.core.changelist import EstimatedCountPaginator
 
 MAX_PAGE = 1_000_000
 DIGITS = re.compile(r"[0-9]{1,7}")
+#: The annotation ``with_row_count`` adds: every row carries the count of the whole list.
+ROW_COUNT = "rows_in_list"
+
+
+def with_row_count(queryset: QuerySet) -> QuerySet:
+    """The list counted along with its page (``COUNT(*) OVER ()``), for a list the database
+    reads whole anyway (ordered by a computed value): one pass instead of two."""
+    return queryset.annotate(**{ROW_COUNT: Window(Count("pk"))})
+
+
+class ApiCountPaginator(EstimatedCountPaginator):
+    exact_up_to = 1_000
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_query_description = "Page number, from 1; `last` for the last page. Empty: the first."
+    django_paginator_class = ApiCountPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.has_more = None
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        query = getattr(queryset, "query", None)
+        if query is not None and ROW_COUNT in query.annotations:
+            rows = self._rows_counted(paginator)
+            if rows is not None:
+                return self._shown(rows)
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as exc:
+            message = self.invalid_page_message.format(page_number=page_number, message=exc)
+            raise NotFound(message) from None
+        if paginator.estimated:  # one row more tells whether a page follows this one
+            bottom = (self.page.number - 1) * paginator.per_page
+            rows = list(paginator.object_list[bottom : bottom + paginator.per_page + 1])
+            self.has_more = len(rows) > paginator.per_page
+            return self._shown(rows[: paginator.per_page])
+        return self._shown(list(self.page))
+
+    def _shown(self, rows: list) -> list:
+        if self.page.paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True  # the browsable API's pagination, as in DRF
+        return rows
+
+    def _rows_counted(self, paginator):
+        """The page of a list counted along with its rows (``with_row_count``); None when
+        the count must come first (``page=last``, or a page with no rows past the first)."""
+        value = self.request.query_params.get(self.page_query_param, "")
+        if value in self.last_page_strings:
+            return None
+        number = self.get_page_number(self.request, paginator)
+        bottom = (number - 1) * paginator.per_page
+        rows = list(paginator.object_list[bottom : bottom + paginator.per_page])
+        if not rows and number > 1:
+            return None  # past the end: counted, then 404
+        paginator.__dict__["count"] = getattr(rows[0], ROW_COUNT) if rows else 0
+        self.page = paginator.page(number)
+        return rows
+
+    def get_next_link(self):
+        if self.has_more is None or self.has_more == self.page.has_next():
+            return super().get_next_link()
+        if not self.has_more:
+            return None
+        return pagination.replace_query_param(
+            self.request.build_absolute_uri(), self.page_query_param, self.page.number + 1
+        )
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_is_estimate": self.page.paginator.estimated,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        answer["required"] = ["count", "count_is_estimate", "next", "previous", "results"]
+        answer["properties"]["count"]["description"] = (
+            f"Rows in the list: exact up to {ApiCountPaginator.exact_up_to:,}; past that, on "
+            "PostgreSQL, the planner's estimate (`count_is_estimate`)."
+        )
+        answer["properties"] = {
+            "count": answer["properties"]["count"],
+            "count_is_estimate": {
+                "type": "boolean",
+                "description": (
+                    f"True when `count` is an estimate (a list of more than "
+                    f"{ApiCountPaginator.exact_up_to:,} rows): pages past the estimated last "
+                    "one still answer, and `next` is null only on the last page."
+                ),
+                "example": False,
+            },
+            **{k: v for k, v in answer["properties"].items() if k != "count"},
+        }
+        return answer
 
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param, "")

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from realestate.core.api.pagination import PageNumberPagination
+from realestate.core.api.pagination import PageNumberPagination, with_row_count
 from realestate.core.api.permissions import ScopedViewSetMixin
 from realestate.core.api.schema import (
     RESPONSE_HEADERS,
@@ -58,3 +58,10 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = UnitFilterSet
     pagination_class = PageNumberPagination
     queryset = Unit.objects.select_related("project", "building", "agent").order_by("code")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "distance" in queryset.query.annotations:
+            # ``near``: every match is read to order them by distance; count them meanwhile.
+            queryset = with_row_count(queryset)
+        return queryset
