@@ -153,7 +153,9 @@ def agent_positive_cases(context, case, kwargs):
     a client keeps a phone or an e-mail address (Django's e-mail check is stricter than the
     `email` format); a lead's budget runs from its minimum up, names one of the agent's
     clients and no unit; losing a lead needs a reason; a reservation names one of the agent's
-    clients and units and ends in the future (its unit is taken after the first: 409)."""
+    clients and units and ends in the future (its unit is taken after the first: 409); a
+    viewing names one of the agent's clients and units (no lead: it must be that client's)
+    and is (re)scheduled in the future; a check-in's time is not ahead of the clock."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return
     path, body = case.operation.path, case.body
@@ -173,6 +175,15 @@ def agent_positive_cases(context, case, kwargs):
             body.pop("client", None)
         body.pop("unit", None)
         body.pop("budget_min", None)
+    elif path == "/api/v1/agent/viewings/":
+        body["client"] = _agent_id("client")
+        body["unit"] = _agent_id("unit")
+        body.pop("lead", None)
+        body["scheduled_at"] = "2999-01-01T10:00:00Z"
+    elif path == "/api/v1/agent/viewings/{id}/reschedule/":
+        body["scheduled_at"] = "2999-01-01T10:00:00Z"
+    elif path == "/api/v1/agent/viewings/{id}/check-in/":
+        body.pop("at", None)
     elif path == "/api/v1/agent/reservations/":
         body["client"] = _agent_id("client")
         body["unit"] = _agent_id("unit")
