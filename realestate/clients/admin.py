@@ -222,8 +222,12 @@ class ViewingAdmin(StepActionsMixin, BaseAdmin):
     ]
     search_fields = ["unit__code", "client__name"]
     autocomplete_fields = ["client", "unit", "lead", "agent"]
-    readonly_fields = ["status"]
-    fields = ["client", "unit", "lead", "agent", "scheduled_at", "status", "feedback"]
+    # The check-in is the agent's, from the app (``viewing_check_in``): shown, never typed.
+    readonly_fields = ["status", "checked_in_at", "check_in_distance_m"]
+    fields = [
+        "client", "unit", "lead", "agent", "scheduled_at", "status", "feedback",
+        "checked_in_at", "check_in_distance_m",
+    ]  # fmt: skip
     date_hierarchy = "scheduled_at"
     viewing_status = status_badge("status", VIEWING_STATUS_FLOW)
     actions_detail = ["mark_done", "mark_no_show", "mark_cancelled"]

@@ -248,6 +248,15 @@ class Viewing(AgentFieldsMixin, TimeStampedModel):
         editable=False,
     )
     feedback = models.TextField(_("feedback"), blank=True)
+    # Check-in on site from the agent's app (``viewing_check_in``): where the device was and
+    # when, and how far that was from the unit (null when the unit has no location).
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
+    check_in_location = models.PointField(
+        _("check-in location"), srid=4326, null=True, blank=True, editable=False
+    )
+    check_in_distance_m = models.PositiveIntegerField(
+        _("distance from the unit at check-in (m)"), null=True, blank=True, editable=False
+    )
 
     assignment_fields = ("agent",)
     scope_parents = (AGENT_BRANCH,)

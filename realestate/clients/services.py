@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -47,6 +51,100 @@ def viewing_status_change(*, viewing: Viewing, status: str, by=None, feedback: s
         if lead.status == LeadStatus.QUALIFIED:
             lead_status_change(lead=lead, status=LeadStatus.VIEWING, by=by)
     viewing.status, viewing.feedback = locked.status, locked.feedback
+    return locked
+
+
+#: How far ahead of the server's clock a device's check-in time may be (clocks drift).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _scheduled(viewing: Viewing, doing: str) -> None:
+    """Refuse ``doing`` on a viewing whose outcome is recorded (the flow ends there)."""
+    if not VIEWING_STATUS_FLOW.allowed(viewing.status):
+        raise ValidationError(
+            _("The viewing is %(status)s: it cannot be %(doing)s.")
+            % {"status": viewing.get_status_display().lower(), "doing": doing},
+            code="not_scheduled",
+        )
+
+
+def _in_future(scheduled_at: datetime) -> None:
+    if scheduled_at <= timezone.now():
+        raise ValidationError(
+            {"scheduled_at": _("A viewing is scheduled in the future.")}, code="past"
+        )
+
+
+@transaction.atomic
+def viewing_create(
+    *, client: Client, unit, scheduled_at: datetime, by=None, lead: Lead | None = None
+) -> Viewing:
+    """A viewing of ``unit`` by ``client`` in the future, assigned to ``by`` when they are an
+    agent. The client, the unit and the lead (the client's own) must be records ``by`` may
+    see."""
+    _may(by, "clients.add_viewing")
+    _in_scope(Client, client, by, "view")
+    if by is not None:
+        _in_scope(type(unit), unit, by, "view")
+        if lead is not None:
+            _in_scope(Lead, lead, by, "view")
+    if lead is not None and lead.client_id != client.pk:
+        raise ValidationError({"lead": _("The lead is another client's.")})
+    _in_future(scheduled_at)
+    viewing = Viewing(client=client, unit=unit, lead=lead, scheduled_at=scheduled_at)
+    if by is not None and is_active_agent(by):
+        viewing.agent = by
+    viewing.full_clean()
+    viewing.save()
+    return viewing
+
+
+@step(_lazy("Reschedule viewing"), record="viewing")
+@transaction.atomic
+def viewing_reschedule(*, viewing: Viewing, scheduled_at: datetime, by=None) -> Viewing:
+    """Move a scheduled viewing to another time in the future."""
+    locked = Viewing.objects.select_for_update().get(pk=viewing.pk)
+    _scheduled(locked, _("rescheduled"))
+    _in_future(scheduled_at)
+    locked.scheduled_at = scheduled_at
+    if by is not None:
+        locked._history_user = by
+    locked.save(update_fields=["scheduled_at", "updated_at"])
+    return locked
+
+
+@step(_lazy("Check in at viewing"), record="viewing")
+@transaction.atomic
+def viewing_check_in(
+    *, viewing: Viewing, location: Point, at: datetime | None = None, by=None
+) -> Viewing:
+    """Record that the agent is on site for a scheduled viewing: where their device was
+    (``location``, lon/lat), when (``at``, the device's time, now by default; not ahead of
+    the server's clock beyond a drift) and how far that was from the unit. Once per
+    viewing."""
+    from realestate.properties.selectors import unit_distance_m
+
+    locked = Viewing.objects.select_for_update().get(pk=viewing.pk)
+    _scheduled(locked, _("checked in"))
+    if locked.checked_in_at is not None:
+        raise ValidationError(
+            _("Already checked in at %(time)s.")
+            % {"time": timezone.localtime(locked.checked_in_at).strftime("%Y-%m-%d %H:%M")},
+            code="checked_in",
+        )
+    now = timezone.now()
+    if at is not None and at > now + CLOCK_SKEW:
+        raise ValidationError({"at": _("The check-in time is in the future.")}, code="future")
+    location = Point(location.x, location.y, srid=4326)
+    distance = unit_distance_m(locked.unit_id, location)
+    locked.checked_in_at = at or now
+    locked.check_in_location = location
+    locked.check_in_distance_m = None if distance is None else round(distance)
+    if by is not None:
+        locked._history_user = by
+    locked.save(
+        update_fields=["checked_in_at", "check_in_location", "check_in_distance_m", "updated_at"]
+    )
     return locked
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from realestate.core.money import to_money
 from realestate.finance.choices import UNSETTLED, ReceivableStatus
-from realestate.leasing.choices import DepositMovement, LeaseStatus
+from realestate.leasing.choices import HOLDING_STATUSES, DepositMovement, LeaseStatus
 from realestate.leasing.models import Lease, Vendor
 
 ZERO = Decimal("0.00")
@@ -63,3 +64,16 @@ def current_leases(units) -> dict[int, Lease]:
         "tenant"
     )
     return {lease.unit_id: lease for lease in leases}
+
+
+def unit_let_on(day: date) -> Exists:
+    """A unit held on ``day`` by a draft or active lease whose dates cover it (an open-ended
+    lease runs on): ``properties.availability``'s rule of leasing."""
+    return Exists(
+        Lease.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+            unit=OuterRef("pk"),
+            status__in=HOLDING_STATUSES,
+            start_date__lte=day,
+        )
+    )

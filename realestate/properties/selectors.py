@@ -45,3 +45,15 @@ def units_near(queryset: QuerySet[Unit], *, point: Point, radius_km: float) -> Q
 
 def units_in_bbox(queryset: QuerySet[Unit], *, bbox: tuple[float, float, float, float]):
     return queryset.filter(location__intersects=Polygon.from_bbox(bbox))
+
+
+def unit_distance_m(unit_id: int, point: Point) -> float | None:
+    """How far ``point`` (lon/lat) is from the unit's location, in metres on the spheroid
+    (PostGIS and SpatiaLite alike); None when the unit has no location."""
+    found = (
+        Unit.objects.filter(pk=unit_id, location__isnull=False)
+        .annotate(distance=Distance("location", point))
+        .values_list("distance", flat=True)
+        .first()
+    )
+    return None if found is None else found.m

@@ -7,4 +7,8 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self):
+        from realestate.properties.availability import unit_hold_register
         from realestate.sales import signals  # noqa: F401
+        from realestate.sales.selectors import unit_reserved_on
+
+        unit_hold_register(unit_reserved_on)

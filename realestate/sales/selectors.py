@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from datetime import UTC, date, datetime, time
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from realestate.core.money import money_field
 from realestate.finance.choices import UNSETTLED, ReceivableStatus
-from realestate.sales.choices import ContractStatus
+from realestate.sales.choices import ContractStatus, ReservationStatus
 from realestate.sales.models import PaymentPlan, Reservation, SaleContract
 
 ZERO = Value(0, output_field=money_field())
@@ -45,3 +48,17 @@ def reservation_contract(reservation: Reservation) -> SaleContract | None:
 def reservation_has_live_contract(reservation: Reservation) -> bool:
     contract = reservation_contract(reservation)
     return contract is not None and contract.status != ContractStatus.CANCELLED
+
+
+def unit_reserved_on(day: date) -> Exists:
+    """A unit held by an active reservation on ``day`` (it expires that day or later):
+    ``properties.availability``'s rule of sales."""
+    try:  # compared in UTC; the calendar's first and last days have no UTC of their own
+        start = timezone.make_aware(datetime.combine(day, time.min)).astimezone(UTC)
+    except OverflowError:
+        start = (datetime.min if day.year == 1 else datetime.max).replace(tzinfo=UTC)
+    return Exists(
+        Reservation.objects.filter(
+            unit=OuterRef("pk"), status=ReservationStatus.ACTIVE, expires_at__gte=start
+        )
+    )

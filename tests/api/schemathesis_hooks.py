@@ -9,6 +9,7 @@ line with them before it is sent (every phase); negative cases are left alone:
 """
 
 import os
+from datetime import date
 
 import requests
 import schemathesis
@@ -48,6 +49,7 @@ def before_call(context, case, kwargs):
 
 
 MAINTENANCE = "/api/v1/tenant/maintenance/"
+STATEMENT = "/api/v1/tenant/statement/"
 COMMENTS = "/api/v1/tenant/maintenance/{id}/comments/"
 _rented: list[int] = []
 _requests: list[int] = []
@@ -91,16 +93,33 @@ def _rented_unit() -> int:
     return _rented[0]
 
 
+def _period_in_order(query: dict) -> dict:
+    """A statement's period ends on or after its start (``from`` defaults to the first of
+    January, ``to`` to today): a valid case gets a period in that order."""
+    today = date.today()
+    try:
+        first = date.fromisoformat(query["from"]) if query.get("from") else date(today.year, 1, 1)
+        last = date.fromisoformat(query["to"]) if query.get("to") else today
+    except (TypeError, ValueError):
+        return query
+    if first > last:
+        query = {**query, "from": last.isoformat(), "to": first.isoformat()}
+    return query
+
+
 @schemathesis.hook("before_call")
 def portal_positive_cases(context, case, kwargs):
     """A valid maintenance request names a unit the caller rents (the schema can only say
     "an id"), and its photos are real images (the schema can only say "a file"): positive
-    cases send the rented unit and leave photos out (tests/api/test_tenant.py sends them)."""
+    cases send the rented unit and leave photos out (tests/api/test_tenant.py sends them).
+    A statement's period runs forwards."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return
     if case.operation.path == MAINTENANCE and case.method == "POST" and isinstance(case.body, dict):
         case.body["unit"] = _rented_unit()
         case.body.pop("photos", None)
+    if case.operation.path == STATEMENT:
+        case.query = _period_in_order(case.query or {})
     if case.operation.path == COMMENTS:
         case.path_parameters = {**(case.path_parameters or {}), "id": _own_request()}
         if isinstance(case.body, dict):
@@ -134,7 +153,9 @@ def agent_positive_cases(context, case, kwargs):
     a client keeps a phone or an e-mail address (Django's e-mail check is stricter than the
     `email` format); a lead's budget runs from its minimum up, names one of the agent's
     clients and no unit; losing a lead needs a reason; a reservation names one of the agent's
-    clients and units and ends in the future (its unit is taken after the first: 409)."""
+    clients and units and ends in the future (its unit is taken after the first: 409); a
+    viewing names one of the agent's clients and units (no lead: it must be that client's)
+    and is (re)scheduled in the future; a check-in's time is not ahead of the clock."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return
     path, body = case.operation.path, case.body
@@ -154,6 +175,15 @@ def agent_positive_cases(context, case, kwargs):
             body.pop("client", None)
         body.pop("unit", None)
         body.pop("budget_min", None)
+    elif path == "/api/v1/agent/viewings/":
+        body["client"] = _agent_id("client")
+        body["unit"] = _agent_id("unit")
+        body.pop("lead", None)
+        body["scheduled_at"] = "2999-01-01T10:00:00Z"
+    elif path == "/api/v1/agent/viewings/{id}/reschedule/":
+        body["scheduled_at"] = "2999-01-01T10:00:00Z"
+    elif path == "/api/v1/agent/viewings/{id}/check-in/":
+        body.pop("at", None)
     elif path == "/api/v1/agent/reservations/":
         body["client"] = _agent_id("client")
         body["unit"] = _agent_id("unit")

@@ -74,3 +74,48 @@ def test_the_balance_is_the_callers_own(jwt_client, first, second):
     second.invoices[1].save()
 
     assert jwt_client(first.tenant.user).get("/api/v1/tenant/balance/").json()["due"] == "13000.00"
+
+
+#: a record's PDF or documents → (whose, the records of a tenancy it is asked for)
+RECORD_PATHS = {
+    "/api/v1/tenant/invoices/{}/pdf/": ("tenant", lambda t: {r.pk for r in t.invoices}),
+    "/api/v1/tenant/payments/{}/receipt/": ("tenant", lambda t: {t.payment.pk}),
+    "/api/v1/tenant/leases/{}/documents/": ("tenant", lambda t: {t.lease.pk, t.past_lease.pk}),
+    "/api/v1/owner/statements/{}/pdf/": ("owner", lambda t: {t.statement.pk}),
+}
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.parametrize("path", RECORD_PATHS)
+def test_a_records_pdf_or_documents_are_only_its_owners(
+    jwt_client, first, second, path, media_in_tmp
+):
+    kind, records = RECORD_PATHS[path]
+    other = "owner" if kind == "tenant" else "tenant"
+    for mine, theirs in ((first, second), (second, first)):
+        api = jwt_client(getattr(mine, kind).user)
+        missing = api.get(path.format(999999999))
+        assert missing.status_code == 404
+        for pk in records(theirs):
+            response = api.get(path.format(pk))
+            assert response.status_code == 404, (path, pk)
+            assert response.json() == missing.json()
+        for pk in records(mine):
+            assert api.get(path.format(pk)).status_code == 200
+        stranger = jwt_client(getattr(mine, other).user)
+        for pk in records(mine) | records(theirs):
+            assert stranger.get(path.format(pk)).status_code == 404
+
+
+def test_the_statement_of_account_is_the_callers_own(jwt_client, first, second, media_in_tmp):
+    from tests.documents.conftest import pypdf_text
+
+    for mine, theirs in ((first, second), (second, first)):
+        response = jwt_client(mine.tenant.user).get("/api/v1/tenant/statement/")
+        text = pypdf_text(b"".join(response.streaming_content))
+        assert mine.payment.number in text and mine.tenant.client.name in text
+        assert theirs.payment.number not in text and theirs.tenant.client.name not in text

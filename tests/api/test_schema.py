@@ -117,11 +117,15 @@ OPERATIONS = [
     ("/api/v1/me/", "patch"),
     ("/api/v1/tenant/leases/", "get"),
     ("/api/v1/tenant/leases/{id}/", "get"),
+    ("/api/v1/tenant/leases/{lease_id}/documents/", "get"),
     ("/api/v1/tenant/invoices/", "get"),
     ("/api/v1/tenant/invoices/{id}/", "get"),
+    ("/api/v1/tenant/invoices/{id}/pdf/", "get"),
     ("/api/v1/tenant/balance/", "get"),
     ("/api/v1/tenant/payments/", "get"),
     ("/api/v1/tenant/payments/{id}/", "get"),
+    ("/api/v1/tenant/payments/{id}/receipt/", "get"),
+    ("/api/v1/tenant/statement/", "get"),
     ("/api/v1/tenant/maintenance/", "get"),
     ("/api/v1/tenant/maintenance/", "post"),
     ("/api/v1/tenant/maintenance/{id}/", "get"),
@@ -130,6 +134,7 @@ OPERATIONS = [
     ("/api/v1/owner/units/{id}/", "get"),
     ("/api/v1/owner/statements/", "get"),
     ("/api/v1/owner/statements/{id}/", "get"),
+    ("/api/v1/owner/statements/{id}/pdf/", "get"),
     ("/api/v1/owner/maintenance/", "get"),
     ("/api/v1/owner/maintenance/{id}/", "get"),
     ("/api/v1/agent/clients/", "get"),
@@ -141,6 +146,13 @@ OPERATIONS = [
     ("/api/v1/agent/leads/{id}/", "get"),
     ("/api/v1/agent/leads/{id}/", "patch"),
     ("/api/v1/agent/leads/{id}/move/", "post"),
+    ("/api/v1/agent/viewings/", "get"),
+    ("/api/v1/agent/viewings/", "post"),
+    ("/api/v1/agent/viewings/{id}/", "get"),
+    ("/api/v1/agent/viewings/{id}/reschedule/", "post"),
+    ("/api/v1/agent/viewings/{id}/cancel/", "post"),
+    ("/api/v1/agent/viewings/{id}/check-in/", "post"),
+    ("/api/v1/agent/viewings/{id}/done/", "post"),
     ("/api/v1/agent/reservations/", "get"),
     ("/api/v1/agent/reservations/", "post"),
     ("/api/v1/agent/reservations/{id}/", "get"),
@@ -149,7 +161,13 @@ OPERATIONS = [
     ("/api/v1/devices/{id}/", "delete"),
 ]
 #: Answers with the file's own type whatever ``Accept`` asks (errors in JSON): never 406.
-FILE_OPERATIONS = {("/api/v1/documents/{id}/download/", "get")}
+FILE_OPERATIONS = {
+    ("/api/v1/documents/{id}/download/", "get"),
+    ("/api/v1/tenant/invoices/{id}/pdf/", "get"),
+    ("/api/v1/tenant/payments/{id}/receipt/", "get"),
+    ("/api/v1/tenant/statement/", "get"),
+    ("/api/v1/owner/statements/{id}/pdf/", "get"),
+}
 
 
 def test_schema_lists_every_operation_and_the_root(schema):

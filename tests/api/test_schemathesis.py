@@ -19,11 +19,12 @@ To explore beyond the fixed seed and bounds, run ``st`` by hand against ``make r
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from realestate.documents.services import document_add
 from realestate.properties.choices import UnitStatus, UnitType
@@ -36,6 +37,7 @@ from tests.factories import (
     OwnerStatementFactory,
     ProjectFactory,
     UnitFactory,
+    ViewingFactory,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,8 +115,15 @@ def field_agent(agent1, agent2, settings, tmp_path):
             expires_on=date(2020, 1, 1),
         )
     document_add(record=other, kind="other", title="Not agent1's", file=PDF, content_type=PDF_TYPE)
-    ClientFactory(name="Agent's client", agent=agent1)
+    client = ClientFactory(name="Agent's client", agent=agent1)
     ClientFactory(name="Other agent's client", agent=agent2)
+    for days in (1, 2):  # the calendar feed's rows, and an id to reschedule, check in...
+        ViewingFactory(
+            client=client,
+            unit=units[0],
+            agent=agent1,
+            scheduled_at=timezone.now() + timedelta(days=days),
+        )
     return agent1
 
 

@@ -1,14 +1,18 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from realestate.finance.api import views
+from realestate.finance.api import pdfs, views
 
 router = SimpleRouter()
 router.register("tenant/invoices", views.TenantInvoiceViewSet, basename="tenant-invoice")
 router.register("tenant/payments", views.TenantPaymentViewSet, basename="tenant-payment")
 router.register("owner/statements", views.OwnerStatementViewSet, basename="owner-statement")
+router.register("tenant/invoices", pdfs.TenantInvoicePdfViewSet, basename="tenant-invoice-pdf")
+router.register("tenant/payments", pdfs.TenantPaymentReceiptViewSet, basename="tenant-receipt")
+router.register("owner/statements", pdfs.OwnerStatementPdfViewSet, basename="owner-statement-pdf")
 
 urlpatterns = [
     path("tenant/balance/", views.TenantBalanceView.as_view(), name="tenant-balance"),
+    path("tenant/statement/", pdfs.TenantStatementView.as_view(), name="tenant-statement"),
     *router.urls,
 ]

@@ -16,9 +16,11 @@ import django_filters
 from django import forms
 from django.contrib.gis.geos import Point
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
+from realestate.properties.availability import units_available_on, units_unavailable_on
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Project, Unit
 from realestate.properties.selectors import units_in_bbox, units_near
@@ -139,6 +141,10 @@ class UnitFilterSet(django_filters.FilterSet):
         validators=[_above_zero],
     )
     in_bbox = _pattern_filter(IN_BBOX, IN_BBOX_MESSAGE, method="filter_in_bbox")
+    available = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_available"
+    )
+    available_on = django_filters.DateFilter(method="filter_available_on")
 
     class Meta:
         model = Unit
@@ -151,6 +157,15 @@ class UnitFilterSet(django_filters.FilterSet):
         lng, lat = (float(part) for part in value.split(","))
         radius = self.form.cleaned_data.get("radius_km") or DEFAULT_RADIUS_KM
         return units_near(queryset, point=Point(lng, lat, srid=4326), radius_km=float(radius))
+
+    def filter_available(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "true":
+            return units_available_on(queryset, today)
+        return units_unavailable_on(queryset, today)
+
+    def filter_available_on(self, queryset, name, value):
+        return units_available_on(queryset, value)
 
     def filter_in_bbox(self, queryset, name, value):
         min_lng, min_lat, max_lng, max_lat = (float(part) for part in value.split(","))
@@ -234,5 +249,21 @@ UNIT_FILTER_PARAMETERS = [
         "`min_lng,min_lat,max_lng,max_lat` (decimal degrees): units inside the box. The "
         "south-west corner comes first: a minimum not below its maximum is refused (400).",
         ("Dubai", "55.1,25.0,55.4,25.3"),
+    ),
+    _query(
+        "available",
+        {"type": "string", "enum": ["true", "false"]},
+        "`true`: units free today, that an agent may offer: status `available`, and no "
+        "active reservation and no draft or active lease holding them today. `false`: the "
+        "others.",
+        ("Free today", "true"),
+    ),
+    _query(
+        "available_on",
+        {"type": "string", "format": "date"},
+        "Units free on this day: status `available` now, and no active reservation "
+        "running to that day and no draft or active lease whose dates cover it (a unit let "
+        "now is not offered for a later day).",
+        ("A day", "2026-09-01"),
     ),
 ]
