@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from realestate.finance.api import views
+from realestate.finance.api import payments, views
 
 router = SimpleRouter()
 router.register("tenant/invoices", views.TenantInvoiceViewSet, basename="tenant-invoice")
@@ -10,5 +10,15 @@ router.register("owner/statements", views.OwnerStatementViewSet, basename="owner
 
 urlpatterns = [
     path("tenant/balance/", views.TenantBalanceView.as_view(), name="tenant-balance"),
+    path(
+        "tenant/invoices/<int:pk>/pay/",
+        payments.InvoicePayView.as_view(),
+        name="tenant-invoice-pay",
+    ),
+    path(
+        "payments/webhooks/stripe/",
+        payments.StripeWebhookView.as_view(),
+        name="payments-webhook-stripe",
+    ),
     *router.urls,
 ]
