@@ -113,6 +113,7 @@ class PaymentStartSerializer(serializers.Serializer):
                 **{"Bad key": {"Idempotency-Key": "1 to 255 printable ASCII characters."}},
             ),
             not_found=not_found("invoice"),
+            body=True,
         ),
         409: _refusal(
             "The invoice is paid, void or settled (`nothing_due`), or the `Idempotency-Key` "
