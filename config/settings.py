@@ -328,6 +328,13 @@ REST_FRAMEWORK = {
 API_RATE_USER = env.str("API_RATE_USER", default="1200/hour")  # per signed-in user
 API_RATE_ANON = env.str("API_RATE_ANON", default="300/hour")  # per address, without a token
 API_RATE_TOKEN = env.str("API_RATE_TOKEN", default="30/minute")  # token endpoint, per address
+# Online card payments with Stripe (realestate/finance/services/online_payments.py): on only
+# when the secret, publishable and webhook keys are all set; STRIPE_API_BASE points the library
+# at another server (tests stand one in for Stripe).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),

@@ -74,3 +74,21 @@ class ExpenseCategory(models.TextChoices):
     UTILITIES = "utilities", _("Utilities")
     INSURANCE = "insurance", _("Insurance")
     OTHER = "other", _("Other")
+
+
+class OnlineEventOutcome(models.TextChoices):
+    """What a payment provider's event did here (``services.online_payments``)."""
+
+    POSTED = "posted", _("Payment posted")
+    REFUSED = "refused", _("Refused")
+    IGNORED = "ignored", _("Ignored")
+
+
+ONLINE_EVENT_OUTCOME = Palette(
+    OnlineEventOutcome,
+    {
+        OnlineEventOutcome.POSTED: GOOD,
+        OnlineEventOutcome.REFUSED: DANGER,
+        OnlineEventOutcome.IGNORED: NEUTRAL,
+    },
+)

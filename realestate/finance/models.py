@@ -15,6 +15,7 @@ from realestate.finance.choices import (
     ExpenseCategory,
     LateFeeMethod,
     LateFeeRecurrence,
+    OnlineEventOutcome,
     PaymentMethod,
     PaymentStatus,
     ReceivableKind,
@@ -436,3 +437,37 @@ class OwnerStatement(TimeStampedModel):
 
     def __str__(self):
         return f"{self.owner} {self.period_start:%B %Y}"
+
+
+class OnlinePaymentEvent(TimeStampedModel):
+    """An event a payment provider sent to its webhook, once per event id (the provider
+    retries): what it was about and what it did here. A refused one (an amount or currency
+    that does not match the invoice) posted nothing and waits for staff."""
+
+    provider = models.CharField(_("provider"), max_length=20)
+    event_id = models.CharField(_("event id"), max_length=255)
+    event_type = models.CharField(_("event type"), max_length=100)
+    payment_intent = models.CharField(_("provider's payment id"), max_length=255, blank=True)
+    receivable = models.ForeignKey(
+        Receivable, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=OnlineEventOutcome.choices)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("online payment event")
+        verbose_name_plural = _("online payment events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="online_payment_event_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.event_id}"

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from realestate.core.dates import month_start
 from realestate.core.schedules import JobSchedule
+from realestate.documents.generation import document_generate
 from realestate.finance import selectors, services
+from realestate.finance.models import Payment
 
 SCHEDULES = [
     JobSchedule(
@@ -35,3 +37,10 @@ def owner_statements_generate() -> str:
         services.owner_statement_generate(owner=owner, month=last_month)
         count += 1
     return f"{count} owner statement(s) for {last_month:%B %Y}"
+
+
+def payment_receipt_file(payment_id: int) -> str:
+    """File the receipt of a payment posted online (queued by the provider's webhook)."""
+    payment = Payment.objects.get(pk=payment_id)
+    version = document_generate(record=payment, kind="receipt")
+    return f"Receipt {payment.number}: version {version.number}"

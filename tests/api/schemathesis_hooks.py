@@ -5,15 +5,20 @@ line with them before it is sent (every phase); negative cases are left alone:
 
 - ``in_bbox``: the minimum of each axis comes before its maximum;
 - ``refresh`` (refresh, logout): a refresh token the server issued to the caller. The schema
-  can only say "a string", and any other string is refused (401, or 400 on logout).
+  can only say "a string", and any other string is refused (401, or 400 on logout);
+- Stripe's webhook: its calls carry the body's signature (``stripe_signed_positive_cases``).
 """
 
+import json
 import os
 from datetime import date
 
 import requests
 import schemathesis
+import stripe
 from schemathesis import GenerationMode
+
+from tests.api.stripe_stand_in import WEBHOOK_SECRET
 
 BASE_URL = os.environ["API_BASE_URL"]
 USERNAME = os.environ["API_USERNAME"]
@@ -188,3 +193,21 @@ def agent_positive_cases(context, case, kwargs):
         body["client"] = _agent_id("client")
         body["unit"] = _agent_id("unit")
         body["expires_at"] = "2999-01-01T00:00:00Z"
+
+
+STRIPE_WEBHOOK = "/api/v1/payments/webhooks/stripe/"
+
+
+@schemathesis.hook("before_call")
+def stripe_signed_positive_cases(context, case, kwargs):
+    """Stripe signs its webhook calls with the webhook secret (HMAC of the body), which no
+    schema can state: positive cases are signed with the test secret the server is given
+    (tests/api/stripe_stand_in.py), exactly over the body as it is sent (``requests`` writes
+    ``json=`` with ``json.dumps``). Negative cases keep what was generated (400)."""
+    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
+        return
+    if case.operation.path != STRIPE_WEBHOOK or not isinstance(case.body, dict):
+        return
+    payload = json.dumps(case.body, allow_nan=False)
+    signature = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET)
+    case.headers = {**(case.headers or {}), "Stripe-Signature": signature}

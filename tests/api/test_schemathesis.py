@@ -68,7 +68,7 @@ extract_selector = "/access"
 
 
 @pytest.fixture
-def field_agent(agent1, agent2, settings, tmp_path):
+def field_agent(agent1, agent2, settings, tmp_path, stripe_on):
     """agent1 sees 55 units (two pages), some with every optional field empty, and the
     documents of a few (a PDF in two versions, a photo, an expired ID scan); agent2 has one
     unit of their own, with a document, which agent1 must not see."""
@@ -128,7 +128,7 @@ def field_agent(agent1, agent2, settings, tmp_path):
 
 
 @pytest.fixture
-def portal_client(roles, settings):
+def portal_client(roles, settings, stripe_on):
     """tenant1 rents a unit and owns another (with a statement); tenant2's records, which
     tenant1 must not see, are there too."""
     settings.API_RATE_USER = settings.API_RATE_ANON = settings.API_RATE_TOKEN = ""

@@ -37,6 +37,7 @@ EXPECTED = {
         "Receivables",
         "Payments",
         "Reversals",
+        "Online payment events",
         "Late-fee policies",
         "Expenses",
         "Owner statements",

@@ -90,3 +90,20 @@ class OwnerStatementFactory(factory.django.DjangoModelFactory):
     management_fee = Decimal("500.00")
     expenses = Decimal("750.00")
     net_payable = Decimal("8750.00")
+
+
+class OnlinePaymentEventFactory(factory.django.DjangoModelFactory):
+    """A Stripe event refused for an amount that does not match its invoice."""
+
+    class Meta:
+        model = "finance.OnlinePaymentEvent"
+
+    provider = "stripe"
+    event_id = factory.Sequence(lambda n: f"evt_test{n:05d}")
+    event_type = "payment_intent.succeeded"
+    payment_intent = factory.Sequence(lambda n: f"pi_test{n:05d}")
+    receivable = factory.SubFactory(ReceivableFactory)
+    amount = Decimal("990.00")
+    currency = "AED"
+    outcome = "refused"
+    message = "Paid 990.00 AED, but 1000.00 is due."

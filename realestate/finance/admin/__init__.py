@@ -9,6 +9,7 @@ deleted: it is reversed through ``payment_reverse``, and both records stay.
 from realestate.finance.admin import clients  # noqa: F401  (registers)
 from realestate.finance.admin.expenses import ExpenseAdmin
 from realestate.finance.admin.late_fees import LateFeePolicyAdmin
+from realestate.finance.admin.online_payments import OnlinePaymentEventAdmin
 from realestate.finance.admin.payments import PaymentAdmin, PaymentReversalAdmin
 from realestate.finance.admin.receivables import ReceivableAdmin
 from realestate.finance.admin.statements import OwnerStatementAdmin
@@ -16,6 +17,7 @@ from realestate.finance.admin.statements import OwnerStatementAdmin
 __all__ = [
     "ExpenseAdmin",
     "LateFeePolicyAdmin",
+    "OnlinePaymentEventAdmin",
     "OwnerStatementAdmin",
     "PaymentAdmin",
     "PaymentReversalAdmin",

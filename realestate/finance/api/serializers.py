@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from realestate.finance.models import Allocation, OwnerStatement, Payment, Receivable
 from realestate.finance.selectors import AGEING_BUCKETS
+from realestate.finance.services.online_payments import online_payable
 
 
 def money(help_text: str = "", **kwargs) -> serializers.DecimalField:
@@ -35,6 +36,7 @@ def money(help_text: str = "", **kwargs) -> serializers.DecimalField:
                 "currency": "AED",
                 "lease": 12,
                 "unit": "MH-A-1204",
+                "pay_online": True,
                 "updated_at": "2026-05-04T09:30:00+04:00",
             },
         )
@@ -50,14 +52,22 @@ class InvoiceSerializer(serializers.ModelSerializer):
     lease = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The lease it bills, or null."
     )
+    pay_online = serializers.SerializerMethodField(
+        help_text="Whether it may be paid by card now (`POST .../pay/`): online payment is "
+        "switched on and something is due."
+    )
 
     class Meta:
         model = Receivable
         fields = [
             "id", "number", "kind", "description", "status", "issue_date", "due_date",
-            "amount", "paid", "balance", "currency", "lease", "unit", "updated_at",
+            "amount", "paid", "balance", "currency", "lease", "unit", "pay_online",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_pay_online(self, receivable) -> bool:
+        return online_payable(receivable)
 
 
 AgeingSerializer = type(

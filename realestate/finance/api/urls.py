@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from realestate.finance.api import pdfs, views
+from realestate.finance.api import payments, pdfs, views
 
 router = SimpleRouter()
 router.register("tenant/invoices", views.TenantInvoiceViewSet, basename="tenant-invoice")
@@ -14,5 +14,15 @@ router.register("owner/statements", pdfs.OwnerStatementPdfViewSet, basename="own
 urlpatterns = [
     path("tenant/balance/", views.TenantBalanceView.as_view(), name="tenant-balance"),
     path("tenant/statement/", pdfs.TenantStatementView.as_view(), name="tenant-statement"),
+    path(
+        "tenant/invoices/<int:pk>/pay/",
+        payments.InvoicePayView.as_view(),
+        name="tenant-invoice-pay",
+    ),
+    path(
+        "payments/webhooks/stripe/",
+        payments.StripeWebhookView.as_view(),
+        name="payments-webhook-stripe",
+    ),
     *router.urls,
 ]
