@@ -10,14 +10,17 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
+from realestate.accounts.roles import LEASING_MANAGER
 from realestate.core.importing.exporting import csv_stream
+from realestate.core.permissions import grant
 from realestate.finance.choices import ReceivableKind
 from realestate.finance.models import Receivable
 from realestate.leasing.choices import LeaseStatus
 from realestate.leasing.models import Lease, RentCharge
 from realestate.leasing.resources import LeaseTable
 from realestate.properties.choices import UnitStatus
-from tests.factories import ClientFactory, LeaseFactory, UnitFactory
+from realestate.properties.models import Unit
+from tests.factories import BuildingFactory, ClientFactory, LeaseFactory, UnitFactory, UserFactory
 from tests.imports.conftest import confirm, uploaded_job
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +187,47 @@ def test_template_has_drop_downs_and_notes(admin_client):
     covered = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
     by_header = {headers[ord(cell[0]) - ord("A")] for cell in covered}
     assert by_header == {"Term", "Billing", "Status"}
+
+
+def test_a_leasing_manager_imports_within_their_building(client, roles, homes):
+    """Units, and leases, are looked up within what the importing user sees."""
+    _, _, units = homes
+    manager = UserFactory(is_staff=True, roles=[LEASING_MANAGER])
+    building = BuildingFactory(code="MINE")
+    Unit.objects.filter(pk=units[0].pk).update(building=building, project=building.project)
+    grant(building, manager)
+    hidden = LeaseFactory(number="L-HIDDEN", unit=units[2])
+    client.force_login(manager)
+    assert "/leasing/lease/import/" in client.get(reverse("admin:leasing_lease_changelist")).text
+
+    content = HEADER + (
+        "L-1,MH-201,P1234567,2024-03-01,2025-02-28,Fixed,9500,0,Monthly,1,\n"
+        "L-2,MH-202,P1234567,2024-03-01,2025-02-28,Fixed,9500,0,Monthly,1,\n"
+        f"{hidden.number},MH-201,P1234567,2024-03-01,2025-02-28,Fixed,9500,0,Monthly,1,\n"
+    )
+    job = lease_job(client, content, mode="valid")
+    assert counts(job) == (1, 0, 0, 2), job.report
+    errors = {error["row"]: error for error in job.report["errors"]}
+    assert errors[3]["column"] == "Unit" and "not one you may see" in errors[3]["message"]
+    assert errors[4]["column"] == "Lease number" and "may not see" in errors[4]["message"]
+    confirm(client, job)
+    assert Lease.objects.get(number="L-1").status == LeaseStatus.ACTIVE
+
+
+def test_a_row_refused_as_it_is_written_rolls_the_file_back(admin_client, homes):
+    """All or nothing: the unit was let between the preview and the confirm."""
+    _, other, units = homes
+    content = HEADER + (
+        "L-1,MH-202,P1234567,2024-03-01,2025-02-28,Fixed,9500,0,Monthly,1,\n"
+        "L-2,MH-201,P1234567,2024-03-01,2025-02-28,Fixed,9500,0,Monthly,1,\n"
+    )
+    job = lease_job(admin_client, content)
+    assert counts(job) == (2, 0, 0, 0) and job.can_confirm
+    LeaseFactory(unit=units[0], tenant=other, start_date=date(2024, 1, 1), number="LS-LATE")
+
+    confirm(admin_client, job)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.rows_invalid == 1, job.message
+    [error] = job.report["errors"]
+    assert error["row"] == 3 and "LS-LATE" in error["message"]
+    assert not Lease.objects.filter(number__in=["L-1", "L-2"]).exists()

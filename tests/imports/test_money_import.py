@@ -251,6 +251,8 @@ def test_only_the_money_roles_import_money(client, roles, books, role, may, url,
     response = upload(client, content + row, url=url)
     assert response.status_code == (302 if may else 403)
     if may:
+        changelist = url.removesuffix("import/")
+        assert url in client.get(changelist).text  # the Import button on the list
         job = ImportJob.objects.latest("pk")
         assert counts(job) == (1, 0, 0, 0), (job.message, job.report)
 
