@@ -38,7 +38,9 @@ class MoneyTable(ServiceTable):
 
     #: Columns compared with the stored record when the reference is known.
     compared: tuple[str, ...] = ()
+    #: What the reference made ("invoice", "payment"), and why it is not changed.
     what = "record"
+    unchangeable = "it is not changed by import."
 
     def compare_existing(self, row, instance) -> None:
         key_header = self.column(self.key_field).header

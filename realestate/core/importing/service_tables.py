@@ -13,13 +13,13 @@ nothing). A row whose key exists already is compared with the stored record: equ
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from realestate.core.importing.engine import CHANGED, INVALID, NEW, UNCHANGED
 from realestate.core.importing.files import ImportFileError
 from realestate.core.importing.tables import CellError, Column, ImportTable
-from realestate.core.workflow import StepRefused
 
 
 class _DryRun(Exception):
@@ -113,9 +113,15 @@ class ServiceTable(ImportTable):
             return
         missing = [name for name in self.needed_permissions() if not self.user.has_perm(name)]
         if missing:
+            app_label, codename = missing[0].split(".", 1)
+            label = (
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+                .values_list("name", flat=True)
+                .first()
+            )
             raise ImportFileError(
                 f"Your role may not import {self.verbose_name_plural}: it needs the "
-                f"permission “{missing[0]}”. Nothing was imported."
+                f"permission “{label or missing[0]}”. Nothing was imported."
             )
 
     # --- check --------------------------------------------------------------------------
@@ -211,9 +217,7 @@ class ServiceTable(ImportTable):
 
     def refused(self, row, error) -> None:
         """The services' refusal as row errors, each under the column it concerns."""
-        if isinstance(error, StepRefused | PermissionDenied) and not isinstance(
-            error, ValidationError
-        ):
+        if isinstance(error, PermissionDenied):  # a step's rule (``StepRefused``) or another
             message = getattr(error, "message", None) or str(error) or "Not allowed."
             header = self.column(self.key_field).header
             row.error(header, row.key, str(message))
