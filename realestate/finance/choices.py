@@ -10,6 +10,8 @@ class ReceivableKind(models.TextChoices):
     DEPOSIT = "deposit", _("Deposit")
     FEE = "fee", _("Fee")
     LATE_FEE = "late_fee", _("Late fee")
+    #: What a client owed in the former system, brought forward by the migration import.
+    OPENING = "opening", _("Brought forward")
 
 
 class ReceivableStatus(models.TextChoices):

@@ -95,6 +95,10 @@ class Receivable(TimeStampedModel):
     due_date = models.DateField(_("due"), db_index=True)
     amount = models.DecimalField(_("amount"), **MONEY)
     amount_paid = models.DecimalField(_("paid"), default=Decimal("0"), editable=False, **MONEY)
+    #: An opening balance's reference in the former system: importing it twice issues it once.
+    reference = models.CharField(
+        _("reference"), max_length=80, null=True, blank=True, unique=True, editable=False
+    )
     status = models.CharField(
         _("status"),
         max_length=16,

@@ -45,7 +45,7 @@ from realestate.core.admin.display import (
 from realestate.core.admin.forms import ConfirmForm, ReasonForm, ServiceForm, confirm
 from realestate.core.admin.grants import GrantsAdminMixin, GrantUserForm
 from realestate.core.admin.history import HistoryAdmin, ViewOnlyHistoryAdmin
-from realestate.core.admin.imports import ImportExportAdmin
+from realestate.core.admin.imports import ImportButtonMixin, ImportExportAdmin
 from realestate.core.admin.panels import Panel, PanelsMixin, TabsMixin, panel_register, tab_register
 from realestate.core.admin.scoping import (
     ScopedAdminMixin,
@@ -74,6 +74,7 @@ __all__ = [
     "GrantUserForm",
     "GrantsAdminMixin",
     "HistoryAdmin",
+    "ImportButtonMixin",
     "ImportExportAdmin",
     "MapAdminMixin",
     "MissingIs404Mixin",

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ImportExportModelAdmin, ImportMixin
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminSelectWidget
@@ -133,6 +133,11 @@ class ImportAdminMixin:
 
 class ImportExportAdmin(ImportAdminMixin, ExportPermissionMixin, BaseAdmin, ImportExportModelAdmin):
     """CSV/XLSX import through the house importer, and the safe exports."""
+
+
+class ImportButtonMixin(ImportAdminMixin, ImportMixin):
+    """The Import button and pages on a list of records that workflows make (leases,
+    receivables, payments), whose import table writes through the app's services."""
 
 
 STATUS_COLOURS = {

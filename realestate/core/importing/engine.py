@@ -128,9 +128,11 @@ class Importer:
             if self.write and valid:
                 if self.commit_each_chunk:
                     with transaction.atomic():
-                        self.outcome.written += writing.write_rows(self.table, valid, self.job)
+                        self.outcome.written += self.write_chunk(valid)
                 else:
-                    self.outcome.written += writing.write_rows(self.table, valid, self.job)
+                    self.outcome.written += self.write_chunk(valid)
+                if self.stop_at_invalid and any(row.kind == INVALID for row in valid):
+                    raise _Invalid  # a service refused a row as it was written
             for row in prepared:
                 self.outcome.add(row)
                 if row.kind == INVALID:
@@ -142,6 +144,13 @@ class Importer:
 
     stop_at_invalid = False
     commit_each_chunk = False
+
+    def write_chunk(self, rows: list[PreparedRow]) -> int:
+        """Write a chunk's valid rows: in bulk, or row by row through the app's services for
+        a table that says so (``ImportTable.through_services``), which may refuse a row."""
+        if self.table.through_services:
+            return self.table.write_rows(rows, self.job)
+        return writing.write_rows(self.table, rows, self.job)
 
     # --- one chunk ----------------------------------------------------------------------
 
@@ -172,6 +181,9 @@ class Importer:
                 self.seen[row.key] = number
             prepared.append(row)
         self.resolve(prepared)
+        if table.through_services:  # the table checks its rows with its app's services
+            table.check_rows([row for row in prepared if row.kind != INVALID], importer=self)
+            return prepared
         self.build(prepared)
         table.extra_checks([row for row in prepared if row.kind != INVALID])
         for row in prepared:
@@ -354,8 +366,7 @@ def _passes(job, *, write: bool):
             with transaction.atomic():
                 return importer.run(), importer
         except _Invalid:
-            importer = Importer(job, write=False)
-            return importer.run(), importer
+            return _recheck(job)
     checker = Importer(job, write=False, progress=lambda done: job.progress_advance(done // 2))
     outcome = checker.run()
     if outcome.counts[INVALID]:
@@ -368,8 +379,20 @@ def _passes(job, *, write: bool):
         with transaction.atomic():
             return importer.run(), importer
     except _Invalid:
-        checker = Importer(job, write=False)
-        return checker.run(), checker
+        return _recheck(job)
+
+
+def _recheck(job):
+    """After an all-or-nothing import rolled back on a row refused as it was written: the
+    check again, for the preview of what is wrong now."""
+    checker = Importer(job, write=False)
+    outcome = checker.run()
+    if not outcome.counts[INVALID]:
+        raise ImportFileError(
+            "Nothing was imported: a row was refused as it was written (the records it "
+            "names changed meanwhile). Check the file again."
+        )
+    return outcome, checker
 
 
 PROGRESS_ALIAS = "import_progress"

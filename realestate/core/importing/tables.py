@@ -111,6 +111,9 @@ class ImportTable:
     columns: list[Column] = []
     #: Fields a write never touches (set by workflows only).
     select_related: tuple[str, ...] = ()
+    #: Rows are checked and written by the app's services, one at a time, instead of in bulk
+    #: (``core.importing.service_tables.ServiceTable``: leases, balances, payments).
+    through_services = False
 
     @classmethod
     def key(cls) -> str:
@@ -371,6 +374,11 @@ def _number(text: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
+        if "," in text:
+            raise CellError(
+                f"“{text}” is not a number: write decimals with a point (12.5) and no "
+                "thousands separator (1250000)."
+            ) from None
         raise CellError(f"“{text}” is not a number.") from None
     if not value.is_finite():
         raise CellError(f"“{text}” is not a number.")

@@ -24,6 +24,7 @@ from unfold.widgets import (
 
 from realestate.core.admin import (
     BaseAdmin,
+    ImportButtonMixin,
     ReadOnlyInline,
     ReasonForm,
     ServiceForm,
@@ -186,7 +187,7 @@ class PaymentAllocationInline(ReadOnlyInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(GenerateDocumentsMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+class PaymentAdmin(ImportButtonMixin, GenerateDocumentsMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
     generated_kinds = ("receipt",)
     form = PaymentForm
     list_display = [

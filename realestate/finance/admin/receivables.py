@@ -15,6 +15,7 @@ from unfold.decorators import display
 
 from realestate.core.admin import (
     BaseAdmin,
+    ImportButtonMixin,
     ReadOnlyInline,
     ReadOnlyMixin,
     ReasonForm,
@@ -80,6 +81,7 @@ class ReceivableAllocationInline(ReadOnlyInline):
 
 @admin.register(Receivable)
 class ReceivableAdmin(
+    ImportButtonMixin,
     GenerateDocumentsMixin,
     RecordPaymentMixin,
     ReadOnlyMixin,

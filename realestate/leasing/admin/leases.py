@@ -16,6 +16,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import display
 
 from realestate.core.admin import (
+    ImportButtonMixin,
     RecordPaymentMixin,
     StepAction,
     ViewOnlyHistoryAdmin,
@@ -55,6 +56,7 @@ from realestate.properties.models import Unit
 
 @admin.register(Lease)
 class LeaseAdmin(
+    ImportButtonMixin,
     GenerateDocumentsMixin,
     SignedCopyMixin,
     RecordPaymentMixin,

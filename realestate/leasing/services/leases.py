@@ -39,8 +39,7 @@ from realestate.properties.choices import UnitStatus
 from realestate.properties.models import Unit
 from realestate.properties.services import unit_status_change
 
-#: How far ahead the schedule of an open-ended (periodic) lease is laid out.
-
+LEASE_PREFIX = "LS"
 
 LEASE_TERM_FIELDS = (
     "start_date",
@@ -90,11 +89,13 @@ def lease_create(
     agent=None,
     renewed_from: Lease | None = None,
     notes: str = "",
+    number: str | None = None,
     **terms,
 ) -> Lease:
     """A draft lease. It holds the unit for its dates: another lease cannot overlap it.
     Without ``monthly_rent`` the lease takes the unit's listed rent; the currency is always
-    the unit's."""
+    the unit's. ``number``: a lease brought from a former system keeps its number there
+    (the migration import); otherwise the next ``LS-`` number."""
     try:
         with transaction.atomic():
             locked_unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -124,7 +125,11 @@ def lease_create(
             )
             lease.full_clean(exclude=["number", "unit", "tenant", "renewed_from"])
             _overlap_check(lease)
-            lease.number = number_take("LS")
+            if number and Lease.objects.filter(number=number).exists():
+                raise ValidationError(
+                    {"number": _("Lease number %(number)s is taken.") % {"number": number}}
+                )
+            lease.number = number or number_take(LEASE_PREFIX)
             if by is not None:
                 lease._history_user = by
             lease.save()
