@@ -128,9 +128,9 @@ class Importer:
             if self.write and valid:
                 if self.commit_each_chunk:
                     with transaction.atomic():
-                        self.outcome.written += writing.write_rows(self.table, valid, self.job)
+                        self.outcome.written += self.table.write(valid, self.job)
                 else:
-                    self.outcome.written += writing.write_rows(self.table, valid, self.job)
+                    self.outcome.written += self.table.write(valid, self.job)
             for row in prepared:
                 self.outcome.add(row)
                 if row.kind == INVALID:
@@ -262,7 +262,9 @@ class Importer:
         return [
             f.name
             for f in table.model._meta.concrete_fields
-            if f.name not in given or f.name in getattr(table.model, "agent_fields", ())
+            if f.name not in given
+            or f.name in getattr(table.model, "agent_fields", ())
+            or f.name in table.checked_fields
         ]
 
     def validate(self, row: PreparedRow) -> None:
