@@ -74,7 +74,7 @@ class ClientTable(OwnNewRecordsMixin, ImportTable):
     columns = [
         Column(
             "code",
-            "Client code",
+            "Code",
             "The client's code, unique: a known code updates that client.",
             "CL-2026-00017",
             required=True,
@@ -154,7 +154,7 @@ class LeadTable(OwnNewRecordsMixin, ImportTable):
     columns = [
         Column(
             "code",
-            "Lead code",
+            "Code",
             "The lead's code, unique: a known code updates that lead.",
             "LD-2026-00042",
             required=True,

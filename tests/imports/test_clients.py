@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = reverse("admin:clients_client_import")
 EXPORT_URL = reverse("admin:clients_client_export")
 TEMPLATE_URL = reverse("admin:clients_client_import_template")
-HEADER = "Client code,Name,Kind,Email,Phone,ID type,ID number,Agent\n"
+HEADER = "Code,Name,Kind,Email,Phone,ID type,ID number,Agent\n"
 
 
 def personal_data(user):
@@ -74,7 +74,7 @@ def test_export_then_import_changes_nothing(admin_client, people, file_format, n
 
 def test_export_names_records_by_codes_and_headers_are_human(admin_client, people):
     rows = list(csv.DictReader(io.StringIO(export(admin_client).decode("utf-8-sig"))))
-    first = {row["Client code"]: row for row in rows}["C-1"]
+    first = {row["Code"]: row for row in rows}["C-1"]
     assert first["Agent"] == "agent1" and first["ID type"] == "Passport"
     assert first["ID number"] == "LB123" and first["Nationality"] == "Lebanese"
     assert "id" not in rows[0]
@@ -89,7 +89,7 @@ def test_preview_counts_new_changed_unchanged_and_writes_only_those(admin_client
     extra = [line for line in lines[1:] if not line.startswith("C-1,")]
     new = ",".join(
         {
-            "Client code": "C-9",
+            "Code": "C-9",
             "Name": "Omar Said",
             "Email": "omar@example.com",
             "Source": "Website",
@@ -124,7 +124,7 @@ def test_preview_counts_new_changed_unchanged_and_writes_only_those(admin_client
         ("C-7,Ann,robot,a@example.com,,,,", "Kind", "robot", "not one of: Individual, Company"),
         ("C-7,Ann,,a@example.com,,,,nobody", "Agent", "nobody", "No user with username"),
         ("C-7,Ann,,a@example.com,,passport,LB123,", "ID number", "LB123", "Another client"),
-        (",Ann,,a@example.com,,,,", "Client code", "", "every row needs one"),
+        (",Ann,,a@example.com,,,,", "Code", "", "every row needs one"),
     ],
 )
 def test_a_bad_row_is_named_and_nothing_is_written(
@@ -156,7 +156,7 @@ def test_duplicates_in_the_file_name_both_rows(admin_client, people):
 
     messages = {(e["row"], e["column"]): e["message"] for e in job.report["errors"]}
     assert "also on row 2" in messages[(3, "ID number")]
-    assert "“C-7” is also on row 2" in messages[(4, "Client code")]
+    assert "“C-7” is also on row 2" in messages[(4, "Code")]
     assert job.rows_invalid == 2
 
 
@@ -186,7 +186,7 @@ def test_template_opens_with_drop_downs_and_notes(admin_client):
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
-    assert headers[:3] == ["Client code", "Name", "Kind"]
+    assert headers[:3] == ["Code", "Name", "Kind"]
     assert {"ID type", "ID number", "Nationality", "Agent"} <= set(headers)
     validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
     for name in ("Kind", "ID type", "Source"):
@@ -235,7 +235,7 @@ def test_an_agent_imports_only_into_their_own_clients(client, people, agent1, ag
     job = uploaded_job(client, content, url=IMPORT_URL, mode="valid")
 
     errors = {e["row"]: e for e in job.report["errors"]}
-    assert errors[3]["column"] == "Client code"
+    assert errors[3]["column"] == "Code"
     assert "you may not change" in errors[3]["message"]
     assert errors[4]["column"] == "Agent" and "agents you may assign" in errors[4]["message"]
     assert (job.rows_unchanged, job.rows_invalid) == (1, 2), job.report

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = reverse("admin:clients_lead_import")
 EXPORT_URL = reverse("admin:clients_lead_export")
 TEMPLATE_URL = reverse("admin:clients_lead_import_template")
-HEADER = "Lead code,Client,Status,Lost reason,Unit,Budget from,Budget to,Agent\n"
+HEADER = "Code,Client,Status,Lost reason,Unit,Budget from,Budget to,Agent\n"
 
 
 def snapshot():
@@ -165,7 +165,7 @@ def test_template_opens_with_drop_downs(admin_client):
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
-    assert headers[:4] == ["Lead code", "Client", "Status", "Lost reason"]
+    assert headers[:4] == ["Code", "Client", "Status", "Lost reason"]
     validations = {str(v.sqref) for v in sheet.data_validations.dataValidation}
     for name in ("Status", "Lost reason", "Wanted type", "Source"):
         letter = openpyxl.utils.get_column_letter(headers.index(name) + 1)
@@ -188,7 +188,7 @@ def test_an_agent_imports_only_into_their_own_clients_and_leads(client, pipeline
 
     errors = {e["row"]: e for e in job.report["errors"]}
     assert errors[2]["column"] == "Client" and "not one you may see" in errors[2]["message"]
-    assert errors[3]["column"] == "Lead code" and "may not change" in errors[3]["message"]
+    assert errors[3]["column"] == "Code" and "may not change" in errors[3]["message"]
     assert errors[4]["column"] == "Agent"
     confirm(client, job)
     assert snapshot() == before
