@@ -21,8 +21,8 @@ from realestate.clients.models import Client, Lead, Viewing
 from realestate.clients.resources import ClientResource
 from realestate.core.admin import (
     BaseAdmin,
-    ExportAdmin,
     HistoryAdmin,
+    ImportExportAdmin,
     PanelsMixin,
     ScopedInline,
     StepAction,
@@ -45,10 +45,10 @@ class LeadInline(ScopedInline):
 
 
 @admin.register(Client)
-class ClientAdmin(GenerateDocumentsMixin, PanelsMixin, HistoryAdmin, ExportAdmin):
+class ClientAdmin(GenerateDocumentsMixin, PanelsMixin, HistoryAdmin, ImportExportAdmin):
     generated_kinds = ("statement",)
     resource_classes = [ClientResource]
-    list_display = ["name", "kind", "email", "phone", "source", "agent", "id_expiry"]
+    list_display = ["name", "code", "kind", "email", "phone", "source", "agent", "id_expiry"]
     list_select_related = ["agent"]
     list_filter = [
         ("kind", ChoicesDropdownFilter),
@@ -56,11 +56,11 @@ class ClientAdmin(GenerateDocumentsMixin, PanelsMixin, HistoryAdmin, ExportAdmin
         ("agent", AutocompleteSelectFilter),
         ("id_expiry", RangeDateFilter),
     ]
-    search_fields = ["name", "email", "phone", "id_number"]
+    search_fields = ["name", "code", "email", "phone", "id_number"]
     autocomplete_fields = ["agent", "portal_user"]
     inlines = [LeadInline]
     fieldsets = [
-        (None, {"fields": ["kind", "name", "email", "phone", "address", "nationality"]}),
+        (None, {"fields": ["code", "kind", "name", "email", "phone", "address", "nationality"]}),
         (_("Identity"), {"fields": ["id_type", "id_number", "id_expiry"]}),
         (_("Relationship"), {"fields": ["agent", "source", "portal_user", "notes"]}),
     ]
@@ -77,6 +77,7 @@ class LeadForm(forms.ModelForm):
     class Meta:
         model = Lead
         fields = [
+            "code",
             "client",
             "agent",
             "source",
@@ -107,8 +108,9 @@ class LeadForm(forms.ModelForm):
 
 
 @admin.register(Lead)
-class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
+class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, ImportExportAdmin):
     list_display = [
+        "code",
         "client",
         "interest_display",
         "lead_status",
@@ -124,6 +126,8 @@ class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
         ("next_follow_up", RangeDateFilter),
     ]
     search_fields = [
+        "code",
+        "client__code",
         "client__name",
         "client__email",
         "client__phone",
@@ -135,7 +139,17 @@ class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["client", "status", "lost_reason", "agent", "source", "next_follow_up"]},
+            {
+                "fields": [
+                    "code",
+                    "client",
+                    "status",
+                    "lost_reason",
+                    "agent",
+                    "source",
+                    "next_follow_up",
+                ]
+            },
         ),
         (
             _("Interest"),

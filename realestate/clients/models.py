@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -17,15 +18,40 @@ from realestate.clients.choices import (
 from realestate.core.assignments import AgentFieldsMixin
 from realestate.core.models import TimeStampedModel
 from realestate.core.money import MONEY
+from realestate.core.numbering import number_take
 from realestate.core.querysets import AGENT_BRANCH
 from realestate.properties.choices import UnitType
 
 AGENT_CHOICES = {"is_staff": True}
+CLIENT_PREFIX = "CL"
+LEAD_PREFIX = "LD"
 
 
-class Client(AgentFieldsMixin, TimeStampedModel):
+class CodedMixin:
+    """A business code for spreadsheets and other systems (``CL-2026-00017``): taken from the
+    numbering when a record is saved without one; an import may bring the codes of the
+    system the company moves from."""
+
+    code_prefix: str
+
+    def save(self, *args, **kwargs):
+        if self.code:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            self.code = number_take(self.code_prefix)
+            return super().save(*args, **kwargs)
+
+
+class Client(CodedMixin, AgentFieldsMixin, TimeStampedModel):
     """A person or company: buyer, tenant and owner are roles, not kinds of client."""
 
+    code = models.CharField(
+        _("client code"),
+        max_length=30,
+        unique=True,
+        blank=True,
+        help_text=_("Given on saving when left empty (CL-year-number)."),
+    )
     kind = models.CharField(
         _("kind"), max_length=12, choices=ClientKind.choices, default=ClientKind.INDIVIDUAL
     )
@@ -71,6 +97,7 @@ class Client(AgentFieldsMixin, TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+    code_prefix = CLIENT_PREFIX
     assignment_fields = ("agent",)
     scope_parents = (AGENT_BRANCH,)
     #: Identity and contact details: exporting needs ``accounts.export_personal_data``.
@@ -114,9 +141,16 @@ class Client(AgentFieldsMixin, TimeStampedModel):
             )
 
 
-class Lead(AgentFieldsMixin, TimeStampedModel):
+class Lead(CodedMixin, AgentFieldsMixin, TimeStampedModel):
     """A client's interest in a unit, a project or a set of criteria."""
 
+    code = models.CharField(
+        _("lead code"),
+        max_length=30,
+        unique=True,
+        blank=True,
+        help_text=_("Given on saving when left empty (LD-year-number)."),
+    )
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="leads", verbose_name=_("client")
     )
@@ -179,6 +213,7 @@ class Lead(AgentFieldsMixin, TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+    code_prefix = LEAD_PREFIX
     assignment_fields = ("agent",)
     scope_parents = (AGENT_BRANCH,)
 

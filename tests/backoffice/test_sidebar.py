@@ -49,6 +49,7 @@ EXPECTED = {
     # Without a branch yet: the lists they may add to, the catalogue and the organisation.
     SALES_MANAGER: {
         "Dashboard",
+        "Imports",  # they may add clients and leads, so import them
         "Projects",
         "Buildings",
         "Amenities",
@@ -66,6 +67,7 @@ EXPECTED = {
     # Nothing assigned yet: no units, commissions, leases or money.
     SALES_AGENT: {
         "Dashboard",
+        "Imports",  # they may add leads, so import them
         "Projects",
         "Buildings",
         "Amenities",

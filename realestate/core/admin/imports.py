@@ -85,6 +85,15 @@ class ImportAdminMixin:
             *urls,
         ]
 
+    def has_import_permission(self, request):
+        """The list's add permission; for records of people (``personal_data``), also "export
+        personal data": an import's preview and rejected rows show what is stored."""
+        if not super().has_import_permission(request):
+            return False
+        if getattr(self.model, "personal_data", False):
+            return request.user.has_perm("accounts.export_personal_data")
+        return True
+
     def import_table(self, request):
         table = table_of_model(self.model)
         if table is None:

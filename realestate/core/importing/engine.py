@@ -150,7 +150,7 @@ class Importer:
         a table that says so (``ImportTable.through_services``), which may refuse a row."""
         if self.table.through_services:
             return self.table.write_rows(rows, self.job)
-        return writing.write_rows(self.table, rows, self.job)
+        return self.table.write(rows, self.job)
 
     # --- one chunk ----------------------------------------------------------------------
 
@@ -274,7 +274,9 @@ class Importer:
         return [
             f.name
             for f in table.model._meta.concrete_fields
-            if f.name not in given or f.name in getattr(table.model, "agent_fields", ())
+            if f.name not in given
+            or f.name in getattr(table.model, "agent_fields", ())
+            or f.name in table.checked_fields
         ]
 
     def validate(self, row: PreparedRow) -> None:

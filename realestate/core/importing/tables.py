@@ -104,16 +104,18 @@ class Column:
 
 class ImportTable:
     """The columns of one model and how rows become records; subclasses declare ``model``,
-    ``key_field`` and ``columns`` and may refine ``extra_checks`` and ``after_write``."""
+    ``key_field`` and ``columns`` and may refine ``extra_checks`` and ``write``."""
 
     model: type[models.Model]
     key_field = "code"
     columns: list[Column] = []
-    #: Fields a write never touches (set by workflows only).
     select_related: tuple[str, ...] = ()
     #: Rows are checked and written by the app's services, one at a time, instead of in bulk
     #: (``core.importing.service_tables.ServiceTable``: leases, balances, payments).
     through_services = False
+    #: Model fields the table checks itself in ``extra_checks`` instead of ``full_clean``
+    #: (a status that moves through its service, where an empty cell keeps the stored one).
+    checked_fields: tuple[str, ...] = ()
 
     @classmethod
     def key(cls) -> str:
@@ -298,6 +300,13 @@ class ImportTable:
                 elif user_id not in assignable:
                     message = f"{user} is not one of the agents you may assign records to."
                     row.error(header, code, message)
+
+    def write(self, rows: list, job) -> int:
+        """Write a chunk's valid rows (``PreparedRow``: new and changed); returns how many.
+        A table whose records change state through services refines this (leads' moves)."""
+        from realestate.core.importing import writing
+
+        return writing.write_rows(self, rows, job)
 
     # --- export -------------------------------------------------------------------------
 

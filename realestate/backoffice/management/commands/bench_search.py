@@ -173,6 +173,7 @@ def _seed_clients(rng: random.Random, count: int, agent) -> None:
             rows = Client.objects.bulk_create(
                 [
                     Client(
+                        code=f"BENCH-C{n:07d}",
                         name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}",
                         phone=f"+971 5{n % 10} {n:07d}",
                         email=f"client{n}{CLIENT_MAIL}",

@@ -184,6 +184,7 @@ def _seed(rng: random.Random, count: int, tag: str) -> None:
             tenants = Client.objects.bulk_create(
                 [
                     Client(
+                        code=f"BENCH-T{n:07d}",
                         kind=ClientKind.INDIVIDUAL,
                         name=f"Bench Tenant {n:07d}",
                         email=f"tenant{n}@bench.invalid",
