@@ -18,7 +18,6 @@ from realestate.clients.choices import (
     ViewingStatus,
 )
 from realestate.clients.models import Client, Lead, Viewing
-from realestate.clients.resources import ClientResource
 from realestate.core.admin import (
     BaseAdmin,
     ExportAdmin,
@@ -46,8 +45,22 @@ class LeadInline(ScopedInline):
 
 @admin.register(Client)
 class ClientAdmin(GenerateDocumentsMixin, PanelsMixin, HistoryAdmin, ExportAdmin):
+    export_columns = [
+        "name",
+        "kind",
+        "email",
+        "phone",
+        "nationality",
+        "address",
+        "id_type",
+        "id_number",
+        "id_expiry",
+        "source",
+        ("agent__username", "Agent"),
+        "management_fee_percent",
+        ("created_at", "Added"),
+    ]
     generated_kinds = ("statement",)
-    resource_classes = [ClientResource]
     list_display = ["name", "kind", "email", "phone", "source", "agent", "id_expiry"]
     list_select_related = ["agent"]
     list_filter = [
@@ -108,6 +121,22 @@ class LeadForm(forms.ModelForm):
 
 @admin.register(Lead)
 class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, BaseAdmin):
+    personal_data = True  # the client's name, budget and notes
+    export_columns = [
+        ("client__name", "Client"),
+        "status",
+        ("unit__code", "Unit"),
+        ("project__code", "Project"),
+        "unit_type",
+        "budget_min",
+        "budget_max",
+        "bedrooms",
+        ("agent__username", "Agent"),
+        "source",
+        "next_follow_up",
+        "lost_reason",
+        ("created_at", "Added"),
+    ]
     list_display = [
         "client",
         "interest_display",
@@ -213,6 +242,15 @@ def _viewing_step(status: str, label: str, icon: str, done: str, dialog=None):
 
 @admin.register(Viewing)
 class ViewingAdmin(StepActionsMixin, BaseAdmin):
+    personal_data = True  # who viewed what, and their feedback
+    export_columns = [
+        "scheduled_at",
+        ("unit__code", "Unit"),
+        ("client__name", "Client"),
+        ("agent__username", "Agent"),
+        "status",
+        "feedback",
+    ]
     list_display = ["scheduled_at", "unit", "client", "agent", "viewing_status"]
     list_select_related = ["unit", "client", "agent"]
     list_filter = [
