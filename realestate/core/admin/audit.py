@@ -24,9 +24,9 @@ from realestate.core.admin.display import DANGER, GOOD, INFO, link
 @admin.register(LogEntry)
 class LogEntryAdmin(ListExportMixin, MissingIs404Mixin, ReadOnlyMixin, ModelAdmin):
     export_columns = [
-        "action_time",
+        ("action_time", "When"),
         ("user__username", "User"),
-        "action_flag",
+        ("action_flag", "Action"),
         ("content_type__model", "Record type"),
         ("object_id", "Record id"),
         ("object_repr", "Record"),

@@ -128,11 +128,20 @@ class SafeExportMixin:
                 total=count,
             )
             return redirect(reverse("admin:core_exportjob_change", args=[job.pk]))
+        export_log(
+            request.user,
+            self.model,
+            count,
+            "XLSX" if isinstance(file_format, XLSX) else "CSV",
+            what=_what(request, selected),
+        )
         headers, rows = export_rows(self, request, queryset, file_format, export_form)
         filename = self.get_export_filename(request, queryset, file_format)
         if isinstance(file_format, XLSX):
             response = FileResponse(
-                xlsx_file(headers, rows, title=str(self.model._meta.verbose_name_plural)),
+                xlsx_file(
+                    headers, rows, title=str(self.model._meta.verbose_name_plural).capitalize()
+                ),
                 as_attachment=True,
                 filename=filename,
                 content_type=XLSX_CONTENT_TYPE,
@@ -142,12 +151,5 @@ class SafeExportMixin:
                 csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        export_log(
-            request.user,
-            self.model,
-            count,
-            "XLSX" if isinstance(file_format, XLSX) else "CSV",
-            what=_what(request, selected),
-        )
         post_export.send(sender=None, model=self.model)
         return response
