@@ -220,7 +220,7 @@ def test_auditor_given_the_permission_exports_clients(client, roles):
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [row["name"] for row in rows] == ["Private Person"]
+    assert [row["Name"] for row in rows] == ["Private Person"]
 
 
 @pytest.mark.parametrize(
