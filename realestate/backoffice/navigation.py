@@ -155,6 +155,7 @@ SIDEBAR_NAVIGATION = [
         [
             model_link(_("Inventory snapshots"), "properties.InventorySnapshot", "insights"),
             model_link(_("Imports"), "core.ImportJob", "upload_file"),
+            model_link(_("Exports"), "core.ExportJob", "download"),
             model_link(_("Schedules"), "django_q.Schedule", "schedule"),
             model_link(_("Successful jobs"), "django_q.Success", "task_alt"),
             model_link(_("Failed jobs"), "django_q.Failure", "error"),
