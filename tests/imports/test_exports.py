@@ -24,8 +24,8 @@ from django_q.models import Failure, OrmQ, Schedule, Success
 from realestate.accounts.roles import AUDITOR
 from realestate.clients.models import Client, Lead
 from realestate.core.admin.base import ExportPermissionMixin
-from realestate.core.admin.exports import export_columns_of, export_headers
 from realestate.core.importing import export_jobs
+from realestate.core.importing.list_exports import export_columns_of, export_headers
 from realestate.core.importing.tables import table_of_model
 from realestate.core.models import ExportJob
 from realestate.documents.models import BranchLetterhead, CompanyProfile, DocumentTemplate

@@ -12,8 +12,6 @@ followed on the "Exports" page, then downloaded by whoever asked for it.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -22,74 +20,13 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.signals import post_export
 
 from realestate.core.importing import export_jobs
-from realestate.core.importing.columns import ExportColumns
 from realestate.core.importing.exporting import XLSX_CONTENT_TYPE, csv_stream, xlsx_file
-from realestate.core.importing.tables import table_of_model
-
-
-def export_rows(admin, request, queryset, file_format, export_form=None):
-    """(headers, row iterator) of the export: the import table's, the admin's declared
-    columns, or (for an admin declaring neither) its resource."""
-    table_class = table_of_model(admin.model)
-    if table_class is not None:
-        table = table_class(user=request.user)
-        headers = [column.header for column in table.columns]
-        return headers, table.export_rows(queryset)
-    columns = export_columns_of(admin)
-    if columns is not None:
-        return columns.headers, columns.rows(admin.export_queryset(request, queryset))
-    resource_class = admin.choose_export_resource_class(export_form, request)
-    resource = resource_class(**admin.get_export_resource_kwargs(request))
-    selected = admin.get_export_resource_fields_from_form(export_form)
-    headers = resource.get_export_headers(selected_fields=selected)
-    native = isinstance(file_format, XLSX)
-    rows = (
-        resource.export_resource(obj, selected_fields=selected, force_native_type=native)
-        for obj in resource.iter_queryset(queryset)
-    )
-    return headers, rows
-
-
-def export_columns_of(admin) -> ExportColumns | None:
-    """The admin's declared columns, resolved once per admin."""
-    specs = getattr(admin, "export_columns", None)
-    if not specs:
-        return None
-    resolved = admin.__dict__.get("_export_columns")
-    if resolved is None:
-        resolved = admin._export_columns = ExportColumns(admin.model, specs)
-    return resolved
-
-
-def export_headers(admin, request) -> list[str] | None:
-    """The export's headers, when the import table or the admin's columns decide them."""
-    table_class = table_of_model(admin.model)
-    if table_class is not None:
-        return [column.header for column in table_class(user=request.user).columns]
-    columns = export_columns_of(admin)
-    return None if columns is None else columns.headers
-
-
-def export_log(user, model, count: int, file_format: str, what: str = "") -> None:
-    """Who exported what, and how many rows, in the audit log: one entry per export."""
-    plural = model._meta.verbose_name_plural
-    LogEntry.objects.create(
-        user_id=user.pk,
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=None,
-        object_repr=f"Export of {count} {plural}",
-        action_flag=CHANGE,
-        change_message=f"Exported {count} {plural} as {file_format}"
-        + (f" ({what})." if what else "."),
-    )
-
-
-def _what(request, selected) -> str:
-    """The audit entry's words for which rows went out."""
-    if selected:
-        return "selected rows"
-    query = request.GET.urlencode()
-    return f"list filtered by {query}" if query else "whole list"
+from realestate.core.importing.list_exports import (
+    export_headers,
+    export_log,
+    export_rows,
+    rows_described,
+)
 
 
 class SafeExportMixin:
@@ -133,7 +70,7 @@ class SafeExportMixin:
             self.model,
             count,
             "XLSX" if isinstance(file_format, XLSX) else "CSV",
-            what=_what(request, selected),
+            what=rows_described(request.GET.urlencode(), selected),
         )
         headers, rows = export_rows(self, request, queryset, file_format, export_form)
         filename = self.get_export_filename(request, queryset, file_format)

@@ -23,6 +23,7 @@ from django.urls import reverse
 from import_export.formats.base_formats import XLSX
 
 from realestate.core.importing.exporting import xlsx_file
+from realestate.core.importing.list_exports import export_log, export_rows, rows_described
 from realestate.core.models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -72,8 +73,6 @@ def _counted(rows, job: ExportJob, every: int):
 
 def export_job_run(job_id: int) -> None:
     """The job's body: the rows of the list, written to a workbook kept with the job."""
-    from realestate.core.admin.exports import export_log, export_rows
-
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     try:
         model = apps.get_model(job.model)
@@ -94,7 +93,7 @@ def export_job_run(job_id: int) -> None:
             name = f"{model._meta.model_name}-export-{job.pk}.xlsx"
             job.file.save(name, File(handle), save=False)
         job._progress_update(file=job.file.name)
-        export_log(job.user, model, job.done, "XLSX", what=_described(job))
+        export_log(job.user, model, job.done, "XLSX", what=rows_described(job.query, job.selected))
         job.progress_finish()
         logger.info("Export #%s: %s rows in %.1f s", job.pk, job.done, time.monotonic() - started)
     except Exception:
@@ -104,9 +103,3 @@ def export_job_run(job_id: int) -> None:
             message="The export stopped on an unexpected error; "
             "the administrators can see why in the server log.",
         )
-
-
-def _described(job: ExportJob) -> str:
-    if job.selected:
-        return "selected rows"
-    return f"list filtered by {job.query}" if job.query else "whole list"
