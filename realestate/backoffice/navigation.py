@@ -124,6 +124,7 @@ SIDEBAR_NAVIGATION = [
         [
             model_link(_("Receivables"), "finance.Receivable", "receipt_long"),
             model_link(_("Payments"), "finance.Payment", "payments"),
+            model_link(_("Allocations"), "finance.Allocation", "call_split"),
             model_link(_("Reversals"), "finance.PaymentReversal", "undo"),
             model_link(_("Late-fee policies"), "finance.LateFeePolicy", "gavel"),
             model_link(_("Expenses"), "finance.Expense", "request_quote"),

@@ -36,6 +36,7 @@ EXPECTED = {
         "Vendors",
         "Receivables",
         "Payments",
+        "Allocations",
         "Reversals",
         "Late-fee policies",
         "Expenses",

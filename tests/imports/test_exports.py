@@ -28,11 +28,13 @@ from realestate.core.importing import export_jobs
 from realestate.core.importing.list_exports import export_columns_of, export_headers
 from realestate.core.importing.tables import table_of_model
 from realestate.core.models import ExportJob
+from realestate.core.permissions import grant
 from realestate.documents.models import BranchLetterhead, CompanyProfile, DocumentTemplate
-from realestate.finance.models import Receivable
+from realestate.finance.models import Allocation, Receivable
 from realestate.sales.models import Reservation
 from tests import factories
 from tests.factories import (
+    AllocationFactory,
     ClientFactory,
     LeadFactory,
     ReceivableFactory,
@@ -328,3 +330,19 @@ def test_a_background_export_of_selected_rows_checks_the_permission_again(
     again.refresh_from_db()
     assert (again.status, again.message) == ("failed", "You may no longer export this list.")
     assert not again.file
+
+
+def test_allocations_follow_their_payments_scope(client, roles):
+    mine, theirs = AllocationFactory(), AllocationFactory()
+    user = UserFactory(username="granted-one")
+    grant(mine.payment, user, actions=("view",))
+    client.force_login(user)
+    response = client.get(url(Allocation, "changelist"))
+    assert [obj.pk for obj in response.context["cl"].result_list] == [mine.pk]
+    _headers, rows = read(export(client, Allocation), "csv")
+    assert [(row[0], row[3]) for row in rows] == [(mine.payment.number, mine.receivable.number)]
+    assert client.get(url(Allocation, "change", theirs.pk)).status_code == 404
+
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(url(Allocation, "changelist")).status_code == 403
+    assert export(client, Allocation).status_code == 403
