@@ -18,8 +18,9 @@ from realestate.core.admin.scoping import ScopedAdminMixin
 class ExportPermissionMixin(SafeExportMixin):
     """Who may export: whoever may see rows, since the export is built from the changelist's
     queryset, which is already scoped and never reaches beyond what they see. Records of
-    people (``personal_data = True`` on the model: clients, leads) also need the "export
-    personal data" permission, which auditors do not hold unless it is given to them."""
+    people (``personal_data = True`` on the model: clients, documents; or on the admin:
+    leads, viewings, staff users) also need the "export personal data" permission, which
+    sales agents and auditors do not hold unless it is given to them."""
 
     export_form_class = ExportForm
 
