@@ -18,6 +18,7 @@ from realestate.accounts.roles import roles_about
 from realestate.accounts.selectors import assignable_users
 from realestate.core.admin import (
     BaseAdmin,
+    ListExportMixin,
     MapAdminMixin,
     MissingIs404Mixin,
     OfferedActionsOnlyMixin,
@@ -88,8 +89,26 @@ class StaffUserChangeForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(
-    MissingIs404Mixin, OfferedActionsOnlyMixin, MembershipAuditMixin, DjangoUserAdmin, ModelAdmin
+    ListExportMixin,
+    MissingIs404Mixin,
+    OfferedActionsOnlyMixin,
+    MembershipAuditMixin,
+    DjangoUserAdmin,
+    ModelAdmin,
 ):
+    personal_data = True  # names, e-mails and phones of the staff
+    export_columns = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "date_joined",
+        "last_login",
+    ]
     audited_relations = ("groups", "user_permissions")
     form = StaffUserChangeForm
     add_form = UserCreationForm
@@ -178,6 +197,15 @@ class GroupAdmin(MissingIs404Mixin, MembershipAuditMixin, DjangoGroupAdmin, Mode
 
 @admin.register(Branch)
 class BranchAdmin(MapAdminMixin, BaseAdmin):
+    export_columns = [
+        "code",
+        "name",
+        "city",
+        "address",
+        "phone",
+        "email",
+        ("manager__username", "Manager"),
+    ]
     list_display = ["name", "code", "city", "manager", "phone", "email"]
     list_select_related = ["manager"]
     search_fields = ["name", "code", "city"]
@@ -193,6 +221,16 @@ class BranchAdmin(MapAdminMixin, BaseAdmin):
 
 @admin.register(Agent)
 class AgentAdmin(MapAdminMixin, BaseAdmin):
+    export_columns = [
+        ("user__username", "Agent"),
+        ("user__first_name", "First name"),
+        ("user__last_name", "Last name"),
+        ("branch__code", "Branch"),
+        "licence_number",
+        "licence_expiry",
+        "commission_rate",
+        "is_active",
+    ]
     list_display = [
         "user",
         "branch",

@@ -124,6 +124,7 @@ SIDEBAR_NAVIGATION = [
         [
             model_link(_("Receivables"), "finance.Receivable", "receipt_long"),
             model_link(_("Payments"), "finance.Payment", "payments"),
+            model_link(_("Allocations"), "finance.Allocation", "call_split"),
             model_link(_("Reversals"), "finance.PaymentReversal", "undo"),
             model_link(_("Online payment events"), "finance.OnlinePaymentEvent", "credit_card"),
             model_link(_("Late-fee policies"), "finance.LateFeePolicy", "gavel"),
@@ -156,6 +157,7 @@ SIDEBAR_NAVIGATION = [
         [
             model_link(_("Inventory snapshots"), "properties.InventorySnapshot", "insights"),
             model_link(_("Imports"), "core.ImportJob", "upload_file"),
+            model_link(_("Exports"), "core.ExportJob", "download"),
             model_link(_("Schedules"), "django_q.Schedule", "schedule"),
             model_link(_("Successful jobs"), "django_q.Success", "task_alt"),
             model_link(_("Failed jobs"), "django_q.Failure", "error"),

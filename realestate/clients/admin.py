@@ -18,7 +18,6 @@ from realestate.clients.choices import (
     ViewingStatus,
 )
 from realestate.clients.models import Client, Lead, Viewing
-from realestate.clients.resources import ClientResource
 from realestate.core.admin import (
     BaseAdmin,
     HistoryAdmin,
@@ -47,7 +46,6 @@ class LeadInline(ScopedInline):
 @admin.register(Client)
 class ClientAdmin(GenerateDocumentsMixin, PanelsMixin, HistoryAdmin, ImportExportAdmin):
     generated_kinds = ("statement",)
-    resource_classes = [ClientResource]
     list_display = ["name", "code", "kind", "email", "phone", "source", "agent", "id_expiry"]
     list_select_related = ["agent"]
     list_filter = [
@@ -109,6 +107,7 @@ class LeadForm(forms.ModelForm):
 
 @admin.register(Lead)
 class LeadAdmin(ViewOnlyHistoryAdmin, StepActionsMixin, ImportExportAdmin):
+    personal_data = True  # the client's name, budget and notes
     list_display = [
         "code",
         "client",
@@ -227,6 +226,15 @@ def _viewing_step(status: str, label: str, icon: str, done: str, dialog=None):
 
 @admin.register(Viewing)
 class ViewingAdmin(StepActionsMixin, BaseAdmin):
+    personal_data = True  # who viewed what, and their feedback
+    export_columns = [
+        "scheduled_at",
+        ("unit__code", "Unit"),
+        ("client__name", "Client"),
+        ("agent__username", "Agent"),
+        "status",
+        "feedback",
+    ]
     list_display = ["scheduled_at", "unit", "client", "agent", "viewing_status"]
     list_select_related = ["unit", "client", "agent"]
     list_filter = [

@@ -9,45 +9,13 @@ without an agent is theirs, as ``client_create`` and ``lead_create`` make it.
 """
 
 from django.contrib.auth import get_user_model
-from import_export import fields
 
 from realestate.clients import services
 from realestate.clients.choices import LEAD_STATUS_FLOW, LeadStatus
 from realestate.clients.models import Client, Lead
 from realestate.core.assignments import is_active_agent
-from realestate.core.importing import BaseResource, CodeForeignKeyWidget
 from realestate.core.importing.tables import Column, ImportTable, table_register
 from realestate.properties.models import Project, Unit
-
-
-class ClientResource(BaseResource):
-    agent = fields.Field(
-        attribute="agent",
-        column_name="agent",
-        widget=CodeForeignKeyWidget(get_user_model(), field="username", label="agent"),
-    )
-
-    class Meta(BaseResource.Meta):
-        model = Client
-        import_id_fields = ["code"]
-        fields = [
-            "code",
-            "kind",
-            "name",
-            "email",
-            "phone",
-            "nationality",
-            "address",
-            "id_type",
-            "id_number",
-            "id_expiry",
-            "source",
-            "agent",
-            "management_fee_percent",
-        ]
-        export_order = fields
-        name = "Clients"
-
 
 AGENT_NOTE = "The username of an active sales agent; empty: you, if you are an agent."
 

@@ -197,6 +197,36 @@ class ImportJob(ProgressModel):
         )
 
 
+class ExportJob(ProgressModel):
+    """A large XLSX export of an admin list, built by a background job: the list it comes
+    from (its filters and search, or the rows selected), the file once built, and who asked
+    for it, the only one (with the administrators) who may download it."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="export_jobs",
+        verbose_name="by",
+    )
+    #: ``app_label.model_name`` of the list exported.
+    model = models.CharField("records", max_length=60)
+    #: The list's query string (filters, search, ordering), replayed by the job.
+    query = models.TextField("filters", blank=True)
+    #: The rows ticked in the list, when the export is of the selected rows only.
+    selected = models.JSONField(default=list, blank=True)
+    file_format = models.CharField("format", max_length=10, default="xlsx")
+    file = models.FileField("file", upload_to="exports/%Y/%m/", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "export"
+        verbose_name_plural = "exports"
+
+    def __str__(self):
+        return f"Export #{self.pk}"
+
+
 class IdempotentRequest(models.Model):
     """The first answer to a creating POST sent with an ``Idempotency-Key`` header: a retry
     with the same key (same user, same endpoint) gets this answer back and creates nothing.

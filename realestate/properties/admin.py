@@ -27,6 +27,7 @@ from realestate.core.admin import (
     status_badge,
 )
 from realestate.core.changelist import FastChangeListMixin
+from realestate.core.importing.columns import Col
 from realestate.core.money import format_money
 from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.properties import services
@@ -287,15 +288,26 @@ class UnitAdmin(
         return response
 
 
+def counts_text(by_status: dict) -> str:
+    """A snapshot's counts in words: "Available: 12, Sold: 3"."""
+    labels = dict(UnitStatus.choices)
+    return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in (by_status or {}).items())
+
+
 @admin.register(InventorySnapshot)
 class InventorySnapshotAdmin(BaseAdmin):
+    export_columns = [
+        "taken_on",
+        "total",
+        Col("by_status", "By status", value=counts_text),
+        "taken_at",
+    ]
     list_display = ["taken_on", "total", "status_counts", "taken_at"]
     readonly_fields = ["taken_on", "total", "by_status", "taken_at"]
 
     @display(description=_("By status"))
     def status_counts(self, obj):
-        labels = dict(UnitStatus.choices)
-        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in obj.by_status.items())
+        return counts_text(obj.by_status)
 
     def has_add_permission(self, request):
         return False

@@ -36,6 +36,7 @@ EXPECTED = {
         "Vendors",
         "Receivables",
         "Payments",
+        "Allocations",
         "Reversals",
         "Online payment events",
         "Late-fee policies",
@@ -95,9 +96,9 @@ EXPECTED = {
 }
 
 # Whoever sees records may generate their documents, in batches too: every staff user has
-# the list of the batches they started.
+# the list of the batches they started; and, as every list exports, of their exports.
 for _titles in EXPECTED.values():
-    _titles.add("Batches")
+    _titles.update({"Batches", "Exports"})
 
 
 def href(item) -> str:

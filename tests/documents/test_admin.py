@@ -134,7 +134,7 @@ def test_the_documents_list_filters_searches_and_exports(admin_client, media):
     rows = list(
         csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     )
-    assert [(row["title"], row["record_type"], row["original_name"]) for row in rows] == [
+    assert [(row["Title"], row["Record type"], row["Original name"]) for row in rows] == [
         ("Emirates ID", "Clients | client", "id.pdf")
     ]
 

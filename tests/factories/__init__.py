@@ -15,6 +15,7 @@ from tests.factories.clients import (
     ViewingFactory,
 )
 from tests.factories.core import (
+    ExportJobFactory,
     FailureFactory,
     ImportJobFactory,
     LogEntryFactory,
@@ -79,6 +80,7 @@ __all__ = [
     "ExpenseFactory",
     "FailureFactory",
     "GenerationBatchFactory",
+    "ExportJobFactory",
     "ImportJobFactory",
     "GroupFactory",
     "InventorySnapshotFactory",

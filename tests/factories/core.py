@@ -100,3 +100,17 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     file_format = "csv"
     status = "done"
     rows_new = 1
+
+
+class ExportJobFactory(factory.django.DjangoModelFactory):
+    """A finished background export of the units list, its workbook stored."""
+
+    class Meta:
+        model = "core.ExportJob"
+
+    user = factory.SubFactory(UserFactory)
+    model = "properties.unit"
+    file = factory.django.FileField(filename="unit-export.xlsx", data=b"PK\x03\x04 workbook")
+    status = "done"
+    total = 1
+    done = 1

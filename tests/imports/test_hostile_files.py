@@ -204,7 +204,7 @@ def test_export_is_logged_with_its_row_count(admin_client, inventory, superuser)
     export(admin_client, "0")
     entry = LogEntry.objects.latest("pk")
     assert entry.user == superuser
-    assert entry.change_message == "Exported 3 units as CSV."
+    assert entry.change_message == "Exported 3 units as CSV (whole list)."
 
 
 def test_uploaded_files_are_not_served_as_media(admin_client, inventory):

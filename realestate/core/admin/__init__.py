@@ -5,6 +5,8 @@
 - ``BaseAdmin`` is unfold's ``ModelAdmin`` with that scoping and the house defaults.
 - ``ImportExportAdmin`` adds CSV/XLSX import (``imports``: checked, previewed, confirmed,
   in the background for large files) and safe exports (``exports``).
+- ``BaseAdmin`` and ``ListExportMixin`` export every list as CSV or XLSX (``exports``), with
+  the columns an admin declares in ``export_columns``; large XLSX exports in the background.
 - ``MapAdminMixin`` edits point and polygon fields on a Leaflet map.
 - ``status_badge`` renders a status as a coloured label in lists; ``label_html`` the same
   label anywhere else (read-only fields, inlines, small tables).
@@ -17,11 +19,12 @@
 """
 
 # The admin pages of core's own records, registered on import: the audit log, the job pages.
-from realestate.core.admin import audit, imports, jobs  # noqa: E402,F401
+from realestate.core.admin import audit, export_jobs, imports, jobs  # noqa: E402,F401
 from realestate.core.admin.base import (
     BaseAdmin,
     ExportAdmin,
     ExportPermissionMixin,
+    ListExportMixin,
     MapAdminMixin,
     MissingIs404Mixin,
     ReadOnlyInline,
@@ -76,6 +79,7 @@ __all__ = [
     "HistoryAdmin",
     "ImportButtonMixin",
     "ImportExportAdmin",
+    "ListExportMixin",
     "MapAdminMixin",
     "MissingIs404Mixin",
     "NativeDateInput",

@@ -17,12 +17,21 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
-from realestate.core.admin.base import MissingIs404Mixin, ReadOnlyMixin
+from realestate.core.admin.base import ListExportMixin, MissingIs404Mixin, ReadOnlyMixin
 from realestate.core.admin.display import DANGER, GOOD, INFO, link
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(MissingIs404Mixin, ReadOnlyMixin, ModelAdmin):
+class LogEntryAdmin(ListExportMixin, MissingIs404Mixin, ReadOnlyMixin, ModelAdmin):
+    export_columns = [
+        ("action_time", "When"),
+        ("user__username", "User"),
+        ("action_flag", "Action"),
+        ("content_type__model", "Record type"),
+        ("object_id", "Record id"),
+        ("object_repr", "Record"),
+        ("change_message", "What changed"),
+    ]
     list_display = ["action_time", "user", "action", "content_type", "record", "summary"]
     list_select_related = ["user", "content_type"]
     list_filter = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportActionModelAdmin
+from import_export.admin import ExportActionMixin
 from leaflet.admin import LeafletGeoAdminMixin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ExportForm
@@ -15,7 +15,36 @@ from realestate.core.admin.panels import TabsMixin
 from realestate.core.admin.scoping import ScopedAdminMixin
 
 
-class BaseAdmin(TabsMixin, ScopedAdminMixin, GrantsAdminMixin, ModelAdmin):
+class ExportPermissionMixin(SafeExportMixin):
+    """Who may export: whoever may see rows, since the export is built from the changelist's
+    queryset, which is already scoped and never reaches beyond what they see. Records of
+    people (``personal_data = True`` on the model: clients, documents; or on the admin:
+    leads, viewings, staff users) also need the "export personal data" permission, which
+    sales agents and auditors do not hold unless it is given to them."""
+
+    export_form_class = ExportForm
+
+    def has_export_permission(self, request):
+        if not self.has_view_permission(request):
+            return False
+        if getattr(self, "personal_data", getattr(self.model, "personal_data", False)):
+            return request.user.has_perm("accounts.export_personal_data")
+        return True
+
+
+class ListExportMixin(ExportPermissionMixin, ExportActionMixin):
+    """The list's exports (the "Export" button, the "Export selected" action) and nothing
+    else: the change page stays the admin's own. For admins not built on ``BaseAdmin``."""
+
+    change_form_template = None
+    show_change_form_export = False
+
+
+class BaseAdmin(TabsMixin, ScopedAdminMixin, GrantsAdminMixin, ListExportMixin, ModelAdmin):
+    """Every list exports: CSV/XLSX of the filtered list (the "Export" button keeps the filters
+    and the search) or of the selected rows (the "Export selected" action), with the columns
+    the admin declares in ``export_columns`` (``core.importing.columns``)."""
+
     list_per_page = 50
     list_filter_submit = True
     list_fullwidth = False
@@ -24,24 +53,8 @@ class BaseAdmin(TabsMixin, ScopedAdminMixin, GrantsAdminMixin, ModelAdmin):
     show_full_result_count = False  # the exact count of a large filtered list is costly
 
 
-class ExportPermissionMixin(SafeExportMixin):
-    """Who may export: whoever may see rows, since the export is built from the changelist's
-    queryset, which is already scoped and never reaches beyond what they see. Records of
-    people (``personal_data = True`` on the model: clients, leads) also need the "export
-    personal data" permission, which auditors do not hold unless it is given to them."""
-
-    export_form_class = ExportForm
-
-    def has_export_permission(self, request):
-        if not self.has_view_permission(request):
-            return False
-        if getattr(self.model, "personal_data", False):
-            return request.user.has_perm("accounts.export_personal_data")
-        return True
-
-
-class ExportAdmin(ExportPermissionMixin, BaseAdmin, ExportActionModelAdmin):
-    """Export only (CSV/XLSX of the filtered list, or of the selected rows)."""
+class ExportAdmin(BaseAdmin):
+    """Export only (CSV/XLSX of the filtered list, or of the selected rows): ``BaseAdmin``."""
 
 
 class MapAdminMixin(LeafletGeoAdminMixin):

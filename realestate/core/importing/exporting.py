@@ -36,6 +36,10 @@ def csv_cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        return value.isoformat(sep=" ", timespec="seconds")
     text = str(value)
     return "'" + text if is_formula_like(text) else text
 

@@ -20,7 +20,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
-from realestate.core.admin.base import MissingIs404Mixin
+from realestate.core.admin.base import ListExportMixin, MissingIs404Mixin
 from realestate.documents.batches import month_batch_start
 from realestate.documents.choices import Language
 from realestate.documents.kinds import KINDS
@@ -56,7 +56,22 @@ class MonthBatchForm(forms.Form):
 
 
 @admin.register(GenerationBatch)
-class GenerationBatchAdmin(MissingIs404Mixin, ModelAdmin):
+class GenerationBatchAdmin(ListExportMixin, MissingIs404Mixin, ModelAdmin):
+    export_columns = [
+        ("id", "Batch"),
+        "created_at",
+        "kind",
+        "language",
+        "description",
+        ("created_by__username", "Started by"),
+        "status",
+        "total",
+        "generated",
+        "unchanged",
+        "skipped",
+        "failed",
+        "finished_at",
+    ]
     list_display = [
         "created_at",
         "kind",

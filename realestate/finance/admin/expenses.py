@@ -21,6 +21,16 @@ from realestate.finance.models import (
 
 @admin.register(Expense)
 class ExpenseAdmin(BaseAdmin):
+    export_columns = [
+        "incurred_on",
+        ("unit__code", "Unit"),
+        "category",
+        "description",
+        "amount",
+        "currency",
+        ("vendor__name", "Vendor"),
+        ("maintenance_request__number", "Maintenance request"),
+    ]
     list_display = [
         "incurred_on",
         "unit",

@@ -83,6 +83,18 @@ class LateFeePolicyForm(forms.ModelForm):
 
 @admin.register(LateFeePolicy)
 class LateFeePolicyAdmin(BaseAdmin):
+    export_columns = [
+        "name",
+        "is_global",
+        ("project__code", "Project"),
+        ("lease__number", "Lease"),
+        "grace_days",
+        "method",
+        "fixed_amount",
+        "percent",
+        "recurrence",
+        "is_active",
+    ]
     form = LateFeePolicyForm
     list_display = ["name", "scope", "grace_days", "charge", "recurrence", "is_active"]
     list_select_related = ["project", "lease"]

@@ -188,6 +188,22 @@ class PaymentAllocationInline(ReadOnlyInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ImportButtonMixin, GenerateDocumentsMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+    export_columns = [
+        "number",
+        ("client__name", "Client"),
+        "method",
+        "amount",
+        "amount_allocated",
+        "currency",
+        "received_on",
+        "reference",
+        "cheque_number",
+        "cheque_bank",
+        "cheque_date",
+        "status",
+        ("posted_by__username", "Posted by"),
+        "note",
+    ]
     generated_kinds = ("receipt",)
     form = PaymentForm
     list_display = [
@@ -398,6 +414,15 @@ class PaymentAdmin(ImportButtonMixin, GenerateDocumentsMixin, ViewOnlyHistoryAdm
 
 @admin.register(PaymentReversal)
 class PaymentReversalAdmin(BaseAdmin):
+    export_columns = [
+        ("payment__number", "Payment"),
+        ("payment__client__name", "Client"),
+        ("payment__amount", "Amount"),
+        ("payment__currency", "Currency"),
+        "reason",
+        ("reversed_by__username", "Reversed by"),
+        ("created_at", "Reversed at"),
+    ]
     list_display = ["payment", "client", "amount_display", "reason", "reversed_by", "created_at"]
     list_select_related = ["payment__client", "reversed_by"]
     list_filter = [("created_at", RangeDateFilter)]

@@ -30,6 +30,7 @@ from realestate.core.admin import (
     status_badge,
     status_label,
 )
+from realestate.core.importing.columns import Col
 from realestate.core.money import money_field
 from realestate.documents.actions import GenerateDocumentsMixin
 from realestate.finance import services
@@ -91,6 +92,29 @@ class ReceivableAdmin(
 ):
     """Read-only: receivables are issued by contracts, leases and the late-fee job; what is
     still due can be voided (waived) by those who may."""
+
+    export_columns = [
+        "number",
+        "kind",
+        ("client__name", "Client"),
+        ("unit__code", "Unit"),
+        ("contract__number", "Contract"),
+        ("reservation__number", "Reservation"),
+        ("lease__number", "Lease"),
+        ("parent__number", "Late fee of"),
+        "sequence",
+        "description",
+        "issue_date",
+        "due_date",
+        "amount",
+        "amount_paid",
+        Col("export_balance", "Balance"),
+        "currency",
+        "status",
+    ]
+
+    def export_queryset(self, request, queryset):
+        return queryset.annotate(export_balance=F("amount") - F("amount_paid"))
 
     generated_kinds = ("invoice",)
 

@@ -71,6 +71,19 @@ class GenerateStatementsForm(BaseDialogForm):
 
 @admin.register(OwnerStatement)
 class OwnerStatementAdmin(GenerateDocumentsMixin, StepActionsMixin, BaseAdmin):
+    export_columns = [
+        ("owner__name", "Owner"),
+        "period_start",
+        "period_end",
+        "currency",
+        "rent_collected",
+        "management_fee_base",
+        "management_fee_rate",
+        "management_fee",
+        "expenses",
+        "net_payable",
+        ("updated_at", "Updated"),
+    ]
     generated_kinds = ("owner_statement",)
     list_display = [
         "owner",

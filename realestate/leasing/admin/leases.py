@@ -63,6 +63,25 @@ class LeaseAdmin(
     ViewOnlyHistoryAdmin,
     WorkflowAdmin,
 ):
+    export_columns = [
+        "number",
+        ("unit__code", "Unit"),
+        ("tenant__name", "Tenant"),
+        ("agent__username", "Agent"),
+        "start_date",
+        "end_date",
+        "term_type",
+        "monthly_rent",
+        "currency",
+        "billing_frequency",
+        "billing_day",
+        "deposit_amount",
+        "escalation_percent",
+        ("renewed_from__number", "Renewal of"),
+        "status",
+        "ended_on",
+        "termination_reason",
+    ]
     generated_kinds = ("lease_agreement",)
     form = LeaseForm
     list_display = [

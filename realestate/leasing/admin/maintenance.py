@@ -146,6 +146,22 @@ class MaintenanceCommentInline(ScopedInline):
 
 @admin.register(MaintenanceRequest)
 class MaintenanceRequestAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+    export_columns = [
+        "number",
+        "title",
+        ("unit__code", "Unit"),
+        ("lease__number", "Lease"),
+        ("reported_by_client__name", "Reported by (client)"),
+        ("reported_by_user__username", "Reported by (staff)"),
+        "category",
+        "priority",
+        "status",
+        ("vendor__name", "Vendor"),
+        "cost",
+        "currency",
+        "completed_on",
+        ("created_at", "Reported at"),
+    ]
     form = MaintenanceForm
     list_display = [
         "number",

@@ -30,6 +30,17 @@ from realestate.sales.models import Commission
 
 @admin.register(Commission)
 class CommissionAdmin(ViewOnlyHistoryAdmin, WorkflowAdmin):
+    export_columns = [
+        ("contract__number", "Contract"),
+        ("contract__unit__code", "Unit"),
+        ("agent__username", "Agent"),
+        "rate",
+        "amount",
+        "currency",
+        "status",
+        "paid_on",
+        ("created_at", "Added"),
+    ]
     list_display = [
         "contract",
         "agent",

@@ -177,6 +177,27 @@ class SaleContractAdmin(
     ViewOnlyHistoryAdmin,
     WorkflowAdmin,
 ):
+    export_columns = [
+        "number",
+        ("unit__code", "Unit"),
+        ("buyer__name", "Buyer"),
+        ("agent__username", "Agent"),
+        ("reservation__number", "Reservation"),
+        ("plan__name", "Payment plan"),
+        "price",
+        "discount",
+        "net_price",
+        "currency",
+        "down_payment_percent",
+        "instalment_count",
+        "frequency",
+        "handover_percent",
+        "signing_date",
+        "handover_date",
+        "commission_rate",
+        "status",
+        "cancel_reason",
+    ]
     generated_kinds = ("sale_contract",)
     form = SaleContractForm
     list_display = [

@@ -61,6 +61,19 @@ class ReservationForm(ServiceForm):
 
 @admin.register(Reservation)
 class ReservationAdmin(GenerateDocumentsMixin, ViewOnlyHistoryAdmin, WorkflowAdmin):
+    export_columns = [
+        "number",
+        ("unit__code", "Unit"),
+        ("client__name", "Client"),
+        ("agent__username", "Agent"),
+        "deposit",
+        "currency",
+        "expires_at",
+        "status",
+        "closed_at",
+        "cancel_reason",
+        ("created_at", "Reserved at"),
+    ]
     generated_kinds = ("reservation_form",)
     form = ReservationForm
     list_display = [
