@@ -169,7 +169,7 @@ def export_key(obj) -> str:
     if hasattr(obj, "scheduled_at"):
         local = timezone.localtime(obj.scheduled_at).replace(tzinfo=None)
         return local.isoformat(sep=" ", timespec="seconds")
-    for attribute in ("code", "number", "name", "title"):
+    for attribute in ("code", "number", "name", "title", "event_id"):
         if hasattr(obj, attribute):
             return str(getattr(obj, attribute))
     for relation, attribute in (

@@ -98,4 +98,5 @@ def test_a_bad_availability_is_refused_naming_it(jwt_client, agent1, stock, quer
     response = jwt_client(agent1).get(URL, query)
 
     assert response.status_code == 400
-    assert set(response.json()) == set(query)
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["fields"]) == set(query)

@@ -42,6 +42,7 @@ EXPECTED = {
         "Late-fee policies",
         "Expenses",
         "Owner statements",
+        "Imports",  # opening balances and historical payments
         "Templates",
         "Company profile",
         "Branch letterheads",

@@ -17,16 +17,18 @@ from realestate.core.importing.tables import table_of_model
 
 
 def export_rows(admin, request, queryset, file_format, export_form=None):
-    """(headers, row iterator) of the export: the import table's, the admin's declared
-    columns, or (for an admin declaring neither) its resource."""
+    """(headers, row iterator) of the export: the admin's declared columns, else the import
+    table's (a file that imports back), or (for an admin with neither) its resource. A list
+    of money records whose import table takes only part of them (receivables: opening
+    balances; payments: historical ones) declares its own columns."""
+    columns = export_columns_of(admin)
+    if columns is not None:
+        return columns.headers, columns.rows(admin.export_queryset(request, queryset))
     table_class = table_of_model(admin.model)
     if table_class is not None:
         table = table_class(user=request.user)
         headers = [column.header for column in table.columns]
         return headers, table.export_rows(queryset)
-    columns = export_columns_of(admin)
-    if columns is not None:
-        return columns.headers, columns.rows(admin.export_queryset(request, queryset))
     resource_class = admin.choose_export_resource_class(export_form, request)
     resource = resource_class(**admin.get_export_resource_kwargs(request))
     selected = admin.get_export_resource_fields_from_form(export_form)
@@ -52,11 +54,13 @@ def export_columns_of(admin) -> ExportColumns | None:
 
 def export_headers(admin, request) -> list[str] | None:
     """The export's headers, when the import table or the admin's columns decide them."""
+    columns = export_columns_of(admin)
+    if columns is not None:
+        return columns.headers
     table_class = table_of_model(admin.model)
     if table_class is not None:
         return [column.header for column in table_class(user=request.user).columns]
-    columns = export_columns_of(admin)
-    return None if columns is None else columns.headers
+    return None
 
 
 def export_log(user, model, count: int, file_format: str, what: str = "") -> None:

@@ -15,6 +15,19 @@ from realestate.finance.models import OnlinePaymentEvent
 
 @admin.register(OnlinePaymentEvent)
 class OnlinePaymentEventAdmin(BaseAdmin):
+    export_columns = [
+        "event_id",
+        ("created_at", "Received"),
+        "provider",
+        "event_type",
+        "payment_intent",
+        "outcome",
+        ("receivable__number", "Invoice number"),
+        ("payment__number", "Receipt number"),
+        "amount",
+        "currency",
+        "message",
+    ]
     list_display = [
         "created_at",
         "event_type",
