@@ -16,8 +16,10 @@ from realestate.properties.models import Unit
 from tests.factories import BuildingFactory, ProjectFactory, UnitFactory, UserFactory
 
 URL = reverse("admin:properties_unit_changelist")
-#: What a page of 50 units may weigh (it was 410 KB: unfold's 26 classes on every cell).
-PAGE_BYTES_MAX = 150_000
+#: What a page of 50 units may weigh (it was 410 KB: unfold's 26 classes on every cell). The
+#: superuser's sidebar holds every list (Exports, Allocations and Online payment events came
+#: with the export and payment work): about 152 KB now; the rows themselves did not grow.
+PAGE_BYTES_MAX = 160_000
 
 
 def units_each_with_their_own(count, **kwargs):
