@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from realestate.accounts import services
 from realestate.accounts.models import Device
-from realestate.core.api.errors import ErrorShapeMixin, validation_errors
+from realestate.core.api.errors import validation_errors
 from realestate.core.api.fields import NOT_BLANK, StrictCharField
 from realestate.core.api.idempotency import IDEMPOTENCY_PARAMETERS, KEY_REUSED, idempotent
 from realestate.core.api.pagination import PageNumberPagination
@@ -85,7 +85,6 @@ DEVICE_NOT_FOUND = OpenApiResponse(
     ),
 )
 class DeviceViewSet(
-    ErrorShapeMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,

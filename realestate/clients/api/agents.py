@@ -29,7 +29,7 @@ from realestate.clients.choices import (
     LostReason,
 )
 from realestate.clients.models import Client, Lead
-from realestate.core.api.errors import ErrorShapeMixin, error_body, validation_errors
+from realestate.core.api.errors import error_body, validation_errors
 from realestate.core.api.fields import (
     NOT_BLANK,
     BlankableEmailField,
@@ -139,7 +139,7 @@ class LeadFilterSet(SyncFilterSet):
         return queryset
 
 
-class AgentRecordsMixin(ErrorShapeMixin):
+class AgentRecordsMixin:
     """A field agent's records: what ``restrict()`` lets them see (to read) or change (to
     change); anything else is 404."""
 

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from realestate.clients.models import Client
-from realestate.core.api.errors import ErrorShapeMixin, validation_errors
+from realestate.core.api.errors import validation_errors
 from realestate.core.api.pagination import PageNumberPagination
 from realestate.core.api.schema import RESPONSE_HEADERS, ErrorSerializer, error_responses
 
@@ -118,7 +118,7 @@ def portal_errors(permission, *, bad_request=None, not_found=None, body=False) -
     }
 
 
-class ClientRecordsMixin(ErrorShapeMixin):
+class ClientRecordsMixin:
     """A tenant's or an owner's own records: what ``restrict()`` lets them see, and of that
     only what hangs from their own client record (``client_path``), never what a grant by
     hand might add. Anything else is 404."""

@@ -13,7 +13,7 @@ from realestate.accounts import services as accounts
 from realestate.clients import services
 from realestate.clients.api.portal import RefusalSerializer, portal_client
 from realestate.clients.api.serializers import MeSerializer, MeUpdateSerializer
-from realestate.core.api.errors import ErrorShapeMixin, validation_errors
+from realestate.core.api.errors import validation_errors
 from realestate.core.api.schema import RESPONSE_HEADERS, error_responses
 
 ME_ERRORS = validation_errors(
@@ -36,7 +36,7 @@ ME_FORBIDDEN = OpenApiResponse(
 )
 
 
-class MeView(ErrorShapeMixin, GenericAPIView):
+class MeView(GenericAPIView):
     """The caller: an owner or a tenant (their client record), a field agent or staff."""
 
     serializer_class = MeSerializer

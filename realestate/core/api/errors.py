@@ -3,7 +3,7 @@
 ``code`` is what the app acts on (``invalid``, ``parse_error``, ``idempotency_key_reused``,
 ``refused``...), ``detail`` a sentence to show, ``fields`` the messages per field (a query
 parameter or a body field; ``non_field_errors`` for the request as a whole; a nested field's
-path joined with dots, ``photos.1``). Views that answer so use ``ErrorShapeMixin``; services'
+path joined with dots, ``photos.1``). Services'
 Django ``ValidationError`` and workflow refusals are answered in the same shape (a refusal on
 a record out of scope is 404, like a missing one).
 
@@ -69,13 +69,6 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.ParseError):
         response.data = error_body("parse_error", str(exc.detail))
     return response
-
-
-class ErrorShapeMixin:
-    """A view whose errors take the shape of this module."""
-
-    def get_exception_handler(self):
-        return exception_handler
 
 
 class ValidationErrorSerializer(serializers.Serializer):

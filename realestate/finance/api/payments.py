@@ -24,7 +24,6 @@ from realestate.clients.api.portal import (
     portal_errors,
 )
 from realestate.core.api.errors import (
-    ErrorShapeMixin,
     ValidationErrorSerializer,
     error_body,
     validation_errors,
@@ -136,7 +135,7 @@ class PaymentStartSerializer(serializers.Serializer):
         ),
     },
 )
-class InvoicePayView(ErrorShapeMixin, APIView):
+class InvoicePayView(APIView):
     permission_classes = [IsAuthenticated, IsPortalClient]
 
     def post(self, request, pk):
@@ -278,7 +277,7 @@ class WebhookAnswerSerializer(serializers.Serializer):
         ),
     },
 )
-class StripeWebhookView(ErrorShapeMixin, APIView):
+class StripeWebhookView(APIView):
     # Stripe signs its calls instead; its retries must never be throttled away.
     authentication_classes = []
     permission_classes = [AllowAny]

@@ -20,7 +20,7 @@ from realestate.clients.api.portal import (
     not_found,
     portal_errors,
 )
-from realestate.core.api.errors import ErrorShapeMixin, validation_errors
+from realestate.core.api.errors import validation_errors
 from realestate.core.api.schema import RESPONSE_HEADERS
 from realestate.documents.api.generated import (
     FILENAME_HEADER,
@@ -146,7 +146,7 @@ PERIOD_PARAMETERS = [
 ]
 
 
-class TenantStatementView(ErrorShapeMixin, APIView):
+class TenantStatementView(APIView):
     permission_classes = [IsAuthenticated, IsPortalClient]
     content_negotiation_class = JSONOnlyNegotiation
 

@@ -17,7 +17,6 @@ from realestate.clients.api.portal import (
     list_schema,
     portal_errors,
 )
-from realestate.core.api.errors import ErrorShapeMixin
 from realestate.core.api.schema import RESPONSE_HEADERS
 from realestate.finance.api.filtersets import (
     InvoiceFilterSet,
@@ -62,7 +61,7 @@ class TenantPaymentViewSet(ClientRecordsMixin, viewsets.ReadOnlyModelViewSet):
     ).order_by("-received_on", "-id")
 
 
-class TenantBalanceView(ErrorShapeMixin, APIView):
+class TenantBalanceView(APIView):
     permission_classes = [IsAuthenticated, IsPortalClient]
 
     @extend_schema(

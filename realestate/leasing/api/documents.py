@@ -14,7 +14,6 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from realestate.clients.api.portal import IsPortalClient, list_errors, not_found, portal_errors
-from realestate.core.api.errors import ErrorShapeMixin
 from realestate.core.api.lists import MAX_ID, SyncFilterSet, ordering
 from realestate.core.api.pagination import PageNumberPagination
 from realestate.core.api.schema import RESPONSE_HEADERS
@@ -58,7 +57,7 @@ LEASE_ID = OpenApiParameter(
         },
     )
 )
-class TenantLeaseDocumentViewSet(ErrorShapeMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class TenantLeaseDocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated, IsPortalClient]
     pagination_class = PageNumberPagination
     serializer_class = DocumentSerializer

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from realestate.clients.api.portal import IsAgent, detail_schema, list_schema, portal_errors
 from realestate.clients.models import Client
-from realestate.core.api.errors import ErrorShapeMixin, error_body, validation_errors
+from realestate.core.api.errors import error_body, validation_errors
 from realestate.core.api.fields import StrictCharField, StrictMoneyField
 from realestate.core.api.idempotency import IDEMPOTENCY_PARAMETERS, idempotent
 from realestate.core.api.lists import SyncFilterSet, ordering
@@ -107,7 +107,7 @@ class ReservationFilterSet(SyncFilterSet):
         },
     ),
 )
-class AgentReservationViewSet(ErrorShapeMixin, viewsets.ReadOnlyModelViewSet):
+class AgentReservationViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated, IsAgent]
     pagination_class = PageNumberPagination
     parser_classes = [JSONParser]
