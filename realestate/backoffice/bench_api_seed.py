@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from realestate.accounts.models import Agent, Branch
 from realestate.accounts.roles import SALES_AGENT, roles_sync
 from realestate.clients.models import Client
+from realestate.core.bench import refuse_foreign_data
 from realestate.core.dates import add_months
 from realestate.core.permissions import ASSIGNMENT_ACTIONS, grants_changed, model_permission
 from realestate.finance.models import Receivable
@@ -50,14 +51,9 @@ def api_seed(*, units: int, leases: int, force: bool, reseed: bool, out) -> None
         "leases": Lease.objects.exclude(number__startswith=MARK).count(),
         "users": User.objects.exclude(username__startswith=USERS).count(),
     }
-    if any(foreign.values()) and not force:
-        raise CommandError(
-            "This database holds data the benchmark did not create ("
-            + ", ".join(f"{n} {name}" for name, n in foreign.items() if n)
-            + "). Run it on a database of its own, e.g. DATABASE_URL=postgis://postgres@"
-            "127.0.0.1:5432/realestate_benchapi make bench-api, or pass --force."
-        )
-    out.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+    refuse_foreign_data(
+        foreign, force=force, database="realestate_benchapi", target="bench-api", out=out
+    )
     roles_sync()
     agent, tenant = _users()
     bench = Unit.objects.filter(code__startswith=MARK)

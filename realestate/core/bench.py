@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
 
 
@@ -11,6 +12,19 @@ def logged_in_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def refuse_foreign_data(foreign: dict[str, int], *, force: bool, database: str, target: str, out):
+    """Stop unless the database holds only what the benchmark made (``foreign``: counts of
+    other rows by kind) or ``force`` says to go on; then say which database it runs on."""
+    if any(foreign.values()) and not force:
+        raise CommandError(
+            "This database holds data the benchmark did not create ("
+            + ", ".join(f"{n} {name}" for name, n in foreign.items() if n)
+            + "). Run it on a database of its own, e.g. DATABASE_URL=postgis://postgres@"
+            f"127.0.0.1:5432/{database} make {target}, or pass --force."
+        )
+    out.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
 
 
 def get_ok(client: Client, url: str):

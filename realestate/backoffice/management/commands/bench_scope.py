@@ -29,7 +29,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from realestate.accounts.roles import SALES_AGENT, roles_sync
-from realestate.core.bench import get_ok, logged_in_client
+from realestate.core.bench import get_ok, logged_in_client, refuse_foreign_data
 from realestate.core.permissions import grants_bulk_assign
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Unit, UnitGroupObjectPermission, UnitUserObjectPermission
@@ -110,14 +110,9 @@ def units_seed(*, units: int, grants: int, seed: int, force: bool, reseed: bool,
         "units": Unit.objects.exclude(code__startswith=MARK).count(),
         "users": User.objects.exclude(username__startswith=USERS).count(),
     }
-    if any(foreign.values()) and not force:
-        raise CommandError(
-            "This database holds data the benchmark did not create ("
-            + ", ".join(f"{n} {name}" for name, n in foreign.items() if n)
-            + "). Run it on a database of its own, e.g. DATABASE_URL=postgis://postgres@"
-            "127.0.0.1:5432/realestate_scope make bench-scope, or pass --force."
-        )
-    out.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+    refuse_foreign_data(
+        foreign, force=force, database="realestate_scope", target="bench-scope", out=out
+    )
     roles_sync()
     root, agent = _users()
     started = time.perf_counter()

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from realestate.clients.choices import ClientKind, ClientSource
 from realestate.clients.models import Client
+from realestate.core.bench import refuse_foreign_data
 from realestate.core.dates import add_months, month_start
 from realestate.finance.models import Receivable
 from realestate.leasing import services
@@ -70,14 +71,9 @@ class Command(BaseCommand):
             "clients": Client.objects.exclude(email__endswith="@bench.invalid").count(),
             "leases": Lease.objects.exclude(number__startswith=MARK).count(),
         }
-        if any(foreign.values()) and not force:
-            raise CommandError(
-                "This database holds data the benchmark did not create ("
-                + ", ".join(f"{n} {name}" for name, n in foreign.items() if n)
-                + "). Run it on a database of its own, e.g. DATABASE_URL=postgis://postgres@"
-                "127.0.0.1:5432/realestate_bench make bench-rent, or pass --force."
-            )
-        self.stdout.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+        refuse_foreign_data(
+            foreign, force=force, database="realestate_bench", target="bench-rent", out=self.stdout
+        )
         today = timezone.localdate()
         tag = f"bench_rent --seed {seed} on {today}"
         bench = Lease.objects.filter(number__startswith=MARK)

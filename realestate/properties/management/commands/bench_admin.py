@@ -29,7 +29,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path, reverse
 from unfold.sites import UnfoldAdminSite
 
-from realestate.core.bench import get_ok, logged_in_client
+from realestate.core.bench import get_ok, logged_in_client, refuse_foreign_data
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Building, Project, Unit
 
@@ -196,14 +196,9 @@ def units_seed(*, units: int, force: bool, reseed: bool, out):
         "buildings": Building.objects.exclude(code__startswith=MARK.lower()).count(),
         "users": User.objects.exclude(username__startswith=USERS).count(),
     }
-    if any(foreign.values()) and not force:
-        raise CommandError(
-            "This database holds data the benchmark did not create ("
-            + ", ".join(f"{n} {name}" for name, n in foreign.items() if n)
-            + "). Run it on a database of its own, e.g. DATABASE_URL=postgis://postgres@"
-            "127.0.0.1:5432/realestate_admin make bench-admin, or pass --force."
-        )
-    out.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+    refuse_foreign_data(
+        foreign, force=force, database="realestate_admin", target="bench-admin", out=out
+    )
     root = User.objects.filter(username=f"{USERS}root").first() or User.objects.create_superuser(
         f"{USERS}root", f"{USERS}root@bench.invalid", None
     )
