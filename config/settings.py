@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "realestate.sales",
     "realestate.leasing",
     "realestate.finance",
+    "realestate.notifications",
     "realestate.api",
     "realestate.backoffice",
     # After the domain apps: realestate.core's qcluster command replaces django-q's.
@@ -231,6 +232,25 @@ vars().update(
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Real-estate back office <noreply@localhost>"
 )
+
+# --- Notifications ------------------------------------------------------------------------
+# One backend per channel (realestate/notifications/backends): e-mail goes through the e-mail
+# settings above; SMS and push write to the log unless a provider is configured.
+NOTIFICATION_BACKENDS = {
+    "sms": env.str("SMS_BACKEND", default="realestate.notifications.backends.sms.LogSmsBackend"),
+    "push": env.str(
+        "PUSH_BACKEND", default="realestate.notifications.backends.push.LogPushBackend"
+    ),
+}
+#: Seconds before each retry of a failed delivery; after the last, it is failed.
+NOTIFICATION_RETRY_SECONDS = env.list(
+    "NOTIFICATION_RETRY_SECONDS", cast=int, default=[60, 300, 1800, 7200]
+)
+#: Overdue reminders' steps (days past due) and lease-ending warnings (days before the end).
+OVERDUE_REMINDER_DAYS = env.list("OVERDUE_REMINDER_DAYS", cast=int, default=[3, 10, 30])
+LEASE_ENDING_DAYS = env.list("LEASE_ENDING_DAYS", cast=int, default=[90, 60, 30])
+#: Tests send deliveries at once, after commit, instead of queueing the dispatch job.
+NOTIFICATIONS_DISPATCH_INLINE = env.bool("NOTIFICATIONS_DISPATCH_INLINE", default=False)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -19,13 +19,19 @@ class TokenRefusal(models.TextChoices):
 
 
 class NotificationTopic(models.TextChoices):
-    """What the mobile app may notify its user of; each is on unless the user turns it off."""
+    """What the product may notify a person of (``notifications.choices.KIND_SPECS`` puts each
+    kind of message under one); each is on unless the person or the company turns it off."""
 
     INVOICES = "invoices", _("Invoices issued and falling due")
     PAYMENTS = "payments", _("Payments received")
     MAINTENANCE = "maintenance", _("Maintenance requests moving on")
     STATEMENTS = "statements", _("Owner statements ready")
     FOLLOW_UPS = "follow_ups", _("Leads' follow-ups due")
+    INSTALMENTS = "instalments", _("Instalments falling due")
+    LEASES = "leases", _("Leases ending and renewed")
+    RESERVATIONS = "reservations", _("Reservations expiring")
+    VIEWINGS = "viewings", _("Viewings coming up")
+    DOCUMENTS = "documents", _("Identity documents expiring")
 
 
 class DevicePlatform(models.TextChoices):

@@ -13,8 +13,14 @@ from realestate.core.models import TimeStampedModel
 from realestate.core.permissions import can_manage_grants
 
 
+NOTIFICATION_CHANNELS = ("in_app", "email", "sms", "push")
+#: The languages messages are written in (as ``documents.choices.Language``'s single ones).
+LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
+
+
 def notification_preferences_validate(value) -> None:
-    """``{topic: true|false}`` over ``NotificationTopic``, naming what is wrong."""
+    """``{topic: true|false}`` (every channel) or ``{topic: {channel: true|false}}`` over
+    ``NotificationTopic`` and the channels, naming what is wrong."""
     if not isinstance(value, dict):
         raise ValidationError(_("Expected an object of topics, each true or false."))
     unknown = sorted(set(value) - set(NotificationTopic.values))
@@ -24,13 +30,35 @@ def notification_preferences_validate(value) -> None:
             % {"topic": unknown[0], "topics": ", ".join(NotificationTopic.values)}
         )
     for topic, on in value.items():
-        if not isinstance(on, bool):
+        if isinstance(on, dict):
+            wrong = sorted(set(on) - set(NOTIFICATION_CHANNELS))
+            if wrong:
+                raise ValidationError(
+                    _("%(topic)s: unknown channel %(channel)s: channels are %(channels)s.")
+                    % {
+                        "topic": topic,
+                        "channel": wrong[0],
+                        "channels": ", ".join(NOTIFICATION_CHANNELS),
+                    }
+                )
+            for channel, flag in on.items():
+                if not isinstance(flag, bool):
+                    raise ValidationError(
+                        _("%(topic)s.%(channel)s: expected true or false.")
+                        % {"topic": topic, "channel": channel}
+                    )
+        elif not isinstance(on, bool):
             raise ValidationError(_("%(topic)s: expected true or false.") % {"topic": topic})
 
 
 def notification_preferences_full(value: dict) -> dict[str, bool]:
-    """Every topic with its setting (on unless turned off)."""
-    return {topic: bool(value.get(topic, True)) for topic in NotificationTopic.values}
+    """Every topic with its setting: on unless turned off (for every channel)."""
+    return {
+        topic: any(value.get(topic).values())
+        if isinstance(value.get(topic), dict)
+        else bool(value.get(topic, True))
+        for topic in NotificationTopic.values
+    }
 
 
 class UserQuerySet(models.QuerySet):
@@ -77,6 +105,9 @@ class User(AbstractUser):
         blank=True,
         validators=[notification_preferences_validate],
     )
+
+    #: The language of the messages they get (``notifications.MessageTemplate``).
+    language = models.CharField(_("language"), max_length=5, default="en", choices=LANGUAGES)
 
     objects = StaffUserManager()
 
