@@ -12,7 +12,6 @@ from realestate.accounts.choices import DevicePlatform, NotificationTopic
 from realestate.core.models import TimeStampedModel
 from realestate.core.permissions import can_manage_grants
 
-
 NOTIFICATION_CHANNELS = ("in_app", "email", "sms", "push")
 #: The languages messages are written in (as ``documents.choices.Language``'s single ones).
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
