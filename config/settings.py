@@ -434,6 +434,10 @@ IMPORT_MAX_ROW_CHARS = env.int("IMPORT_MAX_ROW_CHARS", default=100_000)
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=3000)
 #: An XLSX export of more rows than this is built by a background job (CSV always streams).
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+#: Days a background export's workbook is kept for download (core.tasks.exports_expire).
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+#: Hours the first answer to an Idempotency-Key request is kept for retries.
+IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", default=72)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
