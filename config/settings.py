@@ -386,6 +386,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "realestate.core.api.schema.allow_empty_query_values",
         "realestate.core.api.schema.merge_blank_alternatives",
+        "realestate.api.examples.recorded_examples",
     ],
 }
 
