@@ -29,7 +29,7 @@ def recorded_examples(result, generator, request, public):
     """drf-spectacular post-processing hook: a 2xx JSON answer without examples gets its
     recorded one."""
     for operations in result.get("paths", {}).values():
-        for method, operation in operations.items():
+        for operation in operations.values():
             if not isinstance(operation, dict) or "operationId" not in operation:
                 continue
             for code, response in operation.get("responses", {}).items():
