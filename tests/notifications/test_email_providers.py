@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_provider_key_selects_its_anymail_backend():
-    env = {**os.environ, "SENDGRID_API_KEY": "SG.test-key", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ,
+        "SENDGRID_API_KEY": "SG.test-key",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     env.pop("EMAIL_URL", None)
     script = (
         "import django; django.setup(); from django.conf import settings; "
