@@ -228,3 +228,39 @@ def test_own_settings_page_saves_topic_and_channel_choices(client):
 def test_own_settings_need_a_staff_login(client):
     response = client.get(reverse("notification_settings"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_preferences_service_validates_and_keeps_other_choices():
+    from django.core.exceptions import ValidationError
+
+    from realestate.notifications.configuration import notification_preferences_save
+
+    user = UserFactory(notification_preferences={"viewings": False})
+    with pytest.raises(ValidationError):
+        notification_preferences_save(user=user, choices={"gossip": {"email": True}})
+    with pytest.raises(ValidationError):
+        notification_preferences_save(user=user, choices={"leases": {"fax": True}})
+    saved = notification_preferences_save(user=user, choices={"leases": {"push": False}})
+    assert saved == {
+        "viewings": {"in_app": False, "email": False, "sms": False, "push": False},
+        "leases": {"push": False},
+    }
+    user.refresh_from_db()
+    assert user.notification_preferences == saved
+
+
+def test_a_legal_only_topic_cannot_be_switched_off(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from realestate.notifications import configuration
+    from realestate.notifications.choices import KIND_SPECS, KindSpec
+
+    specs = {**KIND_SPECS, MessageKind.LEASE_RENEWED: KindSpec("leases", legal=True)}
+    monkeypatch.setattr(configuration, "KIND_SPECS", specs)
+    user = UserFactory()
+    with pytest.raises(ValidationError, match="cannot be turned off"):
+        configuration.notification_preferences_save(user=user, choices={"leases": False})
+    saved = configuration.notification_preferences_save(
+        user=user, choices={"leases": {"sms": True}}
+    )
+    assert saved == {"leases": {"sms": True}}

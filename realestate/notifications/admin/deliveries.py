@@ -25,6 +25,9 @@ RESENDABLE = [
 
 @admin.register(Delivery)
 class DeliveryAdmin(NotificationSetupAdmin):
+    #: Its rows carry people's e-mail addresses and phone numbers: exporting them takes the
+    #: "export personal data" permission too.
+    personal_data = True
     export_columns = [
         ("created_at", "Written"),
         "channel",
