@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "anymail",
     # Domain apps
     "realestate.core",
     "realestate.accounts",
@@ -232,6 +233,25 @@ vars().update(
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Real-estate back office <noreply@localhost>"
 )
+# Or an e-mail provider's HTTP API through django-anymail, when its key is set (the first of
+# these found wins over EMAIL_URL). Its tracking webhook (/anymail/<provider>/tracking/, basic
+# auth ANYMAIL_WEBHOOK_SECRET="user:password") marks bounced deliveries.
+ANYMAIL_PROVIDERS = {
+    "SENDGRID_API_KEY": "sendgrid",
+    "MAILGUN_API_KEY": "mailgun",
+    "POSTMARK_SERVER_TOKEN": "postmark",
+    "BREVO_API_KEY": "brevo",
+}
+ANYMAIL = {}
+for _key, _provider in ANYMAIL_PROVIDERS.items():
+    if env.str(_key, default=""):
+        EMAIL_BACKEND = f"anymail.backends.{_provider}.EmailBackend"
+        ANYMAIL = {_key: env.str(_key)}
+        if _provider == "mailgun":
+            ANYMAIL["MAILGUN_SENDER_DOMAIN"] = env.str("MAILGUN_SENDER_DOMAIN", default="")
+        break
+if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):
+    ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET")
 
 # --- Notifications ------------------------------------------------------------------------
 # One backend per channel (realestate/notifications/backends): e-mail goes through the e-mail
@@ -242,6 +262,18 @@ NOTIFICATION_BACKENDS = {
         "PUSH_BACKEND", default="realestate.notifications.backends.push.LogPushBackend"
     ),
 }
+# SMS_BACKEND=realestate.notifications.backends.twilio.TwilioSmsBackend sends through Twilio:
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+#: The sending number (+971…), or a messaging service's id (MG…).
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="")  # tests: a local stand-in
+TWILIO_TIMEOUT = env.float("TWILIO_TIMEOUT", default=10.0)
+# PUSH_BACKEND=realestate.notifications.backends.fcm.FcmPushBackend sends through FCM HTTP v1
+# with a service account's JSON key:
+FCM_SERVICE_ACCOUNT_FILE = env.str("FCM_SERVICE_ACCOUNT_FILE", default="")
+FCM_API_BASE = env.str("FCM_API_BASE", default="https://fcm.googleapis.com")
+FCM_TIMEOUT = env.float("FCM_TIMEOUT", default=10.0)
 #: Seconds before each retry of a failed delivery; after the last, it is failed.
 NOTIFICATION_RETRY_SECONDS = env.list(
     "NOTIFICATION_RETRY_SECONDS", cast=int, default=[60, 300, 1800, 7200]
