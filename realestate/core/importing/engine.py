@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import gc
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,7 +37,7 @@ from realestate.core.importing import writing
 from realestate.core.importing.files import AUTO, ImportFileError, open_sheet
 from realestate.core.importing.tables import CellError, ImportTable, table_for
 
-CHUNK = 1000
+CHUNK = 2000
 #: Field values whose validation is remembered, per field and pass (``Importer.validate``).
 CACHED = frozenset({str, int, bool, Decimal, datetime.date, type(None)})
 CACHE_VALUES = 2000
@@ -127,7 +128,7 @@ class Importer:
     def run(self) -> Outcome:
         """One pass over a fresh handle on the stored file."""
         storage = self.job.file.storage
-        with storage.open(self.job.file.name, "rb") as handle:
+        with storage.open(self.job.file.name, "rb") as handle, _collected_per_chunk():
             return self._run(handle)
 
     def _run(self, handle) -> Outcome:
@@ -153,6 +154,8 @@ class Importer:
             done += len(chunk)
             if self.progress:
                 self.progress(done)
+            del chunk, prepared, valid
+            gc.collect(1)
         return self.outcome
 
     stop_at_invalid = False
@@ -440,6 +443,21 @@ class Importer:
         if self.rejected is None:
             self.rejected = writing.RejectedRows(self.headers)
         self.rejected.add(row)
+
+
+@contextlib.contextmanager
+def _collected_per_chunk():
+    """Python's cyclic garbage collector off during a pass, and run once after each chunk
+    on the young objects instead: left on, it scans the chunk's thousands of live rows over
+    and over as they are made (a fifth of the time spent checking a row). Objects without
+    cycles are freed as always; collections resume as before after the pass."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _key_in(queryset, model, key_field: str, keys: set):
