@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
 from django.db.models import BooleanField, CharField, Model, TextField
 from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault, RawSQL
@@ -37,7 +37,7 @@ from realestate.core.importing import writing
 from realestate.core.importing.files import AUTO, ImportFileError, open_sheet
 from realestate.core.importing.tables import CellError, ImportTable, table_for
 
-CHUNK = 2000
+CHUNK = 5000
 #: Field values whose validation is remembered, per field and pass (``Importer.validate``).
 CACHED = frozenset({str, int, bool, Decimal, datetime.date, type(None)})
 CACHE_VALUES = 2000
@@ -319,7 +319,15 @@ class Importer:
         blank = model()
         defaults = {f.attname: blank.__dict__[f.attname] for f in fields}
         computed = [f for f in fields if f.has_default() and callable(f.default)]
-        return defaults, computed, post_init.has_listeners(model)
+        # Foreign keys set as their descriptor sets them when no database router is
+        # installed (the id, the cached record, the database of the record it names).
+        keys = {}
+        if not router.routers:
+            for f in fields:
+                if f.many_to_one and not f.one_to_one and len(f.related_fields) == 1:
+                    target = f.related_fields[0][1].attname
+                    keys[f.name] = (f.attname, f.remote_field.model._meta.concrete_model, target)
+        return defaults, computed, keys, post_init.has_listeners(model)
 
     def new_instance(self, values: dict):
         """``model(**values)``, several times faster for the thousands of new rows of a
@@ -329,14 +337,28 @@ class Importer:
         model = self.table.model
         if self._blank is None:
             return model(**values)
-        defaults, computed, signalled = self._blank
+        defaults, computed, keys, signalled = self._blank
         instance = model.__new__(model)
         state = dict(defaults)
         for f in computed:
             state[f.attname] = f.get_default()
-        state["_state"] = ModelState()
+        state["_state"] = model_state = ModelState()
         instance.__dict__ = state
+        cache = model_state.fields_cache
         for name, value in values.items():
+            key = keys.get(name)
+            if key is not None:
+                attname, target_model, target = key
+                if value is None:
+                    state[attname] = None
+                    cache[name] = None
+                    continue
+                db = value._state.db if type(value) is target_model else None
+                if db is not None and model_state.db in (None, db):
+                    model_state.db = db
+                    state[attname] = getattr(value, target)
+                    cache[name] = value
+                    continue
             setattr(instance, name, value)
         if signalled:
             post_init.send(sender=model, instance=instance)

@@ -133,22 +133,27 @@ def _reader(fields, *, add: bool | None):
     ``add`` (True: an insert), a field that fills itself on save (``auto_now``) does, as
     ``bulk_create`` makes it; with None the values are read as they are (history rows).
     A point is read as stored on the record: the importer's hex EWKB needs no geometry."""
-    getters = []
-    for f in fields:
+    special = {}  # position: the function reading that field
+    for position, f in enumerate(fields):
         if isinstance(f, GeometryField):
-            getters.append(
-                lambda obj, name=f.attname: (
-                    obj.__dict__[name] if name in obj.__dict__ else getattr(obj, name)
-                )
+            special[position] = lambda obj, name=f.attname: (
+                obj.__dict__[name] if name in obj.__dict__ else getattr(obj, name)
             )
         elif add is not None and type(f).pre_save is not Field.pre_save:
-            getters.append(lambda obj, f=f: f.pre_save(obj, add))
-        else:
-            getters.append(operator.attrgetter(f.attname))
-    pairs = list(zip(fields, getters, strict=True))
+            special[position] = lambda obj, f=f: f.pre_save(obj, add)
+    plain = [f.attname for position, f in enumerate(fields) if position not in special]
+    get_plain = operator.attrgetter(*plain) if plain else lambda obj: ()
+    if len(plain) == 1:
+        get_plain = lambda obj, get=get_plain: (get(obj),)  # noqa: E731
+    order = [special.get(position) for position in range(len(fields))]
 
     def read(obj) -> list:
-        return [_copy_value(f, get(obj)) for f, get in pairs]
+        plain_values = iter(get_plain(obj))
+        values = [next(plain_values) if get is None else get(obj) for get in order]
+        return [
+            value if value is None or type(value) in PLAIN else _copy_value(f, value)
+            for f, value in zip(fields, values, strict=True)
+        ]
 
     return read
 
