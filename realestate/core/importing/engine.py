@@ -28,7 +28,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
-from django.db.models import BooleanField, CharField, Model, TextField
+from django.db.models import BooleanField, CharField, Field, Model, TextField
 from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault, RawSQL
 from django.db.models.signals import post_init, pre_init
@@ -327,7 +327,13 @@ class Importer:
                 if f.many_to_one and not f.one_to_one and len(f.related_fields) == 1:
                     target = f.related_fields[0][1].attname
                     keys[f.name] = (f.attname, f.remote_field.model._meta.concrete_model, target)
-        return defaults, computed, keys, post_init.has_listeners(model)
+        # post_init's receivers, looked up once (Model.__init__ asks the signal each time);
+        # None: some are asynchronous, and the signal sends to them as it does.
+        receivers = []
+        if post_init.has_listeners(model):
+            receivers, asynchronous = post_init._live_receivers(model)
+            receivers = None if asynchronous else receivers
+        return defaults, computed, keys, receivers
 
     def new_instance(self, values: dict):
         """``model(**values)``, several times faster for the thousands of new rows of a
@@ -337,7 +343,7 @@ class Importer:
         model = self.table.model
         if self._blank is None:
             return model(**values)
-        defaults, computed, keys, signalled = self._blank
+        defaults, computed, keys, receivers = self._blank
         instance = model.__new__(model)
         state = dict(defaults)
         for f in computed:
@@ -360,8 +366,11 @@ class Importer:
                     cache[name] = value
                     continue
             setattr(instance, name, value)
-        if signalled:
+        if receivers is None:
             post_init.send(sender=model, instance=instance)
+        else:
+            for receiver in receivers:
+                receiver(signal=post_init, sender=model, instance=instance)
         return instance
 
     @functools.cached_property
@@ -380,8 +389,9 @@ class Importer:
             return None
         if not set(getattr(model, "agent_fields", ())) <= exclude:
             return None
+        plain = list(Field.empty_values)
         return [
-            (f, f.attname, f.blank, f.empty_values, {} if _pure(f) else None)
+            (f, f.attname, f.blank, list(f.empty_values) == plain, {} if _pure(f) else None)
             for f in model._meta.fields
             if f.name not in exclude and not f.generated
         ]
@@ -389,31 +399,37 @@ class Importer:
     def _clean_fields(self, instance, fields) -> None:
         """``Model.clean_fields`` for ``fields`` (see ``_cleaning``)."""
         errors = {}
-        for f, attname, blank, empty_values, seen in fields:
+        for f, attname, blank, plain_empty, seen in fields:
             raw = getattr(instance, attname)
-            if blank and raw in empty_values:
-                continue
-            if isinstance(raw, DatabaseDefault):
-                continue
             kind = type(raw)
-            cached = seen is not None and kind in CACHED
-            if cached:
-                # Decimal("1.0") == Decimal("1.00"), but only one has two places.
-                key = (kind, str(raw)) if kind is Decimal else (kind, raw)
-                outcome = seen.get(key)
+            if kind in CACHED:
+                # Of these types only None and "" are in Django's ``empty_values``.
+                if blank and (
+                    (raw is None or (kind is str and not raw))
+                    if plain_empty
+                    else raw in f.empty_values
+                ):
+                    continue
+                if seen is not None:
+                    # Decimal("1.0") == Decimal("1.00"), but only one has two places.
+                    key = (kind, str(raw)) if kind is Decimal else (kind, raw)
+                    outcome = seen.get(key)
+                    if outcome is None:
+                        outcome = _field_clean(f, raw, instance)
+                        if len(seen) < CACHE_VALUES:
+                            seen[key] = outcome
+                else:
+                    outcome = _field_clean(f, raw, instance)
             else:
-                outcome = None
-            if outcome is None:
-                try:
-                    outcome = (True, f.clean(raw, instance))
-                except ValidationError as error:
-                    outcome = (False, error.error_list)
-                if cached and len(seen) < CACHE_VALUES:
-                    seen[key] = outcome
-            if outcome[0]:
-                setattr(instance, attname, outcome[1])
-            else:
+                if blank and raw in f.empty_values:
+                    continue
+                if isinstance(raw, DatabaseDefault):
+                    continue
+                outcome = _field_clean(f, raw, instance)
+            if not outcome[0]:
                 errors[f.name] = outcome[1]
+            elif outcome[1] is not raw:
+                setattr(instance, attname, outcome[1])
         if errors:
             raise ValidationError(errors)
 
@@ -494,6 +510,14 @@ def _key_in(queryset, model, key_field: str, keys: set):
     column = f"{quote(model._meta.db_table)}.{quote(model_field.column)}"
     any_of = RawSQL(f"{column} = ANY(%s)", [sorted(keys)], output_field=BooleanField())
     return queryset.filter(any_of)
+
+
+def _field_clean(model_field, raw, instance) -> tuple:
+    """(True, the cleaned value) or (False, the field's errors)."""
+    try:
+        return True, model_field.clean(raw, instance)
+    except ValidationError as error:
+        return False, error.error_list
 
 
 def _pure(model_field) -> bool:

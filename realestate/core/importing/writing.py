@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib.gis.db.models import GeometryField
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 
 from realestate.core.importing.files import check_xlsx
@@ -128,17 +128,27 @@ def _copy_value(field, value):
     return field.get_db_prep_save(value, connection)
 
 
+def _stamp(obj, name: str, now):
+    setattr(obj, name, now)
+    return now
+
+
 def _reader(fields, *, add: bool | None):
     """A function giving a record's values for ``fields``, as ``COPY`` takes them. With
     ``add`` (True: an insert), a field that fills itself on save (``auto_now``) does, as
     ``bulk_create`` makes it; with None the values are read as they are (history rows).
     A point is read as stored on the record: the importer's hex EWKB needs no geometry."""
     special = {}  # position: the function reading that field
+    now = timezone.now()
     for position, f in enumerate(fields):
         if isinstance(f, GeometryField):
             special[position] = lambda obj, name=f.attname: (
                 obj.__dict__[name] if name in obj.__dict__ else getattr(obj, name)
             )
+        elif add and type(f) is DateTimeField and (f.auto_now or f.auto_now_add):
+            # DateTimeField.pre_save: now, kept on the record (one now per chunk, as the
+            # changed rows' ``updated_at``).
+            special[position] = lambda obj, name=f.attname, now=now: _stamp(obj, name, now)
         elif add is not None and type(f).pre_save is not Field.pre_save:
             special[position] = lambda obj, f=f: f.pre_save(obj, add)
     plain = [f.attname for position, f in enumerate(fields) if position not in special]
