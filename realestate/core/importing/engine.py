@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, connection, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router, transaction
 from django.db.models import BooleanField, CharField, Field, Model, TextField
 from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault, RawSQL
@@ -391,7 +391,14 @@ class Importer:
             return None
         plain = list(Field.empty_values)
         return [
-            (f, f.attname, f.blank, list(f.empty_values) == plain, {} if _pure(f) else None)
+            (
+                f,
+                f.attname,
+                f.blank,
+                list(f.empty_values) == plain,
+                {} if _pure(f) else None,
+                _quick(f),
+            )
             for f in model._meta.fields
             if f.name not in exclude and not f.generated
         ]
@@ -399,7 +406,7 @@ class Importer:
     def _clean_fields(self, instance, fields) -> None:
         """``Model.clean_fields`` for ``fields`` (see ``_cleaning``)."""
         errors = {}
-        for f, attname, blank, plain_empty, seen in fields:
+        for f, attname, blank, plain_empty, seen, quick in fields:
             raw = getattr(instance, attname)
             kind = type(raw)
             if kind in CACHED:
@@ -415,11 +422,11 @@ class Importer:
                     key = (kind, str(raw)) if kind is Decimal else (kind, raw)
                     outcome = seen.get(key)
                     if outcome is None:
-                        outcome = _field_clean(f, raw, instance)
+                        outcome = _field_clean(f, raw, instance, quick)
                         if len(seen) < CACHE_VALUES:
                             seen[key] = outcome
                 else:
-                    outcome = _field_clean(f, raw, instance)
+                    outcome = _field_clean(f, raw, instance, quick)
             else:
                 if blank and raw in f.empty_values:
                     continue
@@ -512,8 +519,44 @@ def _key_in(queryset, model, key_field: str, keys: set):
     return queryset.filter(any_of)
 
 
-def _field_clean(model_field, raw, instance) -> tuple:
-    """(True, the cleaned value) or (False, the field's errors)."""
+#: Django's field classes whose ``to_python`` gives back a value of this type as it is
+#: (a Decimal: an equal copy) and whose ``validate`` is ``Field.validate``: for them, a
+#: value of that type that is not empty, on a field without choices, is cleaned by running
+#: the field's validators alone (``_field_clean``).
+QUICK = {
+    models.CharField: str,
+    models.TextField: str,
+    models.SmallIntegerField: int,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.DecimalField: Decimal,
+    models.DateField: datetime.date,
+}
+
+
+def _quick(model_field):
+    """The type ``_field_clean`` may clean by its validators alone, or None."""
+    if model_field.choices is not None:
+        return None
+    return QUICK.get(type(model_field))
+
+
+def _field_clean(model_field, raw, instance, quick=None) -> tuple:
+    """(True, the cleaned value) or (False, the field's errors): ``model_field.clean``. A
+    value of the field's ``quick`` type goes through the field's validators only, which is
+    all ``clean`` does with it besides tests it passes (not None, not empty, finite); any
+    error, and any other value, is left to ``clean`` itself, for its exact messages."""
+    if type(raw) is quick and (raw if quick is str else (quick is not Decimal or raw.is_finite())):
+        try:
+            for validator in model_field.validators:
+                validator(raw)
+        except ValidationError:
+            pass
+        else:
+            return True, Decimal(raw) if quick is Decimal else raw
     try:
         return True, model_field.clean(raw, instance)
     except ValidationError as error:
