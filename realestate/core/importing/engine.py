@@ -1,11 +1,13 @@
 """The importer: a stored file checked, then written, a chunk of rows at a time.
 
 A chunk (``CHUNK`` rows) is parsed, its codes looked up in one query per column, its existing
-records fetched in one query, each row validated by the model's own ``full_clean`` (foreign
-keys and uniqueness are checked here in bulk instead of one query per row), then compared
-with what is stored: a row whose values are all equal is *unchanged* and never written (no
-history row, no audit line). Writes are ``bulk_create``/``bulk_update`` with their history
-rows and grants in bulk, and the import writes one audit entry with its counts.
+records fetched in one query, each row validated by the model's own rules: ``full_clean``'s
+steps (foreign keys and uniqueness are checked here in bulk instead of one query per row),
+made without its generic per-row costs where the model's are Django's own (``validate``), then
+compared with what is stored: a row whose values are all equal is *unchanged* and never
+written (no history row, no audit line). Writes are ``bulk_create``/``bulk_update`` (on
+PostgreSQL ``COPY`` for new rows) with their history rows and grants in bulk, and the import
+writes one audit entry with its counts. ``make bench-import`` measures it (see the README).
 
 All or nothing (the default) never writes while checking. On SQLite, whose writers take the
 whole database, the file is checked first outside any transaction and then written in one
