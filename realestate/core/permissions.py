@@ -270,6 +270,29 @@ def grants_bulk_assign(model, pairs, actions=ASSIGNMENT_ACTIONS, batch_size: int
     """
     permissions = [model_permission(model, action) for action in actions]
     perm_model = get_user_obj_perms_model(model)
+    alias = router.db_for_write(perm_model)
+    if perm_model is not UserObjectPermission and connections[alias].vendor == "postgresql":
+        # The table of the model's own grants, in one statement of three arrays.
+        columns = [
+            perm_model._meta.get_field(name).column
+            for name in ("user", "permission", "content_object")
+        ]
+        values = [
+            (getattr(user, "pk", user), permission.pk, object_id)
+            for object_id, user in pairs
+            for permission in permissions
+        ]
+        quote = connections[alias].ops.quote_name
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(perm_model._meta.db_table)} "
+                f"({', '.join(quote(column) for column in columns)}) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "
+                "ON CONFLICT DO NOTHING",
+                [list(column) for column in zip(*values, strict=True)] if values else [[], [], []],
+            )
+        grants_changed()
+        return len(values)
     if perm_model is UserObjectPermission:
         content_type = ContentType.objects.get_for_model(model)
         rows = [

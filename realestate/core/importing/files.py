@@ -87,27 +87,34 @@ def unescape(text: str) -> str:
     return text
 
 
-def _check_row(number: int, cells: list[str]) -> list[str]:
-    if len(cells) > limit("IMPORT_MAX_COLUMNS"):
+def _limits() -> tuple[int, int, int]:
+    """(columns, characters in a cell, characters in a row): read once per sheet."""
+    return (
+        limit("IMPORT_MAX_COLUMNS"),
+        limit("IMPORT_MAX_CELL_CHARS"),
+        limit("IMPORT_MAX_ROW_CHARS"),
+    )
+
+
+def _check_row(number: int, cells: list[str], limits=None) -> list[str]:
+    max_columns, max_cell, max_row = limits or _limits()
+    if len(cells) > max_columns:
         raise ImportFileError(
-            f"Row {number} has {len(cells)} columns; at most "
-            f"{limit('IMPORT_MAX_COLUMNS')} are read."
+            f"Row {number} has {len(cells)} columns; at most {max_columns} are read."
         )
-    max_cell = limit("IMPORT_MAX_CELL_CHARS")
-    total = 0
-    for index, cell in enumerate(cells):
-        total += len(cell)
-        if len(cell) > max_cell:
-            raise ImportFileError(
-                f"Row {number}, column {index + 1}: the cell holds {len(cell):,} characters; "
-                f"at most {max_cell:,} are allowed."
-            )
-    if total > limit("IMPORT_MAX_ROW_CHARS"):
+    total = sum(map(len, cells))
+    if total > max_cell:  # only then can one cell be longer than a cell may be
+        for index, cell in enumerate(cells):
+            if len(cell) > max_cell:
+                raise ImportFileError(
+                    f"Row {number}, column {index + 1}: the cell holds {len(cell):,} "
+                    f"characters; at most {max_cell:,} are allowed."
+                )
+    if total > max_row:
         raise ImportFileError(
-            f"Row {number} holds {total:,} characters; at most "
-            f"{limit('IMPORT_MAX_ROW_CHARS'):,} are allowed in one row."
+            f"Row {number} holds {total:,} characters; at most {max_row:,} are allowed in one row."
         )
-    return [unescape(cell.strip()) for cell in cells]
+    return [unescape(cell) if cell[:1] == "'" else cell for cell in map(str.strip, cells)]
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -185,15 +192,18 @@ def _csv_sheet(fileobj, encoding: str) -> Sheet:
         raise ImportFileError("The file is empty: the first row must name the columns.")
     headers = _check_row(1, decoded(1, header))
 
+    limits = _limits()
+
     def rows():
         while True:
             state["number"] += 1
             cells = read()
             if cells is None:
                 return
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue
-            yield state["number"], _check_row(state["number"], decoded(state["number"], cells))
+            number = state["number"]
+            yield number, _check_row(number, decoded(number, cells), limits)
 
     return Sheet(headers=headers, rows=rows(), encoding=encoding)
 
@@ -269,6 +279,8 @@ def _xlsx_sheet(fileobj) -> Sheet:
     while headers and not headers[-1]:
         headers.pop()
 
+    limits = _limits()
+
     def rows():
         number = 1
         try:
@@ -279,7 +291,7 @@ def _xlsx_sheet(fileobj) -> Sheet:
                     cells.pop()
                 if not cells:
                     continue
-                yield number, _check_row(number, cells)
+                yield number, _check_row(number, cells, limits)
         except ImportFileError:
             raise
         except Exception:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import struct
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import import_module
 
 from django.apps import apps
-from django.contrib.gis.geos import Point
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
@@ -181,6 +181,16 @@ class ImportTable:
             parser = self._parsers[column.name] = self._parser(column)
         return parser(text)
 
+    def reader(self, column: Column):
+        """What ``parse`` does for the cells of ``column``, as one function the importer
+        calls per cell (a table that refines ``parse`` keeps its refinement)."""
+        if type(self).parse is not ImportTable.parse:
+            return functools.partial(self.parse, column)
+        parser = self._parsers.get(column.name)
+        if parser is None:
+            parser = self._parsers[column.name] = self._parser(column)
+        return parser
+
     def _parser(self, column: Column):
         """The function that reads the cells of ``column``: chosen once per import."""
         if column.ref or column.point:
@@ -218,6 +228,9 @@ class ImportTable:
         return lambda text: empty if text == "" else text
 
     def point(self, values: dict, row_errors: list, point_field: str):
+        """The point of a row's latitude and longitude (taken out of ``values``), as hex
+        EWKB: GeoDjango takes that for a point field and builds its geometry only when it is
+        read, while the importer writes it to PostGIS as it is (no GEOS object per row)."""
         latitude, longitude = values.pop("latitude", None), values.pop("longitude", None)
         if latitude is None and longitude is None:
             return None
@@ -239,7 +252,7 @@ class ImportTable:
             coordinates[axis] = value
         if len(coordinates) < 2:
             return None
-        return Point(coordinates["longitude"], coordinates["latitude"], srid=4326)
+        return point_hex(coordinates["longitude"], coordinates["latitude"])
 
     # --- references, in bulk ------------------------------------------------------------
 
@@ -373,6 +386,16 @@ class ImportTable:
         return getattr(obj, column.name)
 
 
+_EWKB_POINT = struct.Struct("<BIIdd")
+#: Little-endian, a point with an SRID (EWKB's 0x20000000 flag on type 1).
+_EWKB_POINT_TYPE = 0x20000001
+
+
+def point_hex(x: float, y: float, srid: int = 4326) -> str:
+    """The hex EWKB of a point: what ``Point(x, y, srid=srid).hexewkb`` gives, without GEOS."""
+    return _EWKB_POINT.pack(1, _EWKB_POINT_TYPE, srid, x, y).hex().upper()
+
+
 def _yes_no(text: str) -> bool:
     if text.lower() in TRUE | FALSE:
         return text.lower() in TRUE
@@ -395,6 +418,8 @@ def _number(text: str) -> Decimal:
 
 
 def _whole(text: str) -> int:
+    with contextlib.suppress(ValueError):
+        return int(text)  # what Decimal reads as a whole number too, at once
     try:
         value = Decimal(text)
     except InvalidOperation:

@@ -4,11 +4,13 @@ their assignees; and the rejected rows' workbook (each row as it came, with its 
 from __future__ import annotations
 
 import datetime
+import operator
 import tempfile
 from decimal import Decimal
 
+from django.contrib.gis.db.models import GeometryField
 from django.db import connection
-from django.db.models import Model
+from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 
 from realestate.core.importing.files import check_xlsx
@@ -27,8 +29,8 @@ def write_rows(table, rows, job) -> int:
     new = [row.instance for row in rows if row.kind == "new"]
     changed = [row for row in rows if row.kind == "changed"]
     if new:
-        insert(model, new, key_field=table.key_field)
-        _history(model, new, job, reason, update=False)
+        copied = insert(model, new, key_field=table.key_field)
+        _history(model, new, job, reason, update=False, copied=copied)
     if changed:
         names = {name for row in changed for name in _changed_fields(table, row)}
         objects = [row.instance for row in changed]
@@ -56,30 +58,54 @@ def _changed_fields(table, row) -> set[str]:
     return fields
 
 
-def insert(model, objects: list, key_field: str | None = None) -> None:
+def insert(model, objects: list, key_field: str | None = None):
     """``bulk_create``; on PostgreSQL, ``COPY`` (several times faster for thousands of rows:
-    no statement of 10,000 parameters to build and parse), then the new ids, by key."""
+    no statement of 10,000 parameters to build and parse), with ids taken from the table's
+    sequence beforehand (one query), so no query is needed after to learn them. Returns,
+    after a ``COPY``, its columns' fields and rows (the history rows reuse them)."""
     if connection.vendor != "postgresql" or len(objects) < COPY_FROM:
         model._default_manager.bulk_create(objects, batch_size=BATCH)
-        return
+        return None
+    pk = model._meta.pk
     fields = [
         f
         for f in model._meta.concrete_fields
         if not (f.primary_key and f.get_internal_type() in AUTO)
     ]
-    copy_rows(
-        model,
-        [f.column for f in fields],
-        ([_copy_value(f, f.pre_save(obj, True)) for f in fields] for obj in objects),
-    )
-    if key_field:
+    ids = _reserve_ids(model, len(objects)) if pk.get_internal_type() in AUTO else None
+    if ids is not None:
+        for obj, pk_value in zip(objects, ids, strict=True):
+            obj.pk = pk_value
+        fields = [pk, *fields] if pk not in fields else fields
+    read = _reader(fields, add=True)
+    rows = [read(obj) for obj in objects]
+    copy_rows(model, [f.column for f in fields], rows)
+    if ids is None and key_field:
         keys = [getattr(obj, key_field) for obj in objects]
-        ids = dict(
+        found = dict(
             model._default_manager.filter(**{f"{key_field}__in": keys}).values_list(key_field, "pk")
         )
         for obj in objects:
-            obj.pk = ids[getattr(obj, key_field)]
-            obj._state.adding = False
+            obj.pk = found[getattr(obj, key_field)]
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return (fields, rows) if ids is not None or pk in fields else None
+
+
+def _reserve_ids(model, count: int) -> list[int] | None:
+    """``count`` new ids from the sequence of ``model``'s primary key (None: it has none)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(s::regclass) FROM pg_get_serial_sequence(%s, %s) AS s,"
+            " generate_series(1, %s)",
+            [table, model._meta.pk.column, count],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+    if len(ids) != count or None in ids:
+        return None
+    return sorted(ids)
 
 
 def copy_rows(model, columns: list[str], rows) -> None:
@@ -96,15 +122,56 @@ PLAIN = (str, int, Decimal, datetime.date, bool)
 
 def _copy_value(field, value):
     if value is None or type(value) in PLAIN or isinstance(value, datetime.datetime):
-        return value  # psycopg writes these as they are
+        return value  # psycopg writes these as they are (a geometry's hex EWKB too)
     if hasattr(value, "hexewkb"):  # a geometry: its EWKB, which PostGIS reads as text
         return value.hexewkb.decode()
     return field.get_db_prep_save(value, connection)
 
 
-def _history(model, objects, job, reason: str, *, update: bool) -> None:
+def _stamp(obj, name: str, now):
+    setattr(obj, name, now)
+    return now
+
+
+def _reader(fields, *, add: bool | None):
+    """A function giving a record's values for ``fields``, as ``COPY`` takes them. With
+    ``add`` (True: an insert), a field that fills itself on save (``auto_now``) does, as
+    ``bulk_create`` makes it; with None the values are read as they are (history rows).
+    A point is read as stored on the record: the importer's hex EWKB needs no geometry."""
+    special = {}  # position: the function reading that field
+    now = timezone.now()
+    for position, f in enumerate(fields):
+        if isinstance(f, GeometryField):
+            special[position] = lambda obj, name=f.attname: (
+                obj.__dict__[name] if name in obj.__dict__ else getattr(obj, name)
+            )
+        elif add and type(f) is DateTimeField and (f.auto_now or f.auto_now_add):
+            # DateTimeField.pre_save: now, kept on the record (one now per chunk, as the
+            # changed rows' ``updated_at``).
+            special[position] = lambda obj, name=f.attname, now=now: _stamp(obj, name, now)
+        elif add is not None and type(f).pre_save is not Field.pre_save:
+            special[position] = lambda obj, f=f: f.pre_save(obj, add)
+    plain = [f.attname for position, f in enumerate(fields) if position not in special]
+    get_plain = operator.attrgetter(*plain) if plain else lambda obj: ()
+    if len(plain) == 1:
+        get_plain = lambda obj, get=get_plain: (get(obj),)  # noqa: E731
+    order = [special.get(position) for position in range(len(fields))]
+
+    def read(obj) -> list:
+        plain_values = iter(get_plain(obj))
+        values = [next(plain_values) if get is None else get(obj) for get in order]
+        return [
+            value if value is None or type(value) in PLAIN else _copy_value(f, value)
+            for f, value in zip(fields, values, strict=True)
+        ]
+
+    return read
+
+
+def _history(model, objects, job, reason: str, *, update: bool, copied=None) -> None:
     """The history rows simple-history's ``bulk_history_create`` writes, inserted in bulk
-    (on PostgreSQL straight from the records' values, without a history object each)."""
+    (on PostgreSQL straight from the records' values, without a history object each: the
+    values just copied into the records' table when there are, else read from them)."""
     manager = getattr(model, "history", None)
     if manager is None:
         return
@@ -113,15 +180,22 @@ def _history(model, objects, job, reason: str, *, update: bool) -> None:
     kind = "~" if update else "+"
     tracked = history_model.tracked_fields
     if connection.vendor == "postgresql" and not hasattr(history_model, "history_relation"):
+        head = [now, job.user_id, reason, kind]
+        positions = None
+        if copied is not None:
+            names = [f.attname for f in copied[0]]
+            if all(f.attname in names for f in tracked):
+                positions = [names.index(f.attname) for f in tracked]
+        if positions is not None:
+            rows = ([*head, *(values[i] for i in positions)] for values in copied[1])
+        else:
+            read = _reader(tracked, add=None)
+            rows = ([*head, *read(obj)] for obj in objects)
         copy_rows(
             history_model,
             ["history_date", "history_user_id", "history_change_reason", "history_type"]
             + [f.column for f in tracked],
-            (
-                [now, job.user_id, reason, kind]
-                + [_copy_value(f, getattr(obj, f.attname)) for f in tracked]
-                for obj in objects
-            ),
+            rows,
         )
         return
     rows = []
