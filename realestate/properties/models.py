@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -146,7 +146,14 @@ class Unit(AgentFieldsMixin, TimeStampedModel):
         db_index=True,
         editable=False,
     )
-    floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
+    #: From the basements (-10) to the tallest towers' floors (250): a floor past them is a
+    #: typing slip, refused with its name on every database (SQLite would store any number).
+    floor = models.SmallIntegerField(
+        _("floor"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-10), MaxValueValidator(250)],
+    )
     bedrooms = models.PositiveSmallIntegerField(_("bedrooms"), default=0)
     bathrooms = models.PositiveSmallIntegerField(_("bathrooms"), default=0)
     area_sqm = models.DecimalField(
