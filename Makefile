@@ -98,7 +98,8 @@ bench-import: setup
 
 # Time the mobile app's API under load: seeds 1,000,000 units over Dubai (an agent assigned and
 # granted 10,000) and 20,000 leases with 240,000 invoices (a tenant's app login holds 4 leases),
-# serves it with gunicorn (2 workers), and drives it from another process for 30 s with 8
+# serves it with gunicorn as in production (config/gunicorn.conf.py, 2 workers of 4 threads),
+# and drives it from another process for 30 s with 8
 # clients: a tenant's invoice list, the agent's unit list, a `near` search, a unit's detail; then
 # /healthz (prints tenant_invoices_p95_ms=… agent_units_p95_ms=… agent_near_p95_ms=… rps=…
 # healthz_rps=…). PostGIS and a database of its own:

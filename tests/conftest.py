@@ -24,6 +24,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def access_forgotten():
+    """What ``core.access`` remembers of users lives in the process: each test starts without
+    it, as a new web process does."""
+    from realestate.core.access import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
 @pytest.fixture
 def roles(db):
     roles_sync()

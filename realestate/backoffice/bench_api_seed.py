@@ -226,12 +226,12 @@ def _seed_leases(count: int, tenant_user) -> None:
         cursor.execute(
             f"""INSERT INTO {Client._meta.db_table} (
                     created_at, updated_at, kind, name, email, phone, id_type, id_number,
-                    nationality, address, source, notes, portal_user_id)
+                    nationality, address, source, notes, portal_user_id, code)
                 SELECT now(), now(), 'individual', 'Bench Tenant ' || lpad(n::text, 5, '0'),
                        'tenant' || n || %s, '', '', '', '', '', 'other', '',
-                       CASE WHEN n = 1 THEN %s END
+                       CASE WHEN n = 1 THEN %s END, %s || lpad(n::text, 6, '0')
                 FROM generate_series(1, %s) AS n""",
-            [CLIENT_EMAIL, tenant_user.pk, count],
+            [CLIENT_EMAIL, tenant_user.pk, MARK + "CL-", count],
         )
         cursor.execute(
             f"""INSERT INTO {Lease._meta.db_table} (

@@ -93,11 +93,15 @@ class DatabaseCounters:
         return Count(value, expires_at)
 
     def peek(self, key: str) -> Count:
-        row = (
-            SharedCounter.objects.filter(key=key, expires_at__gt=time.time())
-            .values_list("count", "expires_at")
-            .first()
+        # Written once, not built by the ORM: every API request asks (a revoked token?).
+        qn = connection.ops.quote_name
+        sql = (
+            f"SELECT {qn('count')}, {qn('expires_at')} FROM {qn(SharedCounter._meta.db_table)} "
+            f"WHERE {qn('key')} = %s AND {qn('expires_at')} > %s"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key, time.time()])
+            row = cursor.fetchone()
         return Count(*row) if row else Count(0, 0.0)
 
     def reset(self, key: str) -> None:

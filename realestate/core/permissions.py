@@ -61,14 +61,22 @@ def is_unrestricted(user, model: type[models.Model], action: str) -> bool:
     )
 
 
-#: Bumped whenever a grant or a group membership changes in this process, so a user object
-#: never answers from a grant summary older than a change it could have seen.
+#: Bumped whenever a grant, a group membership or a role's permissions change in this process,
+#: so a user object never answers from a grant summary older than a change it could have seen.
 _grants_version = 0
 
 
 def grants_changed(*args, **kwargs) -> None:
+    """A grant, a group membership or a permission of a role or a user changed (a signal's
+    receiver, or called after changing them in SQL): this process reads them again at once,
+    and every process once the transaction commits (``core.access``)."""
     global _grants_version
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: counted on its post_ action
     _grants_version += 1
+    from realestate.core.access import epoch_bump_on_commit
+
+    epoch_bump_on_commit(kwargs.get("using"))
 
 
 def grant_tables() -> list[tuple[type[models.Model], str]]:

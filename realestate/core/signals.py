@@ -37,6 +37,7 @@ def spatialite_settings_reapply(sender, connection, **kwargs):
 
 def _connect():
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from simple_history.signals import pre_create_historical_record
 
@@ -50,9 +51,17 @@ def _connect():
     for table, _owner in grant_tables():
         post_save.connect(grants_changed, sender=table, dispatch_uid=f"grants-save-{table}")
         post_delete.connect(grants_changed, sender=table, dispatch_uid=f"grants-del-{table}")
-    m2m_changed.connect(
-        grants_changed, sender=get_user_model().groups.through, dispatch_uid="grants-groups"
-    )
+    # Roles (groups) and their permissions, and a user's own permissions: what
+    # ``core.access`` remembers of a user is read again after any of them changes.
+    User = get_user_model()
+    for through, name in (
+        (User.groups.through, "groups"),
+        (User.user_permissions.through, "user-permissions"),
+        (Group.permissions.through, "group-permissions"),
+    ):
+        m2m_changed.connect(grants_changed, sender=through, dispatch_uid=f"grants-{name}")
+    for model in (Group, Permission):  # their deletion takes memberships along, unsignalled
+        post_delete.connect(grants_changed, sender=model, dispatch_uid=f"grants-del-{model}")
 
 
 def history_reason(sender, instance, history_instance, **kwargs):

@@ -69,6 +69,41 @@ class InvoiceSerializer(serializers.ModelSerializer):
     def get_pay_online(self, receivable) -> bool:
         return online_payable(receivable)
 
+    def to_representation(self, instance):
+        """What the fields answer, read straight from the invoice (see
+        ``UnitSerializer.to_representation``: a page of 50 in a fifth of the time)."""
+        unit, updated_at = instance.unit, instance.updated_at
+        return {
+            "id": instance.pk,
+            "number": instance.number,
+            "kind": instance.kind,
+            "description": instance.description,
+            "status": instance.status,
+            "issue_date": _date(instance.issue_date),
+            "due_date": _date(instance.due_date),
+            "amount": _money(instance.amount),
+            "paid": _money(instance.amount_paid),
+            "balance": _money(instance.balance),
+            "currency": instance.currency,
+            "lease": instance.lease_id,
+            "unit": None if unit is None else unit.code,
+            "pay_online": self.get_pay_online(instance),
+            "updated_at": None if updated_at is None else MOMENT.to_representation(updated_at),
+        }
+
+
+MONEY = serializers.DecimalField(max_digits=14, decimal_places=2)
+DATE = serializers.DateField()
+MOMENT = serializers.DateTimeField()
+
+
+def _money(value):
+    return None if value is None else MONEY.to_representation(value)
+
+
+def _date(value):
+    return None if value is None else DATE.to_representation(value)
+
 
 AgeingSerializer = type(
     "AgeingSerializer",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
+from realestate.core.api.lists import LeanFilterSet
 from realestate.properties.availability import units_available_on, units_unavailable_on
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Project, Unit
@@ -118,7 +119,7 @@ IN_BBOX_MESSAGE = (
 )
 
 
-class UnitFilterSet(django_filters.FilterSet):
+class UnitFilterSet(LeanFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=UnitStatus.choices)
     type = django_filters.MultipleChoiceFilter(field_name="unit_type", choices=UnitType.choices)
     purpose = django_filters.ChoiceFilter(choices=UnitPurpose.choices)

@@ -5,11 +5,13 @@ from rest_framework import serializers
 
 from realestate.properties.models import Project, Unit
 
+PROJECT_BRIEF_FIELDS = ["id", "code", "name", "city", "status"]
+
 
 class ProjectBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
-        fields = ["id", "code", "name", "city", "status"]
+        fields = PROJECT_BRIEF_FIELDS
         read_only_fields = fields
 
 
@@ -124,6 +126,56 @@ class UnitSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        """What the fields answer (formatted by fields of the same kinds: ``AREA``, ``MONEY``,
+        ``MOMENT``), read straight from the unit: DRF's walk over nineteen fields, a nested
+        serializer and two related fields, after building the fields from the model on every
+        request (3 ms alone), cost more than the database for a page of 50 units. The declared
+        fields still describe the answer in the schema (``test_unit_answer_is_the_fields``)."""
+        project, building, agent = instance.project, instance.building, instance.agent
+        location = instance.location
+        has_location = bool(location)
+        updated_at = instance.updated_at
+        return {
+            "id": instance.pk,
+            "code": instance.code,
+            "project": None
+            if project is None
+            else {
+                "id": project.pk,
+                "code": project.code,
+                "name": project.name,
+                "city": project.city,
+                "status": project.status,
+            },
+            "building": None if building is None else building.code,
+            "unit_type": instance.unit_type,
+            "purpose": instance.purpose,
+            "status": instance.status,
+            "floor": instance.floor,
+            "bedrooms": instance.bedrooms,
+            "bathrooms": instance.bathrooms,
+            "area_sqm": _decimal(AREA, instance.area_sqm),
+            "list_price": _decimal(MONEY, instance.list_price),
+            "monthly_rent": _decimal(MONEY, instance.monthly_rent),
+            "currency": instance.currency,
+            "latitude": location.y if has_location else None,
+            "longitude": location.x if has_location else None,
+            "agent": None if agent is None else agent.username,
+            "distance_km": self.get_distance_km(instance),
+            "updated_at": None if updated_at is None else MOMENT.to_representation(updated_at),
+        }
+
     def get_distance_km(self, obj) -> float | None:
         distance = getattr(obj, "distance", None)
         return None if distance is None else round(distance.km, 3)
+
+
+#: Formatting as the serializer's fields do (``area_sqm`` is the model's 10 digits, 2 places).
+AREA = serializers.DecimalField(max_digits=10, decimal_places=2)
+MONEY = serializers.DecimalField(max_digits=14, decimal_places=2)
+MOMENT = serializers.DateTimeField()
+
+
+def _decimal(field, value):
+    return None if value is None else field.to_representation(value)

@@ -1,3 +1,5 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
@@ -10,8 +12,8 @@ from realestate.core.api.schema import (
     field_errors,
 )
 from realestate.properties.api.filtersets import UNIT_FILTER_PARAMETERS, UnitFilterSet
-from realestate.properties.api.serializers import UnitSerializer
-from realestate.properties.models import Unit
+from realestate.properties.api.serializers import PROJECT_BRIEF_FIELDS, UnitSerializer
+from realestate.properties.models import Building, Project, Unit
 
 UNIT_FILTER_ERRORS = field_errors(
     "UnitFilterErrors",
@@ -63,5 +65,18 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         queryset = super().filter_queryset(queryset)
         if "distance" in queryset.query.annotations:
             # ``near``: every match is read to order them by distance; count them meanwhile.
-            queryset = with_row_count(queryset)
+            # The page's projects, buildings and agents are read after it, by id: joined,
+            # PostgreSQL joins them to every match before ordering (its estimate of the
+            # matches is low, so it compares each with all 400 buildings: 13 of 45 ms).
+            queryset = with_row_count(
+                queryset.select_related(None).prefetch_related(*RELATED_FOR_NEAR)
+            )
         return queryset
+
+
+#: What a unit's answer reads of its relations, read for a page of ``near`` by id.
+RELATED_FOR_NEAR = [
+    Prefetch("project", queryset=Project.objects.only(*PROJECT_BRIEF_FIELDS)),
+    Prefetch("building", queryset=Building.objects.only("code")),
+    Prefetch("agent", queryset=get_user_model().objects.only("username")),
+]

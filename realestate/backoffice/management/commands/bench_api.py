@@ -7,16 +7,19 @@ assigned every hundredth unit and granted them (view and change, as an assignmen
 ``--leases`` leases (20,000) of units let to tenants, each with 12 monthly rent invoices; a
 tenant's app login (``bench-api-tenant``) holds four of the leases (48 invoices).
 
-Then it serves the project with gunicorn (``--workers`` 2, ``DEBUG`` off, the API's rate
-limits raised out of the way but still counted) on a free port, gets both users' tokens from
+Then it serves the project with gunicorn as production does (``config/gunicorn.conf.py``:
+``gthread`` workers of 4 threads, connections kept alive; ``--workers`` 2, ``DEBUG`` off, the
+API's rate limits raised out of the way but still counted; ``--gunicorn=ARG`` adds arguments,
+e.g. ``--gunicorn=--worker-class=sync --gunicorn=--threads=1``) on a free port, gets both
+users' tokens from
 ``/api/v1/auth/token/``, and drives it from another process (``backoffice.loadgen``:
 ``--clients`` 8 threads on keep-alive connections) for ``--seconds`` 30, taking four requests
 in turn: the tenant's invoice list, the agent's unit list, the agent's ``near`` search (5 km
 around a few points of the city) and the detail of one of the agent's units; then
 ``/healthz`` alone for as long. The last line is the result::
 
-    tenant_invoices_p95_ms=299.0 agent_units_p95_ms=293.7 agent_near_p95_ms=343.5 rps=43.7
-    healthz_rps=522.8     (one line; the unit detail's p95 is on the lines before it)
+    tenant_invoices_p95_ms=188.2 agent_units_p95_ms=231.8 agent_near_p95_ms=348.3 rps=55.7
+    healthz_rps=390.7     (one line; the unit detail's p95 is on the lines before it)
 
 Run it on a database of its own (``make bench-api``; PostGIS): it refuses a database holding
 units, clients, leases or users that it did not create, unless ``--force``. Data seeded by an
@@ -74,6 +77,13 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument(
+            "--gunicorn",
+            action="append",
+            default=[],
+            metavar="ARG",
+            help="more gunicorn arguments, e.g. --gunicorn=--threads=1 (repeatable)",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="run though the database holds other data"
         )
         parser.add_argument(
@@ -85,8 +95,8 @@ class Command(BaseCommand):
             help="print EXPLAIN ANALYZE of each request's slowest queries",
         )
 
-    def handle(self, *args, units, leases, seconds, clients, workers, force, reseed, explain,
-               **options):  # fmt: skip
+    def handle(self, *args, units, leases, seconds, clients, workers, gunicorn, force, reseed,
+               explain, **options):  # fmt: skip
         if connection.vendor != "postgresql":
             raise CommandError("bench_api needs PostgreSQL (PostGIS), as in CI.")
         if units < 10_000 or not 10 <= leases <= units // 50 or seconds <= 0 or clients < 1:
@@ -97,7 +107,7 @@ class Command(BaseCommand):
         paths = _paths()
         if explain:
             self._explain(paths)
-        with _server(workers) as base:
+        with _server(workers, tuple(gunicorn)) as base:
             tokens = {user: _token(base, user) for user in (TENANT, AGENT)}
             mix = [
                 _request("tenant_invoices", paths["tenant_invoices"], tokens[TENANT]),
@@ -202,8 +212,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(workers: int):
-    """gunicorn serving the project on this database, with ``DEBUG`` off."""
+def _server(workers: int, gunicorn_args: tuple[str, ...] = ()):
+    """gunicorn serving the project on this database as in production (its settings in
+    ``config/gunicorn.conf.py``), with ``DEBUG`` off and ``workers`` processes."""
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     env = {
@@ -219,8 +230,9 @@ def _server(workers: int):
     }
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config",
+         str(ROOT / "config" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--timeout", "120", *gunicorn_args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

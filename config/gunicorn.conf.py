@@ -1,0 +1,20 @@
+"""How the web processes are served in production (``gunicorn -c config/gunicorn.conf.py
+config.wsgi:application``); ``make bench-api`` serves the API the same way.
+
+- ``gthread`` workers with ``GUNICORN_THREADS`` threads each (4): a thread waiting on the
+  database lets another run, so the cores stay busy, and connections are kept alive
+  (``keepalive``) instead of being closed after every answer as sync workers do: the app and
+  the load balancer save a TCP handshake per request.
+- ``WEB_CONCURRENCY`` processes (default: two per core), as the Django and gunicorn docs
+  advise; each keeps one database connection per thread (``CONN_MAX_AGE``).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+keepalive = 5
+timeout = 60

@@ -1,0 +1,139 @@
+"""What a signed-in user may do, remembered between API requests.
+
+Deciding a request's scope reads the user's role permissions (two queries, Django's
+``ModelBackend``) and the summary of their object grants (``core.permissions.grant_summary``,
+one query of twenty parts): 4 to 8 ms of every request of the app. This module keeps both per
+process, keyed so that any change that could alter them answers from the database again on the
+very next request, in every process:
+
+- the user's ``is_active``, ``is_superuser``, ``is_staff``, ``token_generation``, password
+  hash and ``date_joined``, read with the user on every request (a deactivation or a password
+  change shows at once, and both also refuse the token, see ``accounts.api.authentication``;
+  a user given the id of a deleted one never matches);
+- the process's own change count (``core.permissions._grants_version``), counted up by the
+  change itself (a grant saved or deleted, a group membership, a role's permissions, a user's
+  own permissions), for the process that made it;
+- the shared *access epoch*: a row of ``core.SharedCounter`` (in the database whatever
+  ``REDIS_URL`` says: it must not start again from 0 when a cache is flushed), counted up when
+  the transaction that made such a change commits (``transaction.on_commit``), read in the
+  same query as the user (``user_with_epoch``). Another process sees the change from the
+  first request that starts after the change's own request has answered.
+
+A change made behind Django's back (SQL by hand) must call ``grants_changed()`` (as
+``grants_bulk_assign`` and the benchmarks' seeders do); as a last resort, an entry is
+trusted for ``MAX_AGE`` seconds at most.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Subquery
+
+EPOCH_KEY = "access-epoch"
+#: The epoch's counter never expires (``SharedCounter.expires_at``, seconds since 1970).
+EPOCH_EXPIRES = 2.0**62
+#: The longest an entry is trusted, whatever the keys say (changes made by hand in SQL).
+MAX_AGE = 300.0
+#: Entries kept per process (users seen recently); the oldest go first.
+MAX_ENTRIES = 5000
+EPOCH_ANNOTATION = "access_epoch"
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: tuple
+    until: float
+    user_perms: frozenset
+    group_perms: frozenset
+    grant_summary: tuple
+
+
+_entries: dict[int, Entry] = {}
+_lock = threading.Lock()
+
+
+def epoch_bump_on_commit(using: str | None = None) -> None:
+    """Count the shared epoch up once the current transaction commits (at once outside one)."""
+    transaction.on_commit(epoch_bump, using=using or DEFAULT_DB_ALIAS)
+
+
+def epoch_bump() -> None:
+    from realestate.core.counters import DatabaseCounters
+
+    DatabaseCounters().hit(EPOCH_KEY, EPOCH_EXPIRES, sliding=True)
+
+
+def user_with_epoch(queryset):
+    """The user queryset with the shared epoch read along (annotation ``access_epoch``)."""
+    from realestate.core.models import SharedCounter
+
+    return queryset.annotate(
+        **{
+            EPOCH_ANNOTATION: Subquery(
+                SharedCounter.objects.filter(key=EPOCH_KEY).values("count")[:1]
+            )
+        }
+    )
+
+
+def _key(user) -> tuple | None:
+    from realestate.core import permissions
+
+    epoch = getattr(user, EPOCH_ANNOTATION, None)
+    if epoch is None:
+        return None  # never counted yet (or the row is gone): nothing is remembered
+    return (
+        epoch,
+        permissions._grants_version,
+        user.is_active,
+        user.is_superuser,
+        user.is_staff,
+        user.token_generation,
+        user.password,  # salted: another user given the same id never matches
+        user.date_joined,
+    )
+
+
+def access_load(user) -> None:
+    """Give ``user`` (loaded by ``user_with_epoch``) its permissions and grant summary:
+    remembered ones when every key still matches, else read now and remembered."""
+    from django.contrib.auth.backends import ModelBackend
+
+    from realestate.core import permissions
+
+    key = _key(user)
+    if key is None or not user.is_active:
+        return
+    now = time.monotonic()
+    entry = _entries.get(user.pk)
+    if entry is not None and entry.key == key and entry.until > now:
+        user._user_perm_cache = set(entry.user_perms)
+        user._group_perm_cache = set(entry.group_perms)
+        user._perm_cache = {*entry.user_perms, *entry.group_perms}
+        user._grant_summary = (key[1], frozenset(entry.grant_summary))
+        return
+    backend = ModelBackend()
+    user_perms = frozenset(backend.get_user_permissions(user))
+    group_perms = frozenset(backend.get_group_permissions(user))
+    user._perm_cache = {*user_perms, *group_perms}
+    summary = permissions.grant_summary(user)
+    if permissions._grants_version != key[1]:
+        return  # a change in this process while reading: do not remember
+    with _lock:
+        if len(_entries) >= MAX_ENTRIES:
+            for stale in list(_entries)[: MAX_ENTRIES // 10]:
+                _entries.pop(stale, None)
+        _entries.pop(user.pk, None)
+        _entries[user.pk] = Entry(
+            key, now + MAX_AGE, user_perms, group_perms, tuple(sorted(summary))
+        )
+
+
+def forget_all() -> None:
+    """Drop every remembered entry of this process (tests)."""
+    with _lock:
+        _entries.clear()
