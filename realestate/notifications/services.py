@@ -123,15 +123,20 @@ def _user_preferences(user_ids: set[int]) -> dict[int, dict]:
 
 def notify_many(messages: Iterable[Message]) -> int:
     """Write ``messages`` and their deliveries, set-based; a message whose key exists already
-    is left as it is. Returns how many were new. Queues the dispatch after commit."""
+    is left as it is. Returns how many were new. Queues the dispatch after commit.
+
+    Messages are grouped by the channels they take, each group under a batch id of its own:
+    a group's deliveries are then one ``INSERT … SELECT`` per channel over the notifications
+    that group's insert wrote (not those whose key was there already: they keep their own
+    batch), and no row comes back through Python."""
     messages = list(messages)
     if not messages:
         return 0
     defaults = preferences.company_defaults()
     prefs = _user_preferences({m.user_id for m in messages if m.user_id})
-    batch = uuid.uuid4()
     now = timezone.now()
-    rows = []
+    groups: dict[tuple[str, ...], list[Notification]] = {}
+    batches: dict[tuple[str, ...], uuid.UUID] = {}
     for message in messages:
         channels = preferences.channels_for(
             message.kind,
@@ -141,7 +146,10 @@ def notify_many(messages: Iterable[Message]) -> int:
         )
         if not channels:
             continue
-        rows.append(
+        if channels not in batches:
+            batches[channels] = uuid.uuid4()
+            groups[channels] = []
+        groups[channels].append(
             Notification(
                 kind=message.kind,
                 step=message.step,
@@ -150,7 +158,7 @@ def notify_many(messages: Iterable[Message]) -> int:
                 content_type_id=message.content_type_id,
                 object_id=message.object_id,
                 key=message.key,
-                batch=batch,
+                batch=batches[channels],
                 language=message.language,
                 context=message.context,
                 link=message.link,
@@ -158,43 +166,60 @@ def notify_many(messages: Iterable[Message]) -> int:
                 created_at=now,
             )
         )
-        rows[-1]._channels = channels
+    created = 0
     with transaction.atomic():
-        for start in range(0, len(rows), CHUNK):
-            Notification.objects.bulk_create(
-                rows[start : start + CHUNK], ignore_conflicts=True, batch_size=CHUNK
-            )
-        created = _deliveries_write(batch, {row.key: row._channels for row in rows}, now)
+        for channels, rows in groups.items():
+            for start in range(0, len(rows), CHUNK):
+                Notification.objects.bulk_create(
+                    rows[start : start + CHUNK], ignore_conflicts=True, batch_size=CHUNK
+                )
+            created += _deliveries_write(batches[channels], channels, now)
         if created:
             transaction.on_commit(dispatch_soon)
     return created
 
 
-def _deliveries_write(batch, channels_by_key: dict[str, tuple[str, ...]], now) -> int:
-    """One delivery per channel of each notification this batch wrote (not of those whose
-    key was there already: they kept their own batch)."""
-    new = Notification.objects.filter(batch=batch).values_list("pk", "key")
-    count = 0
-    deliveries = []
-    for pk, key in new.iterator(chunk_size=CHUNK):
-        count += 1
-        for channel in channels_by_key[key]:
-            deliveries.append(
-                Delivery(
-                    notification_id=pk,
-                    channel=channel,
-                    status=DeliveryStatus.QUEUED,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
+def _deliveries_write(batch, channels: tuple[str, ...], now) -> int:
+    """One delivery per channel of each notification the insert of ``batch`` wrote, by an
+    ``INSERT … SELECT`` per channel. Returns how many notifications that batch wrote."""
+    from django.db import connections
+    from django.db.models import CharField, DateTimeField, F, IntegerField, Value
+
+    connection = connections[Delivery.objects.db]
+    quote = connection.ops.quote_name
+    written = 0
+    for index, channel in enumerate(channels):
+        columns = {
+            "notification": F("pk"),
+            "channel": Value(channel, output_field=CharField()),
+            "address": Value("", output_field=CharField()),
+            "status": Value(DeliveryStatus.QUEUED, output_field=CharField()),
+            "attempts": Value(0, output_field=IntegerField()),
+            "next_attempt_at": Value(now, output_field=DateTimeField()),
+            "provider_id": Value("", output_field=CharField()),
+            "error": Value("", output_field=CharField()),
+            "created_at": Value(now, output_field=DateTimeField()),
+            "updated_at": Value(now, output_field=DateTimeField()),
+        }
+        aliases = {name: f"new_{name}" for name in columns}
+        select = (
+            Notification.objects.filter(batch=batch)
+            .order_by()
+            .annotate(**{aliases[name]: value for name, value in columns.items()})
+            .values(*aliases.values())
+        )
+        sql, params = select.query.sql_with_params()
+        targets = ", ".join(quote(Delivery._meta.get_field(name).column) for name in columns)
+        picked = ", ".join(f"q.{quote(alias)}" for alias in aliases.values())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(Delivery._meta.db_table)} ({targets}) "
+                f"SELECT {picked} FROM ({sql}) q",
+                params,
             )
-        if len(deliveries) >= CHUNK:
-            Delivery.objects.bulk_create(deliveries, batch_size=CHUNK)
-            deliveries = []
-    if deliveries:
-        Delivery.objects.bulk_create(deliveries, batch_size=CHUNK)
-    return count
+            if index == 0:
+                written = cursor.rowcount
+    return written
 
 
 def dispatch_soon() -> None:

@@ -126,6 +126,10 @@ def _reservation_close(reservation: Reservation, status: str, by, reason: str = 
             Receivable.objects.filter(reservation=locked, amount_paid=0),
             reason=f"Reservation {locked.number} {status}",
         )
+        if status == ReservationStatus.EXPIRED:
+            from realestate.notifications import events
+
+            events.reservation_expired(locked)
     reservation.status = locked.status
     return locked
 

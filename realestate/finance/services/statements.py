@@ -34,7 +34,8 @@ ZERO = Decimal("0.00")
 def owner_statement_generate(*, owner, month: date, by=None):
     """The owner's statement for ``month``: rent collected on their units (allocations of
     posted payments received that month), the management fee on it, the units' expenses and
-    the net payable. Generating it again for the same month replaces the figures."""
+    the net payable. Generating it again for the same month replaces the figures. The owner
+    is told it is ready (with its PDF) the first time."""
     from django.conf import settings
 
     from realestate.core.dates import month_end, month_start
@@ -90,4 +91,8 @@ def owner_statement_generate(*, owner, month: date, by=None):
             "lines": lines,
         },
     )
+    # Once per statement: generating it again (figures replaced) sends nothing new.
+    from realestate.notifications import events
+
+    events.statement_ready(statement)
     return statement
