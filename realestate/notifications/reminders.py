@@ -2,9 +2,11 @@
 record and step.
 
 Set-based: each reminder is one query over the records due (``values_list``, read in
-chunks by primary key), which leaves out those whose message for the step is written
-already (``NOT EXISTS`` on the notifications of that record, kind and step), then
-``notify_many`` per chunk. Nothing is read row by row.
+chunks by primary key) that works out each row's step, then ``notify_many`` per chunk,
+which looks the chunk's keys up on their unique index and writes only the new ones.
+Nothing is read row by row. (An anti-join against the notifications in the records' query
+was tried: when the table had grown since its statistics, PostgreSQL planned it as a
+nested loop over all the messages and a re-run took minutes.)
 
 Once, however often, late or concurrently a job runs: a message's key is unique per kind,
 step, recipient and record (``services.Message.key``), so a second run, or one beside it,
@@ -39,7 +41,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, OuterRef, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -55,7 +57,6 @@ from realestate.notifications.events import (
     to_client,
     to_staff,
 )
-from realestate.notifications.models import Notification
 from realestate.notifications.services import notify_many
 
 logger = logging.getLogger(__name__)
@@ -65,19 +66,6 @@ CHUNK = 5000
 INSTALMENT_DAYS_AHEAD = 7
 FOLLOW_UP_GRACE_DAYS = 7
 ID_EXPIRY_DAYS_AHEAD = 30
-
-
-def _not_sent(model, kind: str, step):
-    """Records of ``model`` with no message of ``kind`` for ``step`` (a value, or an
-    expression naming the row's step) to anybody yet."""
-    return ~Exists(
-        Notification.objects.filter(
-            content_type_id=content_type_id(model),
-            object_id=OuterRef("pk"),
-            kind=kind,
-            step=step,
-        )
-    )
 
 
 def _chunks(queryset, *fields):
@@ -153,7 +141,6 @@ def instalments_due(today: date | None = None) -> int:
                 output_field=CharField(),
             )
         )
-        .filter(_not_sent(Receivable, K.INSTALMENT_DUE, OuterRef("step_name")))
     )
     fields = (
         "step_name",
@@ -200,23 +187,29 @@ def instalments_due(today: date | None = None) -> int:
     return _send(due, fields, build)
 
 
+def overdue_receivables(today: date, steps) -> QuerySet:
+    """Open receivables with a balance at least ``min(steps)`` days past due, annotated
+    with the highest step reached (``step_name``)."""
+    steps = sorted(set(steps))
+    return (
+        _open_receivables()
+        .filter(due_date__lte=today - timedelta(days=steps[0]))
+        .annotate(step_name=_days_step("due_date", today, steps, before=False))
+    )
+
+
 def receivables_overdue(today: date | None = None) -> int:
     """Overdue reminders to the client who owes: the highest step of
     ``OVERDUE_REMINDER_DAYS`` reached, once; stops when paid or void."""
     from realestate.finance.models import Receivable
 
     today = today or timezone.localdate()
-    steps = sorted(set(settings.OVERDUE_REMINDER_DAYS))
+    steps = settings.OVERDUE_REMINDER_DAYS
     if not steps:
         return 0
     company = company_name()
     ct_id = content_type_id(Receivable)
-    overdue = (
-        _open_receivables()
-        .filter(due_date__lte=today - timedelta(days=steps[0]))
-        .annotate(step_name=_days_step("due_date", today, steps, before=False))
-        .filter(_not_sent(Receivable, K.OVERDUE_REMINDER, OuterRef("step_name")))
-    )
+    overdue = overdue_receivables(today, steps)
     fields = (
         "step_name",
         "number",
@@ -283,7 +276,6 @@ def leases_ending(today: date | None = None) -> int:
         )
         .exclude(Exists(Lease.objects.filter(renewed_from=OuterRef("pk"))))
         .annotate(step_name=_days_step("end_date", today, steps, before=True))
-        .filter(_not_sent(Lease, K.LEASE_ENDING, OuterRef("step_name")))
     )
     fields = (
         "step_name",
@@ -378,16 +370,12 @@ def reservations_expiring(now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     company = company_name()
-    expiring = (
-        Reservation.objects.filter(
-            status=ReservationStatus.ACTIVE,
-            expires_at__gt=now,
-            expires_at__lte=now + timedelta(hours=24),
-            agent__isnull=False,
-        )
-        .annotate(step_name=Cast("expires_at", CharField()))
-        .filter(_not_sent(Reservation, K.RESERVATION_EXPIRING, OuterRef("step_name")))
-    )
+    expiring = Reservation.objects.filter(
+        status=ReservationStatus.ACTIVE,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(hours=24),
+        agent__isnull=False,
+    ).annotate(step_name=Cast("expires_at", CharField()))
     fields = ("step_name", "number", "unit__code", "client__name", "expires_at", "agent_id")
     return _to_agents(
         expiring,
@@ -420,7 +408,6 @@ def follow_ups_due(today: date | None = None) -> int:
         )
         .exclude(status__in=(LeadStatus.WON, LeadStatus.LOST))
         .annotate(step_name=Cast("next_follow_up", CharField()))
-        .filter(_not_sent(Lead, K.FOLLOW_UP_DUE, OuterRef("step_name")))
     )
     fields = ("code", "client__name", "next_follow_up", "agent_id")
     return _to_agents(
@@ -453,7 +440,7 @@ def viewings_tomorrow(today: date | None = None) -> int:
     ct_id = content_type_id(Viewing)
     viewings = Viewing.objects.filter(
         status=ViewingStatus.SCHEDULED, scheduled_at__gte=start, scheduled_at__lt=end
-    ).filter(_not_sent(Viewing, K.VIEWING_TOMORROW, step))
+    )
     fields = (
         "unit__code",
         "scheduled_at",
@@ -512,14 +499,10 @@ def id_documents_expiring(today: date | None = None) -> int:
 
     today = today or timezone.localdate()
     company = company_name()
-    expiring = (
-        Client.objects.filter(
-            id_expiry__range=(today, today + timedelta(days=ID_EXPIRY_DAYS_AHEAD)),
-            agent__isnull=False,
-        )
-        .annotate(step_name=Cast("id_expiry", CharField()))
-        .filter(_not_sent(Client, K.ID_DOCUMENT_EXPIRING, OuterRef("step_name")))
-    )
+    expiring = Client.objects.filter(
+        id_expiry__range=(today, today + timedelta(days=ID_EXPIRY_DAYS_AHEAD)),
+        agent__isnull=False,
+    ).annotate(step_name=Cast("id_expiry", CharField()))
     fields = ("name", "code", "id_type", "id_expiry", "agent_id")
     labels = dict(Client._meta.get_field("id_type").flatchoices)
     return _to_agents(

@@ -129,7 +129,7 @@ def notify_many(messages: Iterable[Message]) -> int:
     a group's deliveries are then one ``INSERT … SELECT`` per channel over the notifications
     that group's insert wrote (not those whose key was there already: they keep their own
     batch), and no row comes back through Python."""
-    messages = list(messages)
+    messages = _unsent(list(messages))
     if not messages:
         return 0
     defaults = preferences.company_defaults()
@@ -177,6 +177,22 @@ def notify_many(messages: Iterable[Message]) -> int:
         if created:
             transaction.on_commit(dispatch_soon)
     return created
+
+
+def _unsent(messages: list[Message]) -> list[Message]:
+    """``messages`` but those whose key is written already, looked up on the key's unique
+    index (a job that runs again reads its candidates, not a failed insert, for each).
+    Two writers racing past this check still write each key once: the insert skips a
+    conflicting key."""
+    keys = [message.key for message in messages]
+    sent = set()
+    for start in range(0, len(keys), CHUNK):
+        sent.update(
+            Notification.objects.filter(key__in=keys[start : start + CHUNK])
+            .order_by()
+            .values_list("key", flat=True)
+        )
+    return [message for message in messages if message.key not in sent] if sent else messages
 
 
 def _deliveries_write(batch, channels: tuple[str, ...], now) -> int:
