@@ -97,17 +97,18 @@ def leasing_managers() -> list[int]:
 
 
 class Managers:
-    """The staff responsible for a unit's leases and maintenance: the property manager of its
-    building, else of its project (their grants reach the unit's leases and requests), else
-    every leasing manager. The leasing managers are looked up once, when first needed."""
+    """The staff responsible for a unit's leases and maintenance: the property managers of
+    its building and of its project (their grants reach the unit's leases and requests), or,
+    when it has neither, every leasing manager. The leasing managers are looked up once,
+    when first needed."""
 
     def __init__(self):
         self._fallback = None
 
     def of(self, building_manager_id, project_manager_id) -> list[int]:
-        chosen = building_manager_id or project_manager_id
+        chosen = list(dict.fromkeys(pk for pk in (building_manager_id, project_manager_id) if pk))
         if chosen:
-            return [chosen]
+            return chosen
         if self._fallback is None:
             self._fallback = leasing_managers()
         return self._fallback
