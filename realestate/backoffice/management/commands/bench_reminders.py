@@ -24,6 +24,7 @@ receivables' first chunk, and the look-up of its keys among the messages written
 
 from __future__ import annotations
 
+import cProfile
 import time
 from datetime import timedelta
 
@@ -61,8 +62,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--explain", action="store_true", help="EXPLAIN ANALYZE the heaviest query"
         )
+        parser.add_argument(
+            "--profile", metavar="FILE", help="write cProfile stats of the first run to FILE"
+        )
 
-    def handle(self, *args, contracts, leases, force, reseed, explain, **options):
+    def handle(self, *args, contracts, leases, force, reseed, explain, profile, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_reminders seeds with PostgreSQL's generate_series.")
         if contracts < 1 or leases < 1:
@@ -102,9 +106,16 @@ class Command(BaseCommand):
         if explain:
             self._explain(today)
 
+        profiler = cProfile.Profile() if profile else None
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         first = reminders.reminders_daily(today)
         elapsed = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
+            self.stdout.write(f"Profile of the first run written to {profile}.")
         self.stdout.write(
             "First run: "
             + ", ".join(f"{name} {count}" for name, count in first.items())
