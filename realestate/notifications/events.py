@@ -258,7 +258,7 @@ def rent_invoices_issued(receivables) -> int:
             language,
         ) in rows.iterator(chunk_size=5000)
     )
-    return notify_many(messages)
+    return notify_many(messages, records_new=True)
 
 
 def payment_received(payment) -> int:

@@ -121,15 +121,19 @@ def _user_preferences(user_ids: set[int]) -> dict[int, dict]:
     return found
 
 
-def notify_many(messages: Iterable[Message]) -> int:
+def notify_many(messages: Iterable[Message], *, records_new: bool = False) -> int:
     """Write ``messages`` and their deliveries, set-based; a message whose key exists already
     is left as it is. Returns how many were new. Queues the dispatch after commit.
 
     Messages are grouped by the channels they take, each group under a batch id of its own:
     a group's deliveries are then one ``INSERT … SELECT`` per channel over the notifications
     that group's insert wrote (not those whose key was there already: they keep their own
-    batch), and no row comes back through Python."""
-    messages = _unsent(list(messages))
+    batch), and no row comes back through Python.
+
+    ``records_new``: the messages are about records this transaction just wrote (a rent
+    run's invoices), so no key can exist yet: the look-up is skipped (a conflicting key would
+    still be skipped by the insert)."""
+    messages = list(messages) if records_new else _unsent(list(messages))
     if not messages:
         return 0
     defaults = preferences.company_defaults()
