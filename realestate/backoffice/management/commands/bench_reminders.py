@@ -142,7 +142,7 @@ class Command(BaseCommand):
         keys = list(
             Notification.objects.order_by("pk").values_list("key", flat=True)[: services.CHUNK]
         )
-        lookup = Notification.objects.filter(key__in=keys).values_list("key", flat=True)
+        lookup = Notification.objects.filter(key__in=keys).order_by().values_list("key", flat=True)
         self._plan("a chunk's keys looked up among the messages written", lookup)
 
     def _plan(self, what: str, queryset) -> None:
