@@ -1,8 +1,10 @@
-"""Messages about business events, written by the services in the event's own transaction.
+"""Messages about business events, written in the event's own transaction.
 
-Each function here is called by the service that makes the event happen (a payment posted, a
-lease renewed, a request completed), inside its transaction: the message and its deliveries
-commit or roll back with the event, and are sent after commit by the dispatch job. Each
+The services that make an event happen (a payment posted, a lease renewed, a request
+completed) send a signal inside their transaction (``finance.signals``, ``leasing.signals``,
+``sales.services.reservation_expired``); the receivers here (``connect``, from the app's
+``ready``) write the messages: they commit or roll back with the event, and are sent after
+commit by the dispatch job. The domain apps never import notifications. Each
 message is keyed once per kind, step, recipient and record (``services.Message.key``): an
 event repeated (a retried request, a job run twice) writes nothing new.
 
@@ -211,10 +213,8 @@ def _staff_messages(kind: str, user_ids, record, context: dict, step: str = "") 
 def rent_invoices_issued(receivables) -> int:
     """Each new rent invoice in ``receivables`` (a queryset) to its tenant, the invoice's
     PDF attached by the dispatch. Set-based: one query for the rows, inserts in bulk."""
-    from realestate.finance.models import Receivable
-
     company = company_name()
-    ct_id = content_type_id(Receivable)
+    ct_id = content_type_id(receivables.model)
     rows = receivables.order_by().values_list(
         "pk",
         "number",
@@ -387,3 +387,63 @@ def reservation_expired(reservation) -> int:
     return notify_many(
         _staff_messages(K.RESERVATION_EXPIRED, [reservation.agent_id], reservation, context)
     )
+
+
+# --- the receivers ----------------------------------------------------------------------------
+
+
+def _on_payment_posted(sender, payment, notify=True, **kwargs):
+    if notify:
+        payment_received(payment)
+
+
+def _on_payment_reversed(sender, payment, reason, **kwargs):
+    payment_reversed(payment, reason)
+
+
+def _on_statement(sender, statement, **kwargs):
+    statement_ready(statement)
+
+
+def _on_rent_invoices(sender, receivables, **kwargs):
+    rent_invoices_issued(receivables)
+
+
+def _on_lease_renewed(sender, lease, **kwargs):
+    lease_renewed(lease)
+
+
+def _on_maintenance_received(sender, request, by=None, **kwargs):
+    maintenance_received(request, by=by)
+
+
+def _on_maintenance_assigned(sender, request, **kwargs):
+    maintenance_assigned(request)
+
+
+def _on_maintenance_completed(sender, request, **kwargs):
+    maintenance_completed(request)
+
+
+def _on_reservation_expired(sender, reservation, **kwargs):
+    reservation_expired(reservation)
+
+
+def connect() -> None:
+    """Listen to the domain apps' signals (called once, from ``NotificationsConfig.ready``)."""
+    from realestate.finance import signals as finance
+    from realestate.leasing import signals as leasing
+    from realestate.sales import services as sales
+
+    for signal, receiver in (
+        (finance.payment_posted, _on_payment_posted),
+        (finance.payment_reversed, _on_payment_reversed),
+        (finance.owner_statement_generated, _on_statement),
+        (leasing.rent_invoices_issued, _on_rent_invoices),
+        (leasing.lease_renewed, _on_lease_renewed),
+        (leasing.maintenance_received, _on_maintenance_received),
+        (leasing.maintenance_assigned, _on_maintenance_assigned),
+        (leasing.maintenance_completed, _on_maintenance_completed),
+        (sales.reservation_expired, _on_reservation_expired),
+    ):
+        signal.connect(receiver, dispatch_uid=f"notifications-{receiver.__name__}")

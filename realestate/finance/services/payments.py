@@ -30,7 +30,7 @@ from realestate.finance.models import (
     Receivable,
 )
 from realestate.finance.services.receivables import receivable_status
-from realestate.finance.signals import receivables_settled
+from realestate.finance.signals import payment_posted, payment_reversed, receivables_settled
 
 RECEIPT_PREFIX = "RC"
 ZERO = Decimal("0.00")
@@ -69,8 +69,8 @@ def payment_post(
     With an ``idempotency_key``, posting the same payment twice (a double click, a retried
     request, two requests racing) returns the first payment and records nothing new.
 
-    The payer gets the receipt (``notifications``, written with the payment, sent after
-    commit); ``notify=False`` for history brought from a former system.
+    ``payment_posted`` is sent in the transaction (the payer gets the receipt);
+    ``notify=False`` says the payment is history brought from a former system.
     """
     if idempotency_key:
         existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
@@ -111,10 +111,7 @@ def payment_post(
             elif allocate:
                 payment_allocate(payment=payment, by=by)
             payment.refresh_from_db()
-            if notify:
-                from realestate.notifications import events
-
-                events.payment_received(payment)
+            payment_posted.send(sender=Payment, payment=payment, notify=notify)
     except IntegrityError:
         if idempotency_key:
             existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
@@ -243,7 +240,5 @@ def payment_reverse(*, payment: Payment, reason: str, by=None) -> PaymentReversa
             payment._history_user = by
         payment.save(update_fields=["status", "updated_at"])
         reversal = PaymentReversal.objects.create(payment=payment, reason=reason, reversed_by=by)
-        from realestate.notifications import events
-
-        events.payment_reversed(payment, reason)
+        payment_reversed.send(sender=Payment, payment=payment, reason=reason)
         return reversal

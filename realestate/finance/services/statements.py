@@ -21,6 +21,7 @@ from realestate.finance.models import (
     Expense,
     OwnerStatement,
 )
+from realestate.finance.signals import owner_statement_generated
 
 ZERO = Decimal("0.00")
 
@@ -91,8 +92,5 @@ def owner_statement_generate(*, owner, month: date, by=None):
             "lines": lines,
         },
     )
-    # Once per statement: generating it again (figures replaced) sends nothing new.
-    from realestate.notifications import events
-
-    events.statement_ready(statement)
+    owner_statement_generated.send(sender=OwnerStatement, statement=statement)
     return statement

@@ -27,6 +27,7 @@ from realestate.documents.services import document_upload
 from realestate.finance import services as finance
 from realestate.finance.choices import ReceivableKind
 from realestate.finance.models import Receivable
+from realestate.leasing import signals
 from realestate.leasing.choices import (
     HOLDING_STATUSES,
     LEASE_FLOW,
@@ -206,9 +207,7 @@ def lease_activate(*, lease: Lease, by=None) -> Lease:
             )
         if locked.renewed_from_id:
             # The renewal takes effect: its terms are final now (a draft may still change).
-            from realestate.notifications import events
-
-            events.lease_renewed(locked)
+            signals.lease_renewed.send(sender=Lease, lease=locked)
     lease.status = locked.status
     return locked
 

@@ -15,6 +15,7 @@ from realestate.core.numbering import number_take
 from realestate.core.workflow import StepRefused, step
 from realestate.finance import services as finance
 from realestate.finance.choices import ExpenseCategory
+from realestate.leasing import signals
 from realestate.leasing.choices import (
     MAINTENANCE_FLOW,
     LeaseStatus,
@@ -28,7 +29,6 @@ from realestate.leasing.models import (
     MaintenancePhoto,
     MaintenanceRequest,
 )
-from realestate.notifications import events
 from realestate.properties.models import Unit
 
 #: How far ahead the schedule of an open-ended (periodic) lease is laid out.
@@ -57,7 +57,7 @@ def maintenance_request_create(
         )
         request.full_clean(exclude=["number"])
         request.save()
-        events.maintenance_received(request, by=by)
+        signals.maintenance_received.send(sender=MaintenanceRequest, request=request, by=by)
     return request
 
 
@@ -91,9 +91,9 @@ def maintenance_status_change(
                 description=f"{locked.number} {locked.title}",
             )
         if locked.vendor_id and locked.vendor_id != vendor_before:
-            events.maintenance_assigned(locked)
+            signals.maintenance_assigned.send(sender=MaintenanceRequest, request=locked)
         if status == MaintenanceStatus.COMPLETED:
-            events.maintenance_completed(locked)
+            signals.maintenance_completed.send(sender=MaintenanceRequest, request=locked)
     request.status = locked.status
     return locked
 
@@ -152,7 +152,7 @@ def maintenance_request_report(
         request.full_clean(exclude=["number"])
         request.save()
         _photos_add(request, photos)
-        events.maintenance_received(request)
+        signals.maintenance_received.send(sender=MaintenanceRequest, request=request, by=None)
     return request
 
 

@@ -15,6 +15,7 @@ from realestate.core.numbering import numbers_lock
 from realestate.finance import services as finance
 from realestate.finance.choices import ReceivableKind
 from realestate.finance.models import Receivable
+from realestate.leasing import signals
 from realestate.leasing.choices import (
     LeaseStatus,
 )
@@ -77,7 +78,7 @@ def rent_invoices_issue(*, month: date | None = None, batch_size: int = 5000) ->
     inserted in bulk; then every uninvoiced charge of the month gets its receivable in one
     INSERT … SELECT. The invoice counter is locked first, so a second run, or one running beside it,
     waits and then finds nothing left to invoice. Each tenant is told of their new invoice
-    (``notifications.events.rent_invoices_issued``, in bulk, in the same transaction).
+    (``signals.rent_invoices_issued``, sent in the same transaction).
     """
     first = month_start(month or timezone.localdate())
     last = month_end(first)
@@ -137,15 +138,14 @@ def rent_invoices_issue(*, month: date | None = None, batch_size: int = 5000) ->
         issued_before = timezone.now()
         created = finance.receivables_issue_for_rent_charges(charges=due, year=first.year)
         if created:
-            # Each new invoice to its tenant, with its PDF: the rows this run wrote (the
-            # counter's lock keeps any other run out until this transaction ends).
-            from realestate.notifications import events
-
-            events.rent_invoices_issued(
-                Receivable.objects.filter(
+            # The rows this run wrote (the counter's lock keeps any other run out until
+            # this transaction ends): each tenant is told, with the invoice's PDF.
+            signals.rent_invoices_issued.send(
+                sender=Receivable,
+                receivables=Receivable.objects.filter(
                     kind=ReceivableKind.RENT,
                     rent_charge__period_start__range=(first, last),
                     created_at__gte=issued_before,
-                )
+                ),
             )
         return created

@@ -101,7 +101,7 @@ class Command(BaseCommand):
                 f"{time.perf_counter() - started:.1f}s."
             )
         _tidy()
-        open_count = reminders._open_receivables().count()
+        open_count = reminders.open_receivables().count()
         self.stdout.write(f"Open receivables: {open_count}; leases: {Lease.objects.count()}.")
         if explain:
             self._explain(today)

@@ -22,6 +22,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -35,7 +36,6 @@ from realestate.finance.models import Receivable
 from realestate.leasing import services
 from realestate.leasing.choices import BillingFrequency, LeaseStatus, TermType
 from realestate.leasing.models import Lease, RentCharge
-from realestate.notifications.models import Delivery, Notification
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Unit
 
@@ -134,6 +134,9 @@ def _flush(*, leases_too: bool) -> int:
         leases = Lease.objects.filter(number__startswith=MARK)
         # The messages about rent invoices (a dedicated database: all the bench's), then the
         # invoices (and any late fees charged on them, which carry the lease too).
+        # By name: leasing does not import notifications (it sits above the domain apps).
+        Notification = apps.get_model("notifications", "Notification")
+        Delivery = apps.get_model("notifications", "Delivery")
         about = Notification.objects.filter(
             content_type=ContentType.objects.get_for_model(Receivable)
         )
@@ -155,9 +158,10 @@ def _tidy() -> None:
     or missing planner statistics."""
     if connection.vendor != "postgresql":
         return
+    notifications = [apps.get_model("notifications", name) for name in ("Notification", "Delivery")]
     tables = [
         model._meta.db_table
-        for model in (Unit, Client, Lease, RentCharge, Receivable, Notification, Delivery)
+        for model in (Unit, Client, Lease, RentCharge, Receivable, *notifications)
     ]
     with connection.cursor() as cursor:
         for table in tables:
