@@ -295,6 +295,8 @@ class PaymentTable(MoneyTable):
             currency=values.get("currency") or None,
             allocations=chosen or None,
             allocate_rest=bool(chosen),
+            # History from the former system: its payers had their receipts then.
+            notify=False,
         )
 
     # --- export: the invoices each payment paid ------------------------------------------

@@ -12,3 +12,7 @@ class NotificationsConfig(AppConfig):
         from realestate.notifications.tracking import on_tracking
 
         tracking.connect(on_tracking, dispatch_uid="notifications-email-bounces")
+
+        from realestate.notifications import events
+
+        events.connect()

@@ -121,17 +121,25 @@ def _user_preferences(user_ids: set[int]) -> dict[int, dict]:
     return found
 
 
-def notify_many(messages: Iterable[Message]) -> int:
+def notify_many(messages: Iterable[Message], *, records_new: bool = False) -> int:
     """Write ``messages`` and their deliveries, set-based; a message whose key exists already
-    is left as it is. Returns how many were new. Queues the dispatch after commit."""
-    messages = list(messages)
+    is left as it is. Returns how many were new. Queues the dispatch after commit.
+
+    Messages are grouped by the channels they take, each group under a batch id of its own:
+    a group's deliveries are then one ``INSERT … SELECT`` per channel over the notifications
+    that group's insert wrote (not those whose key was there already: they keep their own
+    batch), and no row comes back through Python.
+
+    ``records_new``: the messages are about records this transaction just wrote (a rent
+    run's invoices), so no key can exist yet: the look-up is skipped (a conflicting key would
+    still be skipped by the insert)."""
+    messages = list(messages) if records_new else _unsent(list(messages))
     if not messages:
         return 0
     defaults = preferences.company_defaults()
     prefs = _user_preferences({m.user_id for m in messages if m.user_id})
-    batch = uuid.uuid4()
     now = timezone.now()
-    rows = []
+    groups: dict[tuple[str, ...], list[Message]] = {}
     for message in messages:
         channels = preferences.channels_for(
             message.kind,
@@ -139,62 +147,173 @@ def notify_many(messages: Iterable[Message]) -> int:
             preferences=prefs.get(message.user_id),
             defaults=defaults,
         )
-        if not channels:
-            continue
-        rows.append(
-            Notification(
-                kind=message.kind,
-                step=message.step,
-                user_id=message.user_id,
-                client_id=message.client_id,
-                content_type_id=message.content_type_id,
-                object_id=message.object_id,
-                key=message.key,
-                batch=batch,
-                language=message.language,
-                context=message.context,
-                link=message.link,
-                in_app=Channel.IN_APP in channels,
-                created_at=now,
-            )
-        )
-        rows[-1]._channels = channels
+        if channels:
+            groups.setdefault(channels, []).append(message)
+    created = 0
     with transaction.atomic():
-        for start in range(0, len(rows), CHUNK):
-            Notification.objects.bulk_create(
-                rows[start : start + CHUNK], ignore_conflicts=True, batch_size=CHUNK
-            )
-        created = _deliveries_write(batch, {row.key: row._channels for row in rows}, now)
+        for channels, group in groups.items():
+            batch = uuid.uuid4()
+            _notifications_insert(group, batch=batch, in_app=Channel.IN_APP in channels, now=now)
+            created += _deliveries_write(batch, channels, now)
         if created:
             transaction.on_commit(dispatch_soon)
     return created
 
 
-def _deliveries_write(batch, channels_by_key: dict[str, tuple[str, ...]], now) -> int:
-    """One delivery per channel of each notification this batch wrote (not of those whose
-    key was there already: they kept their own batch)."""
-    new = Notification.objects.filter(batch=batch).values_list("pk", "key")
-    count = 0
-    deliveries = []
-    for pk, key in new.iterator(chunk_size=CHUNK):
-        count += 1
-        for channel in channels_by_key[key]:
-            deliveries.append(
-                Delivery(
-                    notification_id=pk,
-                    channel=channel,
-                    status=DeliveryStatus.QUEUED,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
+#: From this many messages at once, PostgreSQL takes them by ``COPY`` (see below).
+COPY_FROM = 500
+_COPIED = (
+    "kind",
+    "step",
+    "user_id",
+    "client_id",
+    "content_type_id",
+    "object_id",
+    "key",
+    "batch",
+    "language",
+    "context",
+    "in_app",
+    "title",
+    "body",
+    "link",
+    "created_at",
+)
+
+
+def _notifications_insert(messages: list[Message], *, batch, in_app: bool, now) -> None:
+    """Insert ``messages`` as notifications of ``batch``, skipping keys written already.
+
+    Many at once on PostgreSQL go by ``COPY`` into a temporary table, then one ``INSERT …
+    SELECT … ON CONFLICT (key) DO NOTHING`` in key order: Django's ``bulk_create`` spent
+    most of a reminder run building its statement (escaping every value into arrays), where
+    ``COPY`` streams the rows as they are."""
+    if connection.vendor == "postgresql" and len(messages) >= COPY_FROM:
+        _notifications_copy(messages, batch=batch, in_app=in_app, now=now)
+        return
+    rows = [
+        Notification(
+            kind=message.kind,
+            step=message.step,
+            user_id=message.user_id,
+            client_id=message.client_id,
+            content_type_id=message.content_type_id,
+            object_id=message.object_id,
+            key=message.key,
+            batch=batch,
+            language=message.language,
+            context=message.context,
+            link=message.link,
+            in_app=in_app,
+            created_at=now,
+        )
+        for message in messages
+    ]
+    for start in range(0, len(rows), CHUNK):
+        Notification.objects.bulk_create(
+            rows[start : start + CHUNK], ignore_conflicts=True, batch_size=CHUNK
+        )
+
+
+def _notifications_copy(messages: list[Message], *, batch, in_app: bool, now) -> None:
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    quote = connection.ops.quote_name
+    table = quote(Notification._meta.db_table)
+    columns = ", ".join(quote(Notification._meta.get_field(name).column) for name in _COPIED)
+    encode = DjangoJSONEncoder().encode
+    with connection.cursor() as cursor:
+        # Dropped at the end of the transaction; emptied after each use within it.
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS notification_incoming ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY notification_incoming ({columns}) FROM STDIN") as copy:
+            for m in messages:
+                copy.write_row(
+                    (
+                        m.kind,
+                        m.step,
+                        m.user_id,
+                        m.client_id,
+                        m.content_type_id,
+                        m.object_id,
+                        m.key,
+                        batch,
+                        m.language,
+                        encode(m.context),
+                        in_app,
+                        "",
+                        "",
+                        m.link,
+                        now,
+                    )
                 )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM notification_incoming "
+            "ORDER BY key ON CONFLICT (key) DO NOTHING"
+        )
+        cursor.execute("TRUNCATE notification_incoming")
+
+
+def _unsent(messages: list[Message]) -> list[Message]:
+    """``messages`` but those whose key is written already, looked up on the key's unique
+    index (a job that runs again reads its candidates, not a failed insert, for each).
+    Two writers racing past this check still write each key once: the insert skips a
+    conflicting key."""
+    keys = [message.key for message in messages]
+    sent = set()
+    for start in range(0, len(keys), CHUNK):
+        sent.update(
+            Notification.objects.filter(key__in=keys[start : start + CHUNK])
+            .order_by()
+            .values_list("key", flat=True)
+        )
+    return [message for message in messages if message.key not in sent] if sent else messages
+
+
+def _deliveries_write(batch, channels: tuple[str, ...], now) -> int:
+    """One delivery per channel of each notification the insert of ``batch`` wrote, by an
+    ``INSERT … SELECT`` per channel. Returns how many notifications that batch wrote."""
+    from django.db import connections
+    from django.db.models import CharField, DateTimeField, F, IntegerField, Value
+
+    connection = connections[Delivery.objects.db]
+    quote = connection.ops.quote_name
+    written = 0
+    for index, channel in enumerate(channels):
+        columns = {
+            "notification": F("pk"),
+            "channel": Value(channel, output_field=CharField()),
+            "address": Value("", output_field=CharField()),
+            "status": Value(DeliveryStatus.QUEUED, output_field=CharField()),
+            "attempts": Value(0, output_field=IntegerField()),
+            "next_attempt_at": Value(now, output_field=DateTimeField()),
+            "provider_id": Value("", output_field=CharField()),
+            "error": Value("", output_field=CharField()),
+            "created_at": Value(now, output_field=DateTimeField()),
+            "updated_at": Value(now, output_field=DateTimeField()),
+        }
+        aliases = {name: f"new_{name}" for name in columns}
+        select = (
+            Notification.objects.filter(batch=batch)
+            .order_by()
+            .annotate(**{aliases[name]: value for name, value in columns.items()})
+            .values(*aliases.values())
+        )
+        sql, params = select.query.sql_with_params()
+        targets = ", ".join(quote(Delivery._meta.get_field(name).column) for name in columns)
+        picked = ", ".join(f"q.{quote(alias)}" for alias in aliases.values())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(Delivery._meta.db_table)} ({targets}) "
+                f"SELECT {picked} FROM ({sql}) q",
+                params,
             )
-        if len(deliveries) >= CHUNK:
-            Delivery.objects.bulk_create(deliveries, batch_size=CHUNK)
-            deliveries = []
-    if deliveries:
-        Delivery.objects.bulk_create(deliveries, batch_size=CHUNK)
-    return count
+            if index == 0:
+                written = cursor.rowcount
+    return written
 
 
 def dispatch_soon() -> None:

@@ -91,6 +91,9 @@ PROJECTS = [
 
 #: Projects in the demo leasing manager's portfolio.
 MANAGED = {"marina-heights", "downtown-boulevard"}
+#: Buildings with a property manager of their own (besides their project's): the
+#: administrator looks after one tower, and hears of its leases and maintenance.
+BUILDING_MANAGERS = {"MH-B": "admin"}
 
 TYPE_SPECS = {
     # type: (bedrooms range, area per bedroom, price per m², rent per m² per month)
@@ -171,6 +174,9 @@ def seed(rng, *, users, units: int = 240, batch_size: int = 2000) -> dict:
                     "name": b_name,
                     "floors": floors,
                     "location": _around(centre, rng, 120),
+                    "manager": users[BUILDING_MANAGERS[b_code]]
+                    if b_code in BUILDING_MANAGERS
+                    else None,
                 },
             )[0]
             for b_code, b_name, floors in towers

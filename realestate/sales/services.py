@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -40,6 +41,10 @@ from realestate.sales.choices import (
 )
 from realestate.sales.instalments import instalments_plan
 from realestate.sales.models import Commission, PaymentPlan, Reservation, SaleContract
+
+#: Sent in the transaction of the expiry job that released a reservation (``reservation``).
+#: Defined here rather than in ``signals.py``, whose receivers call these services.
+reservation_expired = Signal()
 
 
 def _lock_unit(unit: Unit) -> Unit:
@@ -126,6 +131,8 @@ def _reservation_close(reservation: Reservation, status: str, by, reason: str = 
             Receivable.objects.filter(reservation=locked, amount_paid=0),
             reason=f"Reservation {locked.number} {status}",
         )
+        if status == ReservationStatus.EXPIRED:
+            reservation_expired.send(sender=Reservation, reservation=locked)
     reservation.status = locked.status
     return locked
 

@@ -25,6 +25,8 @@ FLOORS = [
     {"clients"},
     {"finance"},
     {"sales", "leasing"},
+    # Listens to the domain apps' signals and reads their records for its reminders.
+    {"notifications"},
     {"api"},
     {"backoffice"},
 ]

@@ -30,7 +30,7 @@ from realestate.finance.models import (
     Receivable,
 )
 from realestate.finance.services.receivables import receivable_status
-from realestate.finance.signals import receivables_settled
+from realestate.finance.signals import payment_posted, payment_reversed, receivables_settled
 
 RECEIPT_PREFIX = "RC"
 ZERO = Decimal("0.00")
@@ -60,6 +60,7 @@ def payment_post(
     currency: str | None = None,
     allocate: bool = True,
     allocate_rest: bool = False,
+    notify: bool = True,
 ) -> Payment:
     """Post a payment and allocate it: to ``allocations`` if staff chose, else oldest first.
     With ``allocate_rest``, what the chosen allocations leave goes to the client's other
@@ -67,6 +68,9 @@ def payment_post(
 
     With an ``idempotency_key``, posting the same payment twice (a double click, a retried
     request, two requests racing) returns the first payment and records nothing new.
+
+    ``payment_posted`` is sent in the transaction (the payer gets the receipt);
+    ``notify=False`` says the payment is history brought from a former system.
     """
     if idempotency_key:
         existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
@@ -107,6 +111,7 @@ def payment_post(
             elif allocate:
                 payment_allocate(payment=payment, by=by)
             payment.refresh_from_db()
+            payment_posted.send(sender=Payment, payment=payment, notify=notify)
     except IntegrityError:
         if idempotency_key:
             existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
@@ -234,4 +239,6 @@ def payment_reverse(*, payment: Payment, reason: str, by=None) -> PaymentReversa
         if by is not None:
             payment._history_user = by
         payment.save(update_fields=["status", "updated_at"])
-        return PaymentReversal.objects.create(payment=payment, reason=reason, reversed_by=by)
+        reversal = PaymentReversal.objects.create(payment=payment, reason=reason, reversed_by=by)
+        payment_reversed.send(sender=Payment, payment=payment, reason=reason)
+        return reversal

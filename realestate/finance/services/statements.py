@@ -21,6 +21,7 @@ from realestate.finance.models import (
     Expense,
     OwnerStatement,
 )
+from realestate.finance.signals import owner_statement_generated
 
 ZERO = Decimal("0.00")
 
@@ -34,7 +35,8 @@ ZERO = Decimal("0.00")
 def owner_statement_generate(*, owner, month: date, by=None):
     """The owner's statement for ``month``: rent collected on their units (allocations of
     posted payments received that month), the management fee on it, the units' expenses and
-    the net payable. Generating it again for the same month replaces the figures."""
+    the net payable. Generating it again for the same month replaces the figures. The owner
+    is told it is ready (with its PDF) the first time."""
     from django.conf import settings
 
     from realestate.core.dates import month_end, month_start
@@ -90,4 +92,5 @@ def owner_statement_generate(*, owner, month: date, by=None):
             "lines": lines,
         },
     )
+    owner_statement_generated.send(sender=OwnerStatement, statement=statement)
     return statement

@@ -27,6 +27,7 @@ from realestate.documents.services import document_upload
 from realestate.finance import services as finance
 from realestate.finance.choices import ReceivableKind
 from realestate.finance.models import Receivable
+from realestate.leasing import signals
 from realestate.leasing.choices import (
     HOLDING_STATUSES,
     LEASE_FLOW,
@@ -171,7 +172,8 @@ def lease_update(*, lease: Lease, by=None, **changes) -> Lease:
 @step(_lazy("Activate lease"), record="lease")
 def lease_activate(*, lease: Lease, by=None) -> Lease:
     """Start a lease: the unit becomes leased (or stays leased for a renewal), the rent
-    schedule is laid out and the deposit is charged."""
+    schedule is laid out and the deposit is charged. A renewal's tenant and leasing manager
+    are told it is renewed."""
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=lease.unit_id)
         locked = Lease.objects.select_for_update().get(pk=lease.pk)
@@ -203,6 +205,9 @@ def lease_activate(*, lease: Lease, by=None) -> Lease:
                 lease=locked,
                 description=f"Security deposit {locked.number} – {unit.code}",
             )
+        if locked.renewed_from_id:
+            # The renewal takes effect: its terms are final now (a draft may still change).
+            signals.lease_renewed.send(sender=Lease, lease=locked)
     lease.status = locked.status
     return locked
 

@@ -15,6 +15,7 @@ from realestate.core.numbering import number_take
 from realestate.core.workflow import StepRefused, step
 from realestate.finance import services as finance
 from realestate.finance.choices import ExpenseCategory
+from realestate.leasing import signals
 from realestate.leasing.choices import (
     MAINTENANCE_FLOW,
     LeaseStatus,
@@ -56,6 +57,7 @@ def maintenance_request_create(
         )
         request.full_clean(exclude=["number"])
         request.save()
+        signals.maintenance_received.send(sender=MaintenanceRequest, request=request, by=by)
     return request
 
 
@@ -64,9 +66,11 @@ def maintenance_status_change(
     *, request: MaintenanceRequest, status: str, by=None, cost: Decimal | None = None, vendor=None
 ) -> MaintenanceRequest:
     """Move a work order along; completing it with a cost books that cost as an expense of
-    the unit (once, however often it is completed)."""
+    the unit (once, however often it is completed). The tenant hears when a vendor is
+    assigned and when the work is completed."""
     with transaction.atomic():
         locked = MaintenanceRequest.objects.select_for_update().get(pk=request.pk)
+        vendor_before = locked.vendor_id
         fields = {}
         if vendor is not None:
             fields["vendor"] = vendor
@@ -86,6 +90,10 @@ def maintenance_status_change(
                 category=ExpenseCategory.MAINTENANCE,
                 description=f"{locked.number} {locked.title}",
             )
+        if locked.vendor_id and locked.vendor_id != vendor_before:
+            signals.maintenance_assigned.send(sender=MaintenanceRequest, request=locked)
+        if status == MaintenanceStatus.COMPLETED:
+            signals.maintenance_completed.send(sender=MaintenanceRequest, request=locked)
     request.status = locked.status
     return locked
 
@@ -144,6 +152,7 @@ def maintenance_request_report(
         request.full_clean(exclude=["number"])
         request.save()
         _photos_add(request, photos)
+        signals.maintenance_received.send(sender=MaintenanceRequest, request=request, by=None)
     return request
 
 

@@ -13,6 +13,9 @@ from django.utils import timezone
 from realestate.core.dates import add_months, month_end, month_start
 from realestate.core.numbering import numbers_lock
 from realestate.finance import services as finance
+from realestate.finance.choices import ReceivableKind
+from realestate.finance.models import Receivable
+from realestate.leasing import signals
 from realestate.leasing.choices import (
     LeaseStatus,
 )
@@ -74,7 +77,8 @@ def rent_invoices_issue(*, month: date | None = None, batch_size: int = 5000) ->
     Missing schedule rows for the month are computed from one query over the leases and
     inserted in bulk; then every uninvoiced charge of the month gets its receivable in one
     INSERT … SELECT. The invoice counter is locked first, so a second run, or one running beside it,
-    waits and then finds nothing left to invoice.
+    waits and then finds nothing left to invoice. Each tenant is told of their new invoice
+    (``signals.rent_invoices_issued``, sent in the same transaction).
     """
     first = month_start(month or timezone.localdate())
     last = month_end(first)
@@ -131,4 +135,17 @@ def rent_invoices_issue(*, month: date | None = None, batch_size: int = 5000) ->
             receivable__isnull=True,
             lease__status=LeaseStatus.ACTIVE,
         )
-        return finance.receivables_issue_for_rent_charges(charges=due, year=first.year)
+        issued_before = timezone.now()
+        created = finance.receivables_issue_for_rent_charges(charges=due, year=first.year)
+        if created:
+            # The rows this run wrote (the counter's lock keeps any other run out until
+            # this transaction ends): each tenant is told, with the invoice's PDF.
+            signals.rent_invoices_issued.send(
+                sender=Receivable,
+                receivables=Receivable.objects.filter(
+                    kind=ReceivableKind.RENT,
+                    rent_charge__period_start__range=(first, last),
+                    created_at__gte=issued_before,
+                ),
+            )
+        return created

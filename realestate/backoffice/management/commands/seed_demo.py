@@ -1,6 +1,7 @@
 """Demo data: staff logins, branches, projects, buildings, units, clients and leads, then
 sales (plans, reservations, contracts), leasing (owners, leases, rent, maintenance) and money
-(payments, a reversal, late fees, owner statements), all through the services.
+(payments, a reversal, late fees, owner statements), all through the services; then the
+daily reminders run once, so the notification centres have something to show.
 
 The first run fills an empty database; later runs see the demo users and do nothing, so
 ``make run`` can call it every time. ``--units N`` sets how many units to create (large
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             documents_demo.company(rng)
             notifications_demo.seed()
             leasing_demo.app_logins()
+            notifications_demo.reminders_run()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded in {time.perf_counter() - started:.1f}s: {units} units, "

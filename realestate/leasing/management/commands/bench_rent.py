@@ -22,6 +22,8 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -130,7 +132,16 @@ def _flush(*, leases_too: bool) -> int:
     count = 0
     with transaction.atomic():
         leases = Lease.objects.filter(number__startswith=MARK)
-        # Rent invoices (and any late fees charged on them, which carry the lease too).
+        # The messages about rent invoices (a dedicated database: all the bench's), then the
+        # invoices (and any late fees charged on them, which carry the lease too).
+        # By name: leasing does not import notifications (it sits above the domain apps).
+        Notification = apps.get_model("notifications", "Notification")
+        Delivery = apps.get_model("notifications", "Delivery")
+        about = Notification.objects.filter(
+            content_type=ContentType.objects.get_for_model(Receivable)
+        )
+        Delivery.objects.filter(notification__in=about)._raw_delete(using)
+        about._raw_delete(using)
         Receivable.objects.filter(lease__number__startswith=MARK)._raw_delete(using)
         RentCharge.objects.filter(lease__number__startswith=MARK)._raw_delete(using)
         if leases_too:
@@ -147,7 +158,11 @@ def _tidy() -> None:
     or missing planner statistics."""
     if connection.vendor != "postgresql":
         return
-    tables = [model._meta.db_table for model in (Unit, Client, Lease, RentCharge, Receivable)]
+    notifications = [apps.get_model("notifications", name) for name in ("Notification", "Delivery")]
+    tables = [
+        model._meta.db_table
+        for model in (Unit, Client, Lease, RentCharge, Receivable, *notifications)
+    ]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
