@@ -43,3 +43,10 @@ def device_register(*, user: User, platform: str, push_token: str, name: str = "
     device.full_clean(validate_unique=False)
     device.save()
     return device
+
+
+def device_forget(*, push_token: str) -> int:
+    """Forget the device of ``push_token``: the push provider says it is gone (the app removed,
+    the token rotated). Returns how many were forgotten (0 or 1)."""
+    deleted, _ = Device.objects.filter(push_token=push_token).delete()
+    return deleted

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast
+from django.dispatch import Signal
 from guardian.models import (
     GroupObjectPermission,
     GroupObjectPermissionBase,
@@ -61,6 +62,10 @@ def is_unrestricted(user, model: type[models.Model], action: str) -> bool:
     )
 
 
+#: Sent when a grant, a group membership or a permission changed (``grants_changed``):
+#: ``core.access`` counts the shared access epoch up once the transaction commits.
+access_changed = Signal()
+
 #: Bumped whenever a grant, a group membership or a role's permissions change in this process,
 #: so a user object never answers from a grant summary older than a change it could have seen.
 _grants_version = 0
@@ -74,9 +79,7 @@ def grants_changed(*args, **kwargs) -> None:
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: counted on its post_ action
     _grants_version += 1
-    from realestate.core.access import epoch_bump_on_commit
-
-    epoch_bump_on_commit(kwargs.get("using"))
+    access_changed.send(sender=None, using=kwargs.get("using"))
 
 
 def grant_tables() -> list[tuple[type[models.Model], str]]:

@@ -41,10 +41,16 @@ def _connect():
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from simple_history.signals import pre_create_historical_record
 
+    from realestate.core.access import epoch_bump_on_commit
     from realestate.core.assignments import connect_assignment_grants
-    from realestate.core.permissions import grant_tables, grants_changed
+    from realestate.core.permissions import access_changed, grant_tables, grants_changed
 
     connect_assignment_grants()
+    access_changed.connect(
+        lambda sender, using=None, **kwargs: epoch_bump_on_commit(using),
+        weak=False,
+        dispatch_uid="access-epoch",
+    )
     pre_create_historical_record.connect(history_reason, dispatch_uid="history-reason")
     # A user object keeps a summary of its grants (see core.permissions.grant_summary):
     # any change to a grant or to group membership makes it read them again.

@@ -316,20 +316,24 @@ def _deliveries_write(batch, channels: tuple[str, ...], now) -> int:
     return written
 
 
+#: The dispatch job (``dispatch.deliveries_dispatch``), queued by its path.
+DISPATCH_TASK = "realestate.notifications.dispatch.deliveries_dispatch"
+
+
 def dispatch_soon() -> None:
     """Queue the dispatch job (after commit); the scheduled run picks up anything missed."""
     from django.conf import settings
+    from django.utils.module_loading import import_string
 
     if getattr(settings, "NOTIFICATIONS_DISPATCH_INLINE", False):
-        from realestate.notifications.dispatch import deliveries_dispatch
-
-        deliveries_dispatch()
+        # By its task path, as the cluster runs it (dispatch builds on this module).
+        import_string(DISPATCH_TASK)()
         return
     try:
         from django_q.tasks import async_task
 
         async_task(
-            "realestate.notifications.dispatch.deliveries_dispatch",
+            DISPATCH_TASK,
             task_name="notifications-dispatch",
             group="notifications",
         )

@@ -9,7 +9,7 @@ from realestate.accounts.choices import NotificationTopic
 from realestate.accounts.models import notification_preferences_full
 from realestate.clients.api.portal import KINDS, user_kinds
 from realestate.core.api.fields import BlankableEmailField, StrictBooleanField, StrictCharField
-from realestate.finance.services.online_payments import online_payment_enabled
+from realestate.core.providers import online_payment_enabled
 
 NotificationPreferencesSerializer = type(
     "NotificationPreferencesSerializer",

@@ -18,7 +18,6 @@ chunk on its own, so other users' writes pass between chunks on either database.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 import gc
@@ -26,16 +25,23 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files import File
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router, transaction
-from django.db.models import BooleanField, CharField, Field, Model, TextField
+from django.db import router, transaction
+from django.db.models import Field, Model
 from django.db.models.base import ModelState
-from django.db.models.expressions import DatabaseDefault, RawSQL
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.signals import post_init, pre_init
 
 from realestate.core.importing import writing
+from realestate.core.importing.cleaning import (
+    _collected_per_chunk,
+    _display,
+    _field_clean,
+    _key_in,
+    _messages,
+    _pure,
+    _quick,
+)
 from realestate.core.importing.files import AUTO, ImportFileError, open_sheet
 from realestate.core.importing.tables import CellError, ImportTable, table_for
 
@@ -490,233 +496,3 @@ class Importer:
         if self.rejected is None:
             self.rejected = writing.RejectedRows(self.headers)
         self.rejected.add(row)
-
-
-@contextlib.contextmanager
-def _collected_per_chunk():
-    """Python's cyclic garbage collector off during a pass, and run once after each chunk
-    on the young objects instead: left on, it scans the chunk's thousands of live rows over
-    and over as they are made (a fifth of the time spent checking a row). Objects without
-    cycles are freed as always; collections resume as before after the pass."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _key_in(queryset, model, key_field: str, keys: set):
-    """``queryset.filter(<key_field>__in=keys)``; on PostgreSQL, for a text key, as
-    ``= ANY(%s)`` with the keys in one array parameter: the same index scan, without a
-    statement of thousands of parameters for Django to build and PostgreSQL to parse."""
-    model_field = model._meta.get_field(key_field)
-    text = isinstance(model_field, CharField | TextField)
-    if connection.vendor != "postgresql" or not text or len(keys) < 100:
-        return queryset.filter(**{f"{key_field}__in": keys})
-    quote = connection.ops.quote_name
-    column = f"{quote(model._meta.db_table)}.{quote(model_field.column)}"
-    any_of = RawSQL(f"{column} = ANY(%s)", [sorted(keys)], output_field=BooleanField())
-    return queryset.filter(any_of)
-
-
-#: Django's field classes whose ``to_python`` gives back a value of this type as it is
-#: (a Decimal: an equal copy) and whose ``validate`` is ``Field.validate``: for them, a
-#: value of that type that is not empty, on a field without choices, is cleaned by running
-#: the field's validators alone (``_field_clean``).
-QUICK = {
-    models.CharField: str,
-    models.TextField: str,
-    models.SmallIntegerField: int,
-    models.IntegerField: int,
-    models.BigIntegerField: int,
-    models.PositiveSmallIntegerField: int,
-    models.PositiveIntegerField: int,
-    models.PositiveBigIntegerField: int,
-    models.DecimalField: Decimal,
-    models.DateField: datetime.date,
-}
-
-
-def _quick(model_field):
-    """The type ``_field_clean`` may clean by its validators alone, or None."""
-    if model_field.choices is not None:
-        return None
-    return QUICK.get(type(model_field))
-
-
-def _field_clean(model_field, raw, instance, quick=None) -> tuple:
-    """(True, the cleaned value) or (False, the field's errors): ``model_field.clean``. A
-    value of the field's ``quick`` type goes through the field's validators only, which is
-    all ``clean`` does with it besides tests it passes (not None, not empty, finite); any
-    error, and any other value, is left to ``clean`` itself, for its exact messages."""
-    if type(raw) is quick and (raw if quick is str else (quick is not Decimal or raw.is_finite())):
-        try:
-            for validator in model_field.validators:
-                validator(raw)
-        except ValidationError:
-            pass
-        else:
-            return True, Decimal(raw) if quick is Decimal else raw
-    try:
-        return True, model_field.clean(raw, instance)
-    except ValidationError as error:
-        return False, error.error_list
-
-
-def _pure(model_field) -> bool:
-    """Whether a field's cleaning depends on its value alone (Django's own field and
-    validators), so that a value's outcome can be remembered for the next rows."""
-    parts = [type(model_field), *model_field.validators]
-    return all((getattr(part, "__module__", "") or "").startswith("django.") for part in parts)
-
-
-def _messages(error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            yield name, " ".join(str(m) for e in errors for m in e.messages)
-    else:
-        yield "", " ".join(error.messages)
-
-
-def _display(value) -> str:
-    return "" if value is None else str(value)
-
-
-# --- a whole job ------------------------------------------------------------------------
-
-
-def job_check(job) -> None:
-    """The preview: every row checked, nothing written."""
-    _run(job, write=False)
-
-
-def job_import(job) -> None:
-    """The import itself (the check is repeated, since data may have moved since)."""
-    _run(job, write=True)
-
-
-def _run(job, *, write: bool) -> None:
-    phase = job.Phase.IMPORT if write else job.Phase.CHECK
-    job.phase = phase
-    job._progress_update(phase=phase, message="")
-    try:
-        with job.file.storage.open(job.file.name, "rb") as handle:
-            total = writing.estimate_rows(handle, job.file_format)
-        job.progress_start(total)
-        outcome, importer = _passes(job, write=write)
-    except ImportFileError as error:
-        job.progress_finish(failed=True, message=str(error))
-        return
-    _finish(job, outcome, importer, write=write)
-
-
-def _passes(job, *, write: bool):
-    all_or_nothing = job.mode == job.Mode.ALL_OR_NOTHING
-    if not write:
-        importer = Importer(job, write=False, progress=job.progress_advance)
-        return importer.run(), importer
-    if not all_or_nothing:
-        importer = Importer(job, write=True, progress=job.progress_advance)
-        importer.commit_each_chunk = True
-        return importer.run(), importer
-    if connection.vendor != "sqlite":
-        importer = Importer(job, write=True, progress=_progress_outside(job))
-        importer.stop_at_invalid = True
-        try:
-            with transaction.atomic():
-                return importer.run(), importer
-        except _Invalid:
-            return _recheck(job)
-    checker = Importer(job, write=False, progress=lambda done: job.progress_advance(done // 2))
-    outcome = checker.run()
-    if outcome.counts[INVALID]:
-        return outcome, checker
-    half, advance = outcome_rows(outcome) // 2, _progress_outside(job)
-    importer = Importer(job, write=True, progress=lambda done: advance(half + done // 2))
-    # A row that became invalid since the check (a code deleted meanwhile) rolls back all.
-    importer.stop_at_invalid = True
-    try:
-        with transaction.atomic():
-            return importer.run(), importer
-    except _Invalid:
-        return _recheck(job)
-
-
-def _recheck(job):
-    """After an all-or-nothing import rolled back on a row refused as it was written: the
-    check again, for the preview of what is wrong now."""
-    checker = Importer(job, write=False)
-    outcome = checker.run()
-    if not outcome.counts[INVALID]:
-        raise ImportFileError(
-            "Nothing was imported: a row was refused as it was written (the records it "
-            "names changed meanwhile). Check the file again."
-        )
-    return outcome, checker
-
-
-PROGRESS_ALIAS = "import_progress"
-
-
-def _progress_outside(job):
-    """Progress written on a connection of its own, so that the page polling it sees rows
-    move while the import's one transaction is still open. Best effort: a progress figure
-    that cannot be written never stops the import. Not on SQLite, whose second writer would
-    wait for the import's lock: there the bar moves while checking, then jumps at the end."""
-    if connection.vendor == "sqlite":
-        return lambda done: setattr(job, "done", done)
-    if PROGRESS_ALIAS not in connections.settings:
-        connections.settings[PROGRESS_ALIAS] = dict(connections.settings[DEFAULT_DB_ALIAS])
-
-    def advance(done: int) -> None:
-        job.done = done
-        # Any failure here (the side connection refused, a test's database guard) only
-        # costs the progress figure.
-        with contextlib.suppress(Exception):
-            type(job)._default_manager.using(PROGRESS_ALIAS).filter(pk=job.pk).update(done=done)
-
-    return advance
-
-
-def outcome_rows(outcome: Outcome) -> int:
-    return sum(outcome.counts.values())
-
-
-def _finish(job, outcome: Outcome, importer: Importer, *, write: bool) -> None:
-    counts = outcome.counts
-    job.rows_new, job.rows_changed = counts[NEW], counts[CHANGED]
-    job.rows_unchanged, job.rows_invalid = counts[UNCHANGED], counts[INVALID]
-    job.rows_written = outcome.written
-    job.encoding = importer.encoding or ""
-    job.report = {"changed": outcome.changed, "errors": outcome.errors}
-    fields = ["rows_new", "rows_changed", "rows_unchanged", "rows_invalid", "rows_written"]
-    fields += ["encoding", "report", "total", "done"]
-    job.total = job.done = outcome_rows(outcome)
-    if importer.rejected is not None:
-        job.error_file.save(f"rejected-{job.pk}.xlsx", File(importer.rejected.file()), save=False)
-        fields.append("error_file")
-    job.save(update_fields=fields)
-    failed = write and job.mode == job.Mode.ALL_OR_NOTHING and counts[INVALID] > 0
-    message = ""
-    if failed:
-        message = f"Nothing was imported: {counts[INVALID]} rows are invalid."
-    elif write:
-        _audit(job)
-    job.progress_finish(failed=failed, message=message)
-
-
-def _audit(job) -> None:
-    """One audit line for the whole import, with its counts."""
-    LogEntry.objects.log_actions(
-        user_id=job.user_id,
-        queryset=[job],
-        action_flag=ADDITION,
-        change_message=(
-            f"Imported {job.table} from {job.file_name}: {job.rows_new} new, "
-            f"{job.rows_changed} changed, {job.rows_unchanged} unchanged, "
-            f"{job.rows_invalid} rejected."
-        ),
-        single_object=True,
-    )

@@ -9,7 +9,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
-from realestate.core.importing import engine
+from realestate.core.importing import runs
 from realestate.core.importing.writing import estimate_rows
 from realestate.core.models import ImportJob
 
@@ -56,9 +56,9 @@ def import_job_run(job_id: int, write: bool) -> None:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     try:
         if write:
-            engine.job_import(job)
+            runs.job_import(job)
         else:
-            engine.job_check(job)
+            runs.job_check(job)
     except Exception:
         # A fault of ours, not of the file: logged in full, told in words, never a traceback.
         logger.exception("Import #%s stopped", job_id)

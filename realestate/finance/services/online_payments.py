@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from realestate.core.providers import online_payment_enabled  # noqa: F401 - re-exported
 from realestate.core.workflow import StepRefused
 from realestate.finance.choices import UNSETTLED, OnlineEventOutcome, PaymentMethod
 from realestate.finance.models import OnlinePaymentEvent, Payment, Receivable
@@ -71,14 +72,6 @@ class OnlinePaymentStart:
     currency: str
     publishable_key: str
     invoice: Receivable
-
-
-def online_payment_enabled() -> bool:
-    return bool(
-        settings.STRIPE_SECRET_KEY
-        and settings.STRIPE_PUBLISHABLE_KEY
-        and settings.STRIPE_WEBHOOK_SECRET
-    )
 
 
 def online_payable(receivable: Receivable) -> bool:

@@ -122,7 +122,7 @@ def payload(delivery, rendered, token: str) -> dict:
 
 class FcmPushBackend:
     def send(self, delivery, rendered, address: str) -> str:
-        from realestate.accounts.models import Device
+        from realestate.accounts.services import device_forget
 
         account = service_account()
         url = (
@@ -146,7 +146,7 @@ class FcmPushBackend:
             code, message = _error_of(response)
             if code in TOKEN_ERRORS or response.status_code == 404:
                 # The device is gone (the app removed, the token rotated): forget it.
-                Device.objects.filter(push_token=token).delete()
+                device_forget(push_token=token)
                 gone.append(f"{token[:12]}…: {code or response.status_code} {message}".strip())
                 continue
             if response.status_code == 401:
