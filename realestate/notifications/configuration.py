@@ -49,8 +49,8 @@ def message_templates_ensure(language: str = Language.ENGLISH) -> int:
                     kind=kind, channel=channel, language=language, subject=subject, body=body
                 )
             )
-    # ignore_conflicts: two first visits at once write each row once.
-    MessageTemplate.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:  # ignore_conflicts: two first visits at once write each row once.
+        MessageTemplate.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 
@@ -162,7 +162,8 @@ def kind_settings_ensure() -> int:
         for kind, spec in KIND_SPECS.items()
         if kind not in existing
     ]
-    KindSetting.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        KindSetting.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 
