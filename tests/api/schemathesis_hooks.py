@@ -117,9 +117,14 @@ def portal_positive_cases(context, case, kwargs):
     """A valid maintenance request names a unit the caller rents (the schema can only say
     "an id"), and its photos are real images (the schema can only say "a file"): positive
     cases send the rented unit and leave photos out (tests/api/test_tenant.py sends them).
-    A statement's period runs forwards."""
+    A statement's period runs forwards. A client keeps a phone or an e-mail address, on
+    ``/me/`` as on the agents' clients (positive cases keep a phone)."""
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return
+    if case.operation.path == "/api/v1/me/" and case.method == "PATCH":
+        body = case.body if isinstance(case.body, dict) else {}
+        if body.get("phone") == "" or (body.get("email") == "" and "phone" not in body):
+            body["phone"] = "+971 50 000 0000"
     if case.operation.path == MAINTENANCE and case.method == "POST" and isinstance(case.body, dict):
         case.body["unit"] = _rented_unit()
         case.body.pop("photos", None)
@@ -135,7 +140,7 @@ _agent_ids: dict[str, int] = {}
 
 
 def _agent_id(kind: str) -> int:
-    """An id the agent may use: one of their clients, one of their available units."""
+    """An id the agent may use: one of their clients, available units or leads."""
     if not _agent_ids:
         token = requests.post(
             f"{BASE_URL}/api/v1/auth/token/",
@@ -147,8 +152,10 @@ def _agent_id(kind: str) -> int:
         units = requests.get(
             f"{BASE_URL}/api/v1/units/", params={"status": "available"}, headers=headers, timeout=30
         )
+        leads = requests.get(f"{BASE_URL}/api/v1/agent/leads/", headers=headers, timeout=30)
         _agent_ids["client"] = clients.json()["results"][0]["id"]
         _agent_ids["unit"] = units.json()["results"][0]["id"]
+        _agent_ids["lead"] = leads.json()["results"][0]["id"]
     return _agent_ids[kind]
 
 
@@ -171,6 +178,8 @@ def agent_positive_cases(context, case, kwargs):
         if "email" in body:
             body["email"] = "client@example.com"
     elif path == "/api/v1/agent/leads/{id}/move/":
+        # One of the agent's leads (made-up ids are 404, and so is every case without one).
+        case.path_parameters = {**(case.path_parameters or {}), "id": _agent_id("lead")}
         if body.get("status") == "lost":
             body["lost_reason"] = "price"
     elif path.startswith("/api/v1/agent/leads/"):

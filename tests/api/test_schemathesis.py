@@ -33,6 +33,7 @@ from tests.api.portal import tenancy
 from tests.factories import (
     BuildingFactory,
     ClientFactory,
+    LeadFactory,
     MaintenanceRequestFactory,
     OwnerStatementFactory,
     ProjectFactory,
@@ -116,6 +117,7 @@ def field_agent(agent1, agent2, settings, tmp_path, stripe_on):
         )
     document_add(record=other, kind="other", title="Not agent1's", file=PDF, content_type=PDF_TYPE)
     client = ClientFactory(name="Agent's client", agent=agent1)
+    LeadFactory(client=client, agent=agent1)  # for the pipeline's moves
     ClientFactory(name="Other agent's client", agent=agent2)
     for days in (1, 2):  # the calendar feed's rows, and an id to reschedule, check in...
         ViewingFactory(
