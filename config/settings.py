@@ -29,6 +29,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # daphne's runserver (ASGI: WebSockets too) replaces Django's; it must come first.
+    "daphne",
     # unfold must come before django.contrib.admin
     "unfold",
     "unfold.contrib.filters",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "channels",
     # Domain apps
     "realestate.core",
     "realestate.accounts",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.csp.SocketConnectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -168,6 +172,19 @@ else:
         # django-q2's cluster statistics, rewritten twice a second: kept out of the database.
         "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+
+# Live updates over WebSockets (realestate/notifications/live.py): Redis pub/sub, so that job
+# processes and shells reach the browsers of every web process; in memory without Redis (one
+# process: the pages poll for what the jobs do).
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "realestate-ws"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 Q_CLUSTER = {
     "name": "realestate",
