@@ -180,7 +180,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "realestate-ws"},
+            # Several deployments (or test runs) may share one Redis: pub/sub ignores its
+            # database number, so each names its own prefix.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env.str("CHANNELS_PREFIX", default="realestate-ws"),
+            },
         }
     }
 else:

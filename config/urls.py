@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/security/", include("realestate.accounts.urls")),
+    # The staff notification centre (ahead of the admin: its own pages, not a model's).
+    path("admin/notifications/centre/", include("realestate.notifications.centre")),
     # Ahead of the admin's own "view on site" shortcut (same path and name): records the
     # user may see only.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
