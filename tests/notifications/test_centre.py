@@ -24,11 +24,24 @@ def test_the_header_carries_the_bell_and_the_pages_script(client, staff):
     page = client.get(reverse("admin:index")).content.decode()
 
     assert 'id="notification-bell"' in page
-    assert reverse("notification_recent") in page and "/ws/notifications/" in page
+    assert reverse("notification_recent") in page and reverse("notification_count") in page
     assert "notifications/live.js" in page and "notifications/centre.css" in page
+    # Served by WSGI: no socket to open (the bell polls).
+    assert 'data-socket-path=""' in page
 
 
-def test_the_page_policy_allows_the_sites_own_websocket(client, staff):
+def test_served_by_asgi_the_bell_opens_the_socket(staff):
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    client = AsyncClient()
+    async_to_sync(client.aforce_login)(staff)
+    page = async_to_sync(client.get)(reverse("admin:index")).content.decode()
+
+    assert 'data-socket-path="/ws/notifications/"' in page
+
+
+def test_the_page_policy_names_the_sites_own_websocket(client, staff):
     response = client.get(reverse("admin:index"))
 
     assert "ws://testserver" in response["Content-Security-Policy"].split("connect-src")[1]

@@ -1,7 +1,7 @@
 /* Live updates of the admin (realestate/notifications/live.py): one WebSocket per page to
  * /ws/notifications/ (the admin session), feeding the header's bell (unread count, list) and
  * long jobs' progress bars ("live:progress" events, see admin/includes/progress_bar.html).
- * Without the socket (closed, no server support) the bell polls its count every 30 s and
+ * Without the socket (closed, or a WSGI server: no socket path) the bell polls its count every 30 s and
  * progress bars keep polling their own URL. Loaded on every admin page (UNFOLD["SCRIPTS"]);
  * does nothing on pages without the bell (the login page). */
 (function () {
@@ -73,7 +73,7 @@
   }
 
   function connect() {
-    if (!("WebSocket" in window)) { startPolling(); return; }
+    if (!("WebSocket" in window) || !bell.dataset.socketPath) { startPolling(); return; }
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket;
     try {
