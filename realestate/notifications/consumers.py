@@ -15,10 +15,11 @@ Who is on the other end (``SocketAuthMiddleware``, in ``config.asgi``):
 Nobody is accepted, then closed with code 4401, so a browser's script sees why (a refused
 handshake shows as 1006) and stops reconnecting.
 
-On connect the consumer sends ``{"type": "unread", "count": n, "item": null}``; then what
-``live`` publishes: ``unread`` (count and newest item) and ``progress`` (``key``,
-``progress``). Messages from the client are ignored, but ``{"type": "ping"}`` is answered with
-``{"type": "pong"}``.
+On connect the consumer sends ``{"type": "unread", "count": n, "item": null,
+"cross_process": bool}`` (false: an in-memory layer, which hears nothing of the jobs'
+processes, so the page keeps polling slowly); then what ``live`` publishes: ``unread`` (count
+and newest item) and ``progress`` (``key``, ``progress``). Messages from the client are
+ignored, but ``{"type": "ping"}`` is answered with ``{"type": "pong"}``.
 """
 
 from __future__ import annotations
@@ -171,7 +172,14 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = live.user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept(self.scope.get("token_protocol"))
-        await self.send_json({"type": "unread", "count": await _unread(user), "item": None})
+        await self.send_json(
+            {
+                "type": "unread",
+                "count": await _unread(user),
+                "item": None,
+                "cross_process": live.cross_process(self.channel_layer),
+            }
+        )
 
     async def disconnect(self, code):
         if self.group:

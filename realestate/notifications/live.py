@@ -148,6 +148,14 @@ def progress_publish(progress) -> None:
     transaction.on_commit(lambda: _send(_layer(), [(user_group(owner_id), event)]), robust=True)
 
 
+def cross_process(layer) -> bool:
+    """Whether ``layer`` carries messages between processes (Redis), so that what a job
+    writes reaches the web process's sockets; the in-memory layer does not."""
+    from channels.layers import InMemoryChannelLayer
+
+    return layer is not None and not isinstance(layer, InMemoryChannelLayer)
+
+
 def _layer():
     from channels.layers import get_channel_layer
 

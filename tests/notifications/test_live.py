@@ -68,6 +68,7 @@ def test_admin_session_hears_its_count_and_each_new_message(client):
             "type": "unread",
             "count": 1,
             "item": None,
+            "cross_process": True,
         }
 
         await database_sync_to_async(lease_ending)(user, unit)

@@ -7,7 +7,9 @@
 (function () {
   "use strict";
 
-  var live = (window.realestateLive = { connected: false });
+  // connected: the socket is open; crossProcess: the jobs' messages reach it too (Redis), so
+  // progress bars need not poll often.
+  var live = (window.realestateLive = { connected: false, crossProcess: false });
   var POLL_MS = 30000;
   var bell, badge, list, retry = 1000, pollTimer = null, count = null;
 
@@ -65,6 +67,10 @@
     try { message = JSON.parse(event.data); } catch (e) { return; }
     if (message.type === "unread") {
       setCount(message.count);
+      // An in-memory channel layer (no REDIS_URL) hears nothing of the job processes: keep
+      // polling slowly beside the socket.
+      if (message.cross_process === false) startPolling();
+      if (typeof message.cross_process === "boolean") live.crossProcess = message.cross_process;
       if (message.item && isOpen()) loadList();
       window.dispatchEvent(new CustomEvent("live:unread", { detail: message }));
     } else if (message.type === "progress") {
