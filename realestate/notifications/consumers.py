@@ -86,8 +86,9 @@ def staff_session_cleared(user, session) -> bool:
         return True
     persistent_id = session.get(DEVICE_ID_SESSION_KEY)
     if persistent_id:
-        device = Device.from_persistent_id(persistent_id, for_verify=True)
-        if device is not None and device.user_id == user.pk:
+        # As django-otp's OTPMiddleware: a confirmed device of this user's.
+        device = Device.from_persistent_id(persistent_id)
+        if device is not None and device.user_id == user.pk and device.confirmed:
             return True
     return not (twofactor.has_any_device(user) or twofactor.two_factor_required(user))
 
