@@ -66,14 +66,14 @@ class ProgressModel(models.Model):
     message = models.TextField(blank=True)
 
     #: The foreign key to the user who asked for the work: their open pages hear its progress
-    #: over the WebSocket (``notifications.live.progress_publish``).
+    #: over the WebSocket (``core.live.progress_publish``).
     progress_owner_field = "user"
 
     class Meta:
         abstract = True
 
     def _progress_update(self, **fields) -> None:
-        from realestate.notifications.live import progress_publish
+        from realestate.core.live import progress_publish
 
         for name, value in fields.items():
             setattr(self, name, value)

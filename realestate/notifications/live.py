@@ -10,7 +10,8 @@ a message that is rolled back:
   affected user in two queries, then one ``group_send`` per user.
 - ``progress``: a long job's progress (``core.models.ProgressModel``: imports, exports, batches
   of PDFs) to the user who asked for it, so progress bars move without polling (they still
-  poll, slowly, as a fallback).
+  poll, slowly, as a fallback): ``core.live.progress_publish`` (core imports no other app),
+  through the same groups and transport (``core.live``).
 
 With ``REDIS_URL`` the channel layer is Redis (pub/sub), so a job process or a shell reaches
 the browsers of the web processes; without it the layer is in memory and only the web process
@@ -21,28 +22,28 @@ Publishing never fails the caller: a channel layer that is down is logged and sk
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Max
 from django.urls import NoReverseMatch, reverse
 
-logger = logging.getLogger(__name__)
+from realestate.core.live import channel_layer, cross_process, send, user_group
+
+__all__ = [
+    "admin_link",
+    "cross_process",
+    "item_json",
+    "notifications_changed",
+    "record_label",
+    "unread_publish",
+    "user_group",
+]
 
 #: Newest items rendered on the spot (their title) for at most this many users in one
 #: publish; past that (a reminder job writing to thousands) the stored title or the kind.
 RENDER_LIMIT = 50
-#: Concurrent ``group_send`` calls in one publish.
-CONCURRENCY = 100
-
-
-def user_group(user_id: int) -> str:
-    """The group of ``user_id``'s connections (any page, any device)."""
-    return f"user.{user_id}"
 
 
 def record_label(content_type_id: int | None) -> str:
@@ -106,7 +107,7 @@ def unread_publish(user_ids: list[int], *, newest: bool = True) -> None:
     counts, two for the newest items, then one ``group_send`` per user."""
     from realestate.notifications.models import Notification
 
-    layer = _layer()
+    layer = channel_layer()
     if layer is None:
         return
     counts, items = {}, {}
@@ -132,50 +133,4 @@ def unread_publish(user_ids: list[int], *, newest: bool = True) -> None:
         )
         for pk in user_ids
     ]
-    _send(layer, events)
-
-
-def progress_publish(progress) -> None:
-    """A ``ProgressModel``'s numbers to the user who asked for the work, after commit."""
-    owner_id = getattr(progress, f"{progress.progress_owner_field}_id", None)
-    if not owner_id or progress.pk is None:
-        return
-    event = {
-        "type": "progress.update",
-        "key": progress.progress_key,
-        "progress": progress.progress_json(),
-    }
-    transaction.on_commit(lambda: _send(_layer(), [(user_group(owner_id), event)]), robust=True)
-
-
-def cross_process(layer) -> bool:
-    """Whether ``layer`` carries messages between processes (Redis), so that what a job
-    writes reaches the web process's sockets; the in-memory layer does not."""
-    from channels.layers import InMemoryChannelLayer
-
-    return layer is not None and not isinstance(layer, InMemoryChannelLayer)
-
-
-def _layer():
-    from channels.layers import get_channel_layer
-
-    try:
-        return get_channel_layer()
-    except Exception:  # noqa: BLE001 - a misconfigured layer loses live updates only
-        logger.warning("No channel layer: live updates are off.", exc_info=True)
-        return None
-
-
-def _send(layer, events: list[tuple[str, dict]]) -> None:
-    if layer is None or not events:
-        return
-    try:
-        async_to_sync(_send_all)(layer, events)
-    except Exception:  # noqa: BLE001 - the pages poll; the business step stands
-        logger.warning("Could not publish %s live update(s).", len(events), exc_info=True)
-
-
-async def _send_all(layer, events: list[tuple[str, dict]]) -> None:
-    for start in range(0, len(events), CONCURRENCY):
-        chunk = events[start : start + CONCURRENCY]
-        await asyncio.gather(*(layer.group_send(group, event) for group, event in chunk))
+    send(events, layer)

@@ -21,8 +21,8 @@ def test_one_group_send_per_affected_user(
         async def group_send(self, group, message):
             sent.append((group, message["count"]))
 
-    live_layer = live._layer
-    live._layer = lambda: Spy()
+    live_layer = live.channel_layer
+    live.channel_layer = lambda: Spy()
     try:
         with django_assert_max_num_queries(4):
             live.unread_publish([u.pk for u in users], newest=False)
@@ -38,5 +38,5 @@ def test_one_group_send_per_affected_user(
         with django_capture_on_commit_callbacks(execute=True):
             services.notify_many(messages)
     finally:
-        live._layer = live_layer
+        live.channel_layer = live_layer
     assert sorted(sent) == sorted((live.user_group(u.pk), 2) for u in users)
