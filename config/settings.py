@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "anymail",
     "channels",
     # Domain apps
     "realestate.core",
@@ -254,6 +255,25 @@ vars().update(
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Real-estate back office <noreply@localhost>"
 )
+# Or an e-mail provider's HTTP API through django-anymail, when its key is set (the first of
+# these found wins over EMAIL_URL). Its tracking webhook (/anymail/<provider>/tracking/, basic
+# auth ANYMAIL_WEBHOOK_SECRET="user:password") marks bounced deliveries.
+ANYMAIL_PROVIDERS = {
+    "SENDGRID_API_KEY": "sendgrid",
+    "MAILGUN_API_KEY": "mailgun",
+    "POSTMARK_SERVER_TOKEN": "postmark",
+    "BREVO_API_KEY": "brevo",
+}
+ANYMAIL = {}
+for _key, _provider in ANYMAIL_PROVIDERS.items():
+    if env.str(_key, default=""):
+        EMAIL_BACKEND = f"anymail.backends.{_provider}.EmailBackend"
+        ANYMAIL = {_key: env.str(_key)}
+        if _provider == "mailgun":
+            ANYMAIL["MAILGUN_SENDER_DOMAIN"] = env.str("MAILGUN_SENDER_DOMAIN", default="")
+        break
+if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):
+    ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET")
 
 # --- Notifications ------------------------------------------------------------------------
 # One backend per channel (realestate/notifications/backends): e-mail goes through the e-mail
@@ -264,6 +284,18 @@ NOTIFICATION_BACKENDS = {
         "PUSH_BACKEND", default="realestate.notifications.backends.push.LogPushBackend"
     ),
 }
+# SMS_BACKEND=realestate.notifications.backends.twilio.TwilioSmsBackend sends through Twilio:
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+#: The sending number (+971…), or a messaging service's id (MG…).
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="")  # tests: a local stand-in
+TWILIO_TIMEOUT = env.float("TWILIO_TIMEOUT", default=10.0)
+# PUSH_BACKEND=realestate.notifications.backends.fcm.FcmPushBackend sends through FCM HTTP v1
+# with a service account's JSON key:
+FCM_SERVICE_ACCOUNT_FILE = env.str("FCM_SERVICE_ACCOUNT_FILE", default="")
+FCM_API_BASE = env.str("FCM_API_BASE", default="https://fcm.googleapis.com")
+FCM_TIMEOUT = env.float("FCM_TIMEOUT", default=10.0)
 #: Seconds before each retry of a failed delivery; after the last, it is failed.
 NOTIFICATION_RETRY_SECONDS = env.list(
     "NOTIFICATION_RETRY_SECONDS", cast=int, default=[60, 300, 1800, 7200]
@@ -408,6 +440,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "realestate.core.api.schema.allow_empty_query_values",
         "realestate.core.api.schema.merge_blank_alternatives",
+        "realestate.api.examples.recorded_examples",
     ],
 }
 
@@ -456,6 +489,10 @@ IMPORT_MAX_ROW_CHARS = env.int("IMPORT_MAX_ROW_CHARS", default=100_000)
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=3000)
 #: An XLSX export of more rows than this is built by a background job (CSV always streams).
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+#: Days a background export's workbook is kept for download (core.tasks.exports_expire).
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+#: Hours the first answer to an Idempotency-Key request is kept for retries.
+IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", default=72)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

@@ -50,6 +50,7 @@ UNFOLD = {
     "ACCOUNT": {
         "navigation": [
             {"title": _("Two-factor authentication"), "link": reverse_lazy("two_factor_security")},
+            {"title": _("My notification settings"), "link": reverse_lazy("notification_settings")},
         ],
     },
     "SIDEBAR": {

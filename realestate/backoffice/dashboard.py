@@ -18,6 +18,8 @@ from realestate.finance.choices import PaymentStatus, ReceivableStatus
 from realestate.finance.models import Payment, Receivable
 from realestate.leasing.choices import LeaseStatus, MaintenanceStatus
 from realestate.leasing.models import Lease, MaintenanceRequest
+from realestate.notifications.choices import DeliveryStatus
+from realestate.notifications.models import Delivery
 from realestate.properties.choices import UnitStatus
 from realestate.properties.models import Unit
 from realestate.properties.selectors import unit_counts_by_status
@@ -134,6 +136,28 @@ def _money_figures(request, today):
     return figures
 
 
+def _message_figures(request):
+    """Deliveries that need staff: failed after their last attempt, or bounced."""
+    counts = dict(
+        Delivery.objects.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.BOUNCED])
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return [
+        {
+            "title": _("Failed messages"),
+            "value": counts.get(DeliveryStatus.FAILED, 0),
+            "href": _list_url(Delivery, f"status__exact={DeliveryStatus.FAILED}"),
+        },
+        {
+            "title": _("Bounced e-mails"),
+            "value": counts.get(DeliveryStatus.BOUNCED, 0),
+            "href": _list_url(Delivery, f"status__exact={DeliveryStatus.BOUNCED}"),
+        },
+    ]
+
+
 def dashboard_callback(request, context):
     """Figure groups for what the user may see (units, leasing, money), each scoped like the
     list it links to; the follow-up and viewing tables for those who work leads."""
@@ -146,6 +170,8 @@ def dashboard_callback(request, context):
         groups.append({"title": _("Leasing"), "kpis": _leasing_figures(request, today)})
     if _may_view(request, Receivable):
         groups.append({"title": _("Money"), "kpis": _money_figures(request, today)})
+    if _may_view(request, Delivery):
+        groups.append({"title": _("Messages"), "kpis": _message_figures(request)})
     context["kpi_groups"] = groups
 
     if _may_view(request, Lead):

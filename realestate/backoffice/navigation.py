@@ -143,6 +143,14 @@ SIDEBAR_NAVIGATION = [
         ],
     ),
     section(
+        _("Notifications"),
+        [
+            model_link(_("Delivery log"), "notifications.Delivery", "outgoing_mail"),
+            model_link(_("Message templates"), "notifications.MessageTemplate", "edit_note"),
+            model_link(_("Company defaults"), "notifications.KindSetting", "tune"),
+        ],
+    ),
+    section(
         _("Organisation"),
         [
             model_link(_("Branches"), "accounts.Branch", "store"),

@@ -87,6 +87,8 @@ def attachments_for(notification: Notification) -> list[tuple[str, bytes, str]]:
     from realestate.documents.models import Document
 
     spec = kind_for(kind)
+    if notification.content_type.model_class() is not spec.model:
+        return []
     record = spec.model.objects.filter(pk=notification.object_id).first()
     if record is None:
         return []

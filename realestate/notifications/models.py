@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +66,8 @@ class Notification(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
     )
-    context = models.JSONField(_("data"), default=dict, blank=True)
+    #: Plain data; Decimal amounts and dates are kept as their text (2500.00, 2027-01-31).
+    context = models.JSONField(_("data"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     #: Shown in the notification centre (a user with in-app on for this kind).
     in_app = models.BooleanField(_("in-app"), default=False)
     title = models.CharField(_("title"), max_length=255, blank=True)

@@ -24,7 +24,17 @@ def test_a_tenant_is_a_tenant_with_their_client_profile(jwt_client, first):
         "address": "",
         "client": first.tenant.client.pk,
         "notification_preferences": ALL_ON,
+        "online_payment": False,
     }
+
+
+def test_me_says_whether_invoices_can_be_paid_online(jwt_client, first, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
+    assert jwt_client(first.tenant.user).get(URL).json()["online_payment"] is True
+    settings.STRIPE_SECRET_KEY = ""
+    assert jwt_client(first.tenant.user).get(URL).json()["online_payment"] is False
 
 
 def test_an_owner_is_an_owner_and_one_person_can_be_both(jwt_client, first):

@@ -65,6 +65,7 @@ EXPECTED = {
         "Agents",
         "Inventory snapshots",
         "Documents",  # those of the projects they read
+        "Delivery log",  # the messages sent, to send failed ones again
     },
     # Nothing assigned yet: no units, commissions, leases or money.
     SALES_AGENT: {
@@ -93,6 +94,7 @@ EXPECTED = {
         "Late-fee policies",
         "Expenses",
         "Documents",  # those of every client and vendor
+        "Delivery log",  # the messages sent, to send failed ones again
     },
 }
 

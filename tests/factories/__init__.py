@@ -48,6 +48,13 @@ from tests.factories.leasing import (
     RentChargeFactory,
     VendorFactory,
 )
+from tests.factories.notifications import (
+    DeliveryFactory,
+    DeviceFactory,
+    KindSettingFactory,
+    MessageTemplateFactory,
+    NotificationFactory,
+)
 from tests.factories.properties import (
     AmenityFactory,
     BuildingFactory,
@@ -78,6 +85,11 @@ __all__ = [
     "CommissionFactory",
     "DepositTransactionFactory",
     "ExpenseFactory",
+    "DeliveryFactory",
+    "DeviceFactory",
+    "KindSettingFactory",
+    "MessageTemplateFactory",
+    "NotificationFactory",
     "FailureFactory",
     "GenerationBatchFactory",
     "ExportJobFactory",

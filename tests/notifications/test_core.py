@@ -196,3 +196,25 @@ def test_mark_read_and_unread_count():
     other = UserFactory()
     assert services.notification_mark_read(user=other) == 0
     assert services.notification_mark_read(user=user) == 1
+
+
+def test_amounts_and_dates_in_the_data_keep_their_text():
+    from datetime import date
+    from decimal import Decimal
+
+    user = UserFactory(email="ann@example.com")
+    services.notify(
+        MessageKind.PAYMENT_RECEIVED,
+        record=UnitFactory(),
+        recipients=[user],
+        context={
+            "name": "Ann",
+            "payment": "PAY-1",
+            "amount": Decimal("2500.50"),
+            "currency": "AED",
+            "date": date(2026, 12, 1),
+            "company": "Acme",
+        },
+    )
+    dispatch.deliveries_dispatch()
+    assert "AED 2500.50 on 2026-12-01" in mail.outbox[0].body

@@ -9,6 +9,7 @@ from realestate.accounts.choices import NotificationTopic
 from realestate.accounts.models import notification_preferences_full
 from realestate.clients.api.portal import KINDS, user_kinds
 from realestate.core.api.fields import BlankableEmailField, StrictBooleanField, StrictCharField
+from realestate.finance.services.online_payments import online_payment_enabled
 
 NotificationPreferencesSerializer = type(
     "NotificationPreferencesSerializer",
@@ -32,6 +33,7 @@ ME_EXAMPLE = {
     "address": "Marina Heights A-1204, Dubai Marina",
     "client": 118,
     "notification_preferences": dict.fromkeys(NotificationTopic.values, True),
+    "online_payment": True,
 }
 
 
@@ -58,6 +60,14 @@ class MeSerializer(serializers.Serializer):
         read_only=True, allow_null=True, help_text="The caller's client record; null for staff."
     )
     notification_preferences = NotificationPreferencesSerializer(read_only=True)
+    online_payment = serializers.BooleanField(
+        read_only=True,
+        help_text=(
+            "Whether the app offers to pay invoices by card "
+            "(`POST /api/v1/tenant/invoices/{id}/pay/`): false while the server has no payment "
+            "provider's keys, when paying answers 403 `online_payment_off`."
+        ),
+    )
 
     def to_representation(self, user):
         client = self.context.get("client")
@@ -73,6 +83,7 @@ class MeSerializer(serializers.Serializer):
             "notification_preferences": notification_preferences_full(
                 user.notification_preferences or {}
             ),
+            "online_payment": online_payment_enabled(),
         }
 
 

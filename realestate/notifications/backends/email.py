@@ -3,6 +3,8 @@ django-anymail, the console locally): text and HTML parts, the record's PDF atta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
 
 
 class EmailBackend:
@@ -13,6 +15,8 @@ class EmailBackend:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
             connection=get_connection(),
+            # Our own Message-ID: the SMTP server's answer carries none to keep as the id.
+            headers={"Message-ID": make_msgid(domain=DNS_NAME)},
         )
         if rendered.html:
             message.attach_alternative(rendered.html, "text/html")

@@ -19,6 +19,7 @@ from realestate.clients import demo as clients_demo
 from realestate.documents import demo as documents_demo
 from realestate.finance import demo as finance_demo
 from realestate.leasing import demo as leasing_demo
+from realestate.notifications import demo as notifications_demo
 from realestate.properties import demo as properties_demo
 from realestate.sales import demo as sales_demo
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             leasing_demo.rent_payments(rng, users=users, leasing=leasing)
             finance_demo.seed(rng, users=users)
             documents_demo.company(rng)
+            notifications_demo.seed()
             leasing_demo.app_logins()
         self.stdout.write(
             self.style.SUCCESS(
