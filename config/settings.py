@@ -29,8 +29,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # daphne's runserver (ASGI: WebSockets too) replaces Django's; it must come first.
-    "daphne",
+    "daphne",  # first: its runserver (ASGI, WebSockets too) replaces Django's
     # unfold must come before django.contrib.admin
     "unfold",
     "unfold.contrib.filters",
@@ -59,7 +58,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "anymail",
-    "channels",
     # Domain apps
     "realestate.core",
     "realestate.accounts",
@@ -173,24 +171,6 @@ else:
         # django-q2's cluster statistics, rewritten twice a second: kept out of the database.
         "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-
-# Live updates over WebSockets (realestate/notifications/live.py): Redis pub/sub, so that job
-# processes and shells reach the browsers of every web process; in memory without Redis (one
-# process: the pages poll for what the jobs do).
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            # Several deployments (or test runs) may share one Redis: pub/sub ignores its
-            # database number, so each names its own prefix.
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": env.str("CHANNELS_PREFIX", default="realestate-ws"),
-            },
-        }
-    }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 Q_CLUSTER = {
     "name": "realestate",
@@ -462,8 +442,9 @@ LEAFLET_CONFIG = {
     else [],
 }
 
-# --- Content-Security-Policy (see config/csp.py) --------------------------------------------
+# --- Content-Security-Policy (config/csp.py); live updates' channel layer (config/live.py) --
 from config.csp import content_security_policy, storage_origins  # noqa: E402
+from config.live import channel_layers  # noqa: E402
 
 CONTENT_SECURITY_POLICY = content_security_policy(
     env,
@@ -474,6 +455,7 @@ CONTENT_SECURITY_POLICY = content_security_policy(
         region=env.str("S3_REGION", default=None),
     ),
 )
+CHANNEL_LAYERS = channel_layers(env, REDIS_URL)
 
 # --- Import / export ----------------------------------------------------------------------
 # Only CSV and XLSX are read and written (realestate/core/importing; the admin offers no
