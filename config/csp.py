@@ -9,6 +9,10 @@
   storage's host (S3) when configured.
 - Nothing may frame the site, no plugins, forms post only here, ``<base>`` only to here.
 
+- Connections: this site, and its WebSocket origin (``ws://`` or ``wss://`` and the host the
+  page came from: ``SocketConnectMiddleware``), for the live updates at ``/ws/notifications/``.
+  CSP level 3 counts same-host WebSockets as ``'self'``; older browsers need them named.
+
 ``CSP_<DIRECTIVE>_SRC`` variables add sources for a deployment's own needs.
 """
 
@@ -63,3 +67,24 @@ def content_security_policy(env, *, map_tiles_url: str, storage: list[str]) -> d
     if report_uri:
         directives["report-uri"] = [report_uri]
     return {"DIRECTIVES": directives}
+
+
+class SocketConnectMiddleware:
+    """Adds the page's own WebSocket origin to ``connect-src`` (django-csp's per-response
+    update), whatever host of ``ALLOWED_HOSTS`` served the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "html" in response.get("Content-Type", ""):
+            scheme = "wss" if request.is_secure() else "ws"
+            try:
+                host = request.get_host()
+            except Exception:  # noqa: BLE001 - a disallowed host: Django answers 400 anyway
+                return response
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["connect-src"] = [*update.get("connect-src", []), f"{scheme}://{host}"]
+            response._csp_update = update
+        return response

@@ -29,6 +29,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "daphne",  # first: its runserver (ASGI, WebSockets too) replaces Django's
     # unfold must come before django.contrib.admin
     "unfold",
     "unfold.contrib.filters",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.csp.SocketConnectMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -440,8 +442,9 @@ LEAFLET_CONFIG = {
     else [],
 }
 
-# --- Content-Security-Policy (see config/csp.py) --------------------------------------------
+# --- Content-Security-Policy (config/csp.py); live updates' channel layer (config/live.py) --
 from config.csp import content_security_policy, storage_origins  # noqa: E402
+from config.live import channel_layers  # noqa: E402
 
 CONTENT_SECURITY_POLICY = content_security_policy(
     env,
@@ -452,6 +455,7 @@ CONTENT_SECURITY_POLICY = content_security_policy(
         region=env.str("S3_REGION", default=None),
     ),
 )
+CHANNEL_LAYERS = channel_layers(env, REDIS_URL)
 
 # --- Import / export ----------------------------------------------------------------------
 # Only CSV and XLSX are read and written (realestate/core/importing; the admin offers no

@@ -17,7 +17,12 @@ UNFOLD = {
     "SHOW_BACK_BUTTON": True,
     "ENVIRONMENT": "realestate.backoffice.dashboard.environment_label",
     "DASHBOARD_CALLBACK": "realestate.backoffice.dashboard.dashboard_callback",
-    "STYLES": [lambda request: static("core/admin.css")],
+    "STYLES": [
+        lambda request: static("core/admin.css"),
+        lambda request: static("notifications/centre.css"),
+    ],
+    # The WebSocket of live updates: the bell's count, progress bars (notifications/live.py).
+    "SCRIPTS": [lambda request: static("notifications/live.js")],
     "SITE_FAVICONS": [
         {
             "rel": "icon",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/security/", include("realestate.accounts.urls")),
+    # The staff notification centre (ahead of the admin: its own pages, not a model's).
+    path("admin/notifications/centre/", include("realestate.notifications.centre")),
     path(
         "admin/my-notifications/",
         notification_settings.notification_settings,

@@ -18,6 +18,7 @@ trap stop EXIT INT TERM
 
 printf '\n  Admin: http://127.0.0.1:%s/admin/   (admin/admin, manager, agent1, agent2, leasing, accountant, auditor: password = login)\n' "$PORT"
 printf '  API docs: http://127.0.0.1:%s/api/docs/\n\n' "$PORT"
+# daphne's runserver (daphne heads INSTALLED_APPS): ASGI, WebSockets included (/ws/notifications/).
 # In the background, so that bash runs the trap as soon as a signal comes (it would wait for
 # a foreground command to end first).
 "$PY" manage.py runserver "127.0.0.1:$PORT" &

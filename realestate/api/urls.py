@@ -14,6 +14,7 @@ v1 = [
     path("", include("realestate.finance.api.urls")),
     path("", include("realestate.leasing.api.urls")),
     path("", include("realestate.sales.api.urls")),
+    path("", include("realestate.notifications.api.urls")),
 ]
 
 urlpatterns = [

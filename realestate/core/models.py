@@ -65,13 +65,25 @@ class ProgressModel(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)
 
+    #: The foreign key to the user who asked for the work: their open pages hear its progress
+    #: over the WebSocket (``core.live.progress_publish``).
+    progress_owner_field = "user"
+
     class Meta:
         abstract = True
 
     def _progress_update(self, **fields) -> None:
+        from realestate.core.live import progress_publish
+
         for name, value in fields.items():
             setattr(self, name, value)
         type(self)._default_manager.filter(pk=self.pk).update(**fields)
+        progress_publish(self)
+
+    @property
+    def progress_key(self) -> str:
+        """Names this job in live messages and on its page's progress bar."""
+        return f"{self._meta.label_lower}:{self.pk}"
 
     def progress_start(self, total: int) -> None:
         from django.utils import timezone

@@ -282,6 +282,7 @@ class GenerationBatch(ProgressModel):
     description = models.CharField(_("records"), max_length=255)
     record_ids = models.JSONField(_("record ids"), default=list)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    progress_owner_field = "created_by"
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

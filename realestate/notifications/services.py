@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from realestate.notifications import preferences
+from realestate.notifications import live, preferences
 from realestate.notifications.choices import Channel, DeliveryStatus
 from realestate.notifications.models import Delivery, Notification
 
@@ -157,6 +157,7 @@ def notify_many(messages: Iterable[Message], *, records_new: bool = False) -> in
             created += _deliveries_write(batch, channels, now)
         if created:
             transaction.on_commit(dispatch_soon)
+            live.notifications_changed(row.user_id for row in rows if row.in_app)
     return created
 
 
@@ -351,7 +352,10 @@ def notification_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     unread = Notification.objects.for_user(user).unread()
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        live.notifications_changed([user.pk], newest=False)
+    return marked
 
 
 def unread_count(user) -> int:

@@ -204,6 +204,34 @@ def agent_positive_cases(context, case, kwargs):
         body["expires_at"] = "2999-01-01T00:00:00Z"
 
 
+NOTIFICATION_READ = "/api/v1/notifications/{id}/read/"
+_notifications: list[int] = []
+
+
+@schemathesis.hook("before_call")
+def notification_positive_cases(context, case, kwargs):
+    """Marking a notification read names one of the caller's (the ids schemathesis makes up
+    are others' or none, 404, wherever the database's sequences have moved on)."""
+    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
+        return
+    if case.operation.path != NOTIFICATION_READ:
+        return
+    if not _notifications:
+        token = requests.post(
+            f"{BASE_URL}/api/v1/auth/token/",
+            json={"username": USERNAME, "password": PASSWORD},
+            timeout=30,
+        ).json()["access"]
+        found = requests.get(
+            f"{BASE_URL}/api/v1/notifications/",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()["results"]
+        _notifications.extend(row["id"] for row in found)
+    if _notifications:
+        case.path_parameters = {**(case.path_parameters or {}), "id": _notifications[0]}
+
+
 STRIPE_WEBHOOK = "/api/v1/payments/webhooks/stripe/"
 
 

@@ -119,3 +119,26 @@ def test_the_statement_of_account_is_the_callers_own(jwt_client, first, second, 
         text = pypdf_text(b"".join(response.streaming_content))
         assert mine.payment.number in text and mine.tenant.client.name in text
         assert theirs.payment.number not in text and theirs.tenant.client.name not in text
+
+
+@pytest.mark.parametrize("kind", ["tenant", "owner"])
+def test_notifications_are_only_their_recipients(jwt_client, first, second, kind):
+    """Another user's notification: 404 (as a missing one) to mark read, never listed, never
+    marked by "read all"."""
+    from realestate.notifications.models import Notification
+    from tests.notifications.live_support import lease_ending
+
+    for tenancy in (first, second):
+        lease_ending(getattr(tenancy, kind).user, tenancy.unit)
+    for mine, theirs in ((first, second), (second, first)):
+        api = jwt_client(getattr(mine, kind).user)
+        own = Notification.objects.get(user=getattr(mine, kind).user)
+        other = Notification.objects.get(user=getattr(theirs, kind).user)
+
+        assert listed(api, "/api/v1/notifications/") == {own.pk}
+        response = api.post(f"/api/v1/notifications/{other.pk}/read/")
+        assert response.status_code == 404
+        assert response.json() == api.post("/api/v1/notifications/999999999/read/").json()
+        api.post("/api/v1/notifications/read-all/")
+        assert Notification.objects.get(pk=other.pk).read_at is None
+        Notification.objects.filter(pk=own.pk).update(read_at=None)

@@ -161,6 +161,12 @@ OPERATIONS = [
     ("/api/v1/devices/", "get"),
     ("/api/v1/devices/", "post"),
     ("/api/v1/devices/{id}/", "delete"),
+    ("/api/v1/notifications/", "get"),
+    ("/api/v1/notifications/{id}/read/", "post"),
+    ("/api/v1/notifications/read-all/", "post"),
+    ("/api/v1/notifications/unread-count/", "get"),
+    ("/api/v1/notifications/preferences/", "get"),
+    ("/api/v1/notifications/preferences/", "patch"),
 ]
 #: Answers with the file's own type whatever ``Accept`` asks (errors in JSON): never 406.
 FILE_OPERATIONS = {

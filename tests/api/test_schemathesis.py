@@ -40,6 +40,7 @@ from tests.factories import (
     UnitFactory,
     ViewingFactory,
 )
+from tests.notifications.live_support import lease_ending
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -126,6 +127,8 @@ def field_agent(agent1, agent2, settings, tmp_path, stripe_on):
             agent=agent1,
             scheduled_at=timezone.now() + timedelta(days=days),
         )
+    for step in ("90", "60", "30"):  # the notification centre's rows, and ids to mark read
+        lease_ending(agent1, units[0], step=step)
     return agent1
 
 
