@@ -157,7 +157,14 @@ def notify_many(messages: Iterable[Message], *, records_new: bool = False) -> in
             created += _deliveries_write(batch, channels, now)
         if created:
             transaction.on_commit(dispatch_soon)
-            live.notifications_changed(row.user_id for row in rows if row.in_app)
+            # Their unread counts (a repeated message wrote nothing, and a count sent again
+            # is the same count).
+            live.notifications_changed(
+                message.user_id
+                for channels, group in groups.items()
+                if Channel.IN_APP in channels
+                for message in group
+            )
     return created
 
 
