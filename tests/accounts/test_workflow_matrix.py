@@ -48,6 +48,7 @@ from tests.accounts.cast import (
     unit,
 )
 from tests.factories import (
+    DeliveryFactory,
     FailureFactory,
     LeadFactory,
     SuccessFactory,
@@ -255,6 +256,13 @@ BULK = {
             object_id=str(s.pk), change_message__startswith="Generate"
         ).exists(),
         row(OK, 403, 403, 403, OK, 403),
+    ),
+    # Staff who watch the delivery log send a failed message again; agents, accountants and
+    # auditors do not (the log holds everyone's addresses).
+    ("notifications.Delivery", "send_again"): (
+        lambda c: DeliveryFactory(status="failed", attempts=5, error="provider down"),
+        lambda d: fresh(d).status == "queued",
+        row(OK, OK, 403, OK, 403, 403),
     ),
     ("django_q.Success", "resubmit_task"): (
         lambda c: SuccessFactory(),

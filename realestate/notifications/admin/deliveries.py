@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from unfold.decorators import action
 
-from realestate.core.admin import link, status_badge
+from realestate.core.admin import OfferedActionsOnlyMixin, link, status_badge
 from realestate.notifications.admin.base import NotificationSetupAdmin
 from realestate.notifications.choices import DELIVERY_FLOW, DeliveryStatus
 from realestate.notifications.dispatch import delivery_requeue
@@ -24,7 +24,7 @@ RESENDABLE = [
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(NotificationSetupAdmin):
+class DeliveryAdmin(OfferedActionsOnlyMixin, NotificationSetupAdmin):
     #: Its rows carry people's e-mail addresses and phone numbers: exporting them takes the
     #: "export personal data" permission too.
     personal_data = True
