@@ -47,16 +47,19 @@ def render_text(body: str, context: dict) -> str:
 def message_render(notification: Notification, channel: str) -> Rendered:
     """The notification's texts on ``channel``. A template that fails to render (staff broke
     it) raises ``TemplateProblem``: the delivery fails with its message, for staff to mend."""
+    from realestate.documents.company import company_context
+
     subject, body = template_texts(notification.kind, channel, notification.language)
-    context = {**notification.context}
+    company = company_context()
+    # The company signs as it is named when the message goes out, whatever it was called
+    # when the message was written.
+    context = {**notification.context, "company": company["name"]}
     text = render_text(body, context)
     rendered = Rendered(subject=" ".join(render_text(subject, context).split()), text=text)
     if channel == Channel.EMAIL:
-        from realestate.documents.company import company_context
-
         rendered.html = render_to_string(
             "notifications/email.html",
-            {"subject": rendered.subject, "body": linebreaks(text), "company": company_context()},
+            {"subject": rendered.subject, "body": linebreaks(text), "company": company},
         )
     return rendered
 

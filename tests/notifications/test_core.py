@@ -218,3 +218,15 @@ def test_amounts_and_dates_in_the_data_keep_their_text():
     )
     dispatch.deliveries_dispatch()
     assert "AED 2500.50 on 2026-12-01" in mail.outbox[0].body
+
+
+def test_the_company_signs_with_its_name_when_the_message_goes_out():
+    from tests.factories import CompanyProfileFactory
+
+    user = UserFactory(email="ann@example.com")
+    _lease_end(user, UnitFactory())  # written while the data said "Acme"
+    CompanyProfileFactory(trade_name="Marina Crest Properties")
+    dispatch.deliveries_dispatch()
+    assert mail.outbox[0].body.endswith("Marina Crest Properties")
+    assert "Acme" not in mail.outbox[0].body
+    assert Notification.objects.get().body.endswith("Marina Crest Properties")
