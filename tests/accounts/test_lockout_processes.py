@@ -6,8 +6,6 @@ Before the counters were shared, each worker counted failures in its own memory,
 
 import json
 import os
-import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,38 +15,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from tests.factories import UserFactory
+from tests.processes import database_url as shared_database_url
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_FAILURES = 5
 WORKERS = 4
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def database_url(tmp_path) -> str:
-    """The database the server uses: the test database, with a user this transactional test
-    commits. PostGIS: the same database. SpatiaLite: the in-memory test database (migrated
-    by pytest-django) copied to a file with SQLite's backup API, quicker than a migrate."""
+    """The server's database, holding a user this transactional test commits."""
     UserFactory(username="victim", password="right-password")
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        return f"postgis://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    path = tmp_path / "server.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
-    return f"spatialite:///{path}"
+    return shared_database_url(tmp_path)
 
 
 @pytest.fixture

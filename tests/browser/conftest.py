@@ -2,6 +2,7 @@
 with map tiles off and every request that is not to the test server aborted, so browser tests
 never reach the internet."""
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -44,11 +45,14 @@ def offline_map(settings, monkeypatch):
     settings.CSRF_COOKIE_SECURE = False
 
 
-@pytest.fixture
-def page(live_server, offline_map):
+@contextlib.contextmanager
+def local_page(base_url: str, viewport: dict):
+    """A page of Debian's Chromium that reaches ``base_url``'s server only (every other request
+    is aborted and listed in ``page.blocked_requests``); console errors in
+    ``page.console_errors``."""
     from playwright.sync_api import sync_playwright
 
-    server = urlparse(live_server.url)
+    server = urlparse(base_url)
     blocked = []
 
     def local_only(route):
@@ -64,17 +68,28 @@ def page(live_server, offline_map):
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context = browser.new_context(viewport=viewport)
             context.route("**/*", local_only)
             page = context.new_page()
             page.set_default_timeout(15_000)
             page.blocked_requests = blocked
+            page.console_errors = []
+            page.on(
+                "console",
+                lambda m: page.console_errors.append(m.text) if m.type == "error" else None,
+            )
             yield page
         finally:
             browser.close()
             # Code run inside sync_playwright() has its own context, so Django gave it its
             # own database connection: close it, or it outlives the test database.
             connections.close_all()
+
+
+@pytest.fixture
+def page(live_server, offline_map):
+    with local_page(live_server.url, {"width": 1400, "height": 1000}) as page:
+        yield page
 
 
 @pytest.fixture

@@ -5,49 +5,23 @@ as a job would. Then the bell's list and the Notifications page show it."""
 
 import os
 import shutil
-import socket
-import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection, connections
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, local_page
 from tests.factories import SuperUserFactory, UnitFactory
 from tests.notifications.live_support import redis_server  # noqa: F401 - fixture
+from tests.processes import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = str(ROOT / "manage.py")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def database_url(tmp_path) -> str:
-    """PostGIS: the test database (this transactional test commits). SpatiaLite: the
-    in-memory test database copied to a file the other processes open."""
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        return f"postgis://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    path = tmp_path / "server.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
-    return f"spatialite:///{path}"
 
 
 @pytest.fixture
@@ -106,40 +80,10 @@ def daphne(world, tmp_path):
 
 @pytest.fixture
 def browser_page(daphne):
-    from playwright.sync_api import sync_playwright
-
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need {CHROMIUM}")
-    server = urlparse(daphne)
-    blocked = []
-
-    def local_only(route):
-        url = urlparse(route.request.url)
-        if url.scheme in ("data", "blob") or url.netloc == server.netloc:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 900})
-            context.route("**/*", local_only)
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            page.blocked_requests = blocked
-            page.console_errors = []
-            page.on(
-                "console",
-                lambda m: page.console_errors.append(m.text) if m.type == "error" else None,
-            )
-            yield page
-        finally:
-            browser.close()
-            connections.close_all()
+    with local_page(daphne, {"width": 1400, "height": 900}) as page:
+        yield page
 
 
 def shell(env, code: str) -> None:

@@ -3,7 +3,6 @@ started inside the test: text and HTML parts, and the receipt PDF attached."""
 
 import email
 import io
-import socket
 from datetime import date
 from decimal import Decimal
 from email import policy
@@ -17,6 +16,7 @@ from realestate.notifications import dispatch, services
 from realestate.notifications.choices import Channel, DeliveryStatus, MessageKind
 from realestate.notifications.models import Delivery
 from tests.factories import ClientFactory, ReceivableFactory
+from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, envelope.original_content or envelope.content))
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
