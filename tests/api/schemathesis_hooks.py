@@ -37,6 +37,23 @@ def _refresh_token() -> str:
     return response.json()["refresh"]
 
 
+def _as_caller(path: str, **params) -> list[dict]:
+    """The rows of a list as the run's caller sees them (a fresh login: the run's own token
+    may have been logged out by a stateful case)."""
+    token = requests.post(
+        f"{BASE_URL}/api/v1/auth/token/",
+        json={"username": USERNAME, "password": PASSWORD},
+        timeout=30,
+    ).json()["access"]
+    answer = requests.get(
+        f"{BASE_URL}{path}",
+        params=params,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    return answer.json()["results"]
+
+
 def _ordered(box: str) -> bool:
     min_lng, min_lat, max_lng, max_lat = (float(part) for part in box.split(","))
     return min_lng < max_lng and min_lat < max_lat
@@ -66,35 +83,14 @@ def _own_request() -> int:
     caller's (404) wherever the database's sequences have moved on (PostgreSQL after other
     tests), so positive cases name a request the caller may comment on."""
     if not _requests:
-        token = requests.post(
-            f"{BASE_URL}/api/v1/auth/token/",
-            json={"username": USERNAME, "password": PASSWORD},
-            timeout=30,
-        ).json()["access"]
-        found = requests.get(
-            f"{BASE_URL}{MAINTENANCE}",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        ).json()["results"]
-        _requests.append(found[0]["id"])
+        _requests.append(_as_caller(MAINTENANCE)[0]["id"])
     return _requests[0]
 
 
 def _rented_unit() -> int:
     """The unit the portal caller rents now (a request is reported on it)."""
     if not _rented:
-        token = requests.post(
-            f"{BASE_URL}/api/v1/auth/token/",
-            json={"username": USERNAME, "password": PASSWORD},
-            timeout=30,
-        ).json()["access"]
-        leases = requests.get(
-            f"{BASE_URL}/api/v1/tenant/leases/",
-            params={"status": "active"},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        ).json()["results"]
-        _rented.append(leases[0]["unit"]["id"])
+        _rented.append(_as_caller("/api/v1/tenant/leases/", status="active")[0]["unit"]["id"])
     return _rented[0]
 
 
@@ -142,20 +138,9 @@ _agent_ids: dict[str, int] = {}
 def _agent_id(kind: str) -> int:
     """An id the agent may use: one of their clients, available units or leads."""
     if not _agent_ids:
-        token = requests.post(
-            f"{BASE_URL}/api/v1/auth/token/",
-            json={"username": USERNAME, "password": PASSWORD},
-            timeout=30,
-        ).json()["access"]
-        headers = {"Authorization": f"Bearer {token}"}
-        clients = requests.get(f"{BASE_URL}/api/v1/agent/clients/", headers=headers, timeout=30)
-        units = requests.get(
-            f"{BASE_URL}/api/v1/units/", params={"status": "available"}, headers=headers, timeout=30
-        )
-        leads = requests.get(f"{BASE_URL}/api/v1/agent/leads/", headers=headers, timeout=30)
-        _agent_ids["client"] = clients.json()["results"][0]["id"]
-        _agent_ids["unit"] = units.json()["results"][0]["id"]
-        _agent_ids["lead"] = leads.json()["results"][0]["id"]
+        _agent_ids["client"] = _as_caller("/api/v1/agent/clients/")[0]["id"]
+        _agent_ids["unit"] = _as_caller("/api/v1/units/", status="available")[0]["id"]
+        _agent_ids["lead"] = _as_caller("/api/v1/agent/leads/")[0]["id"]
     return _agent_ids[kind]
 
 
@@ -217,17 +202,7 @@ def notification_positive_cases(context, case, kwargs):
     if case.operation.path != NOTIFICATION_READ:
         return
     if not _notifications:
-        token = requests.post(
-            f"{BASE_URL}/api/v1/auth/token/",
-            json={"username": USERNAME, "password": PASSWORD},
-            timeout=30,
-        ).json()["access"]
-        found = requests.get(
-            f"{BASE_URL}/api/v1/notifications/",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        ).json()["results"]
-        _notifications.extend(row["id"] for row in found)
+        _notifications.extend(row["id"] for row in _as_caller("/api/v1/notifications/"))
     if _notifications:
         case.path_parameters = {**(case.path_parameters or {}), "id": _notifications[0]}
 
