@@ -92,8 +92,21 @@ class _BoundsFilter(logging.Filter):
 
 
 _progress = logging.getLogger("weasyprint.progress")
-_progress.setLevel(logging.INFO)
-_progress.addFilter(_BoundsFilter())
+_bounds_filter = _BoundsFilter()
+
+
+def _progress_watched() -> None:
+    """WeasyPrint's progress records reach the bounds' filter: INFO on its logger, the filter
+    on it. Asked before each render, since configuring logging again (``dictConfig`` with the
+    settings' ``weasyprint: ERROR``) resets a child logger's level to its parent's, and the
+    bounds would then silently stop."""
+    if _progress.level != logging.INFO:
+        _progress.setLevel(logging.INFO)
+    if _bounds_filter not in _progress.filters:
+        _progress.addFilter(_bounds_filter)
+
+
+_progress_watched()
 
 
 def html_to_pdf(
@@ -110,6 +123,7 @@ def html_to_pdf(
     # file:///static/x.css, which the fetcher maps to the static file behind it.
     fetcher = LocalURLFetcher(allowed_files=allowed_files, refused=refused)
     deadline = time.monotonic() + seconds if seconds is not None else None
+    _progress_watched()
     token = _bounds.set((seconds, deadline, max_pages, [0]))
     try:
         return HTML(string=html, base_url="file:///", url_fetcher=fetcher).write_pdf()

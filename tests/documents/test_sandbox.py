@@ -276,3 +276,18 @@ def test_bounds_do_not_stop_an_ordinary_document():
     body = "<table>{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}</table>"
     content = render_pdf(Draft(body=body), {"rows": list(range(120))})
     assert "119" in pdf_text(content)
+
+
+@pytest.mark.django_db
+def test_the_bounds_hold_after_logging_is_configured_again(settings):
+    """``dictConfig`` with the settings' ``weasyprint: ERROR`` resets its child loggers'
+    levels (as a second ``configure_logging`` does): the page bound still stops a long PDF."""
+    import logging.config
+
+    logging.config.dictConfig(settings.LOGGING)
+    rows = list(range(400))
+    body = "<table>{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}</table>"
+    settings.DOCUMENT_MAX_PAGES = 3
+    with pytest.raises(TemplateProblem) as caught:
+        render_pdf(Draft(body=body), {"rows": rows})
+    assert "runs past 3 pages" in caught.value.message
