@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from realestate.notifications.choices import MessageKind as K
-from realestate.notifications.services import Message, notify_many
+from realestate.notifications.services import Message, message_for, notify_many
 
 # --- shared helpers -----------------------------------------------------------------------
 
@@ -121,6 +121,15 @@ class Managers:
         return self.of(building, project)
 
 
+#: A client recipient's columns, read beside a record's (``to_client``'s arguments).
+CLIENT_FIELDS = (
+    "client_id",
+    "client__name",
+    "client__portal_user_id",
+    "client__portal_user__language",
+)
+
+
 def to_client(
     kind: str,
     *,
@@ -174,17 +183,8 @@ def to_staff(
 
 
 def _client_message(kind: str, client, record, context: dict, step: str = "") -> Message:
-    user = client.portal_user if client.portal_user_id else None
-    return to_client(
-        kind,
-        client_id=client.pk,
-        name=client.name,
-        portal_user_id=client.portal_user_id,
-        language=getattr(user, "language", "en"),
-        ct_id=content_type_id(type(record)),
-        object_id=record.pk,
-        context=context,
-        step=step,
+    return message_for(
+        kind, record=record, client=client, step=step, context={**context, "name": client.name}
     )
 
 
@@ -222,10 +222,7 @@ def rent_invoices_issued(receivables) -> int:
         "amount",
         "currency",
         "due_date",
-        "client_id",
-        "client__name",
-        "client__portal_user_id",
-        "client__portal_user__language",
+        *CLIENT_FIELDS,
     )
     messages = (
         to_client(

@@ -367,7 +367,3 @@ def notification_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
 
 def unread_count(user) -> int:
     return Notification.objects.for_user(user).unread().count()
-
-
-def uses_row_locks() -> bool:
-    return connection.vendor == "postgresql"

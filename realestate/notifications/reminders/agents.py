@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from realestate.notifications.choices import MessageKind as K
 from realestate.notifications.events import (
+    CLIENT_FIELDS,
     company_name,
     content_type_id,
     day,
@@ -133,10 +134,7 @@ def viewings_tomorrow(today: date | None = None) -> int:
     fields = (
         "unit__code",
         "scheduled_at",
-        "client_id",
-        "client__name",
-        "client__portal_user_id",
-        "client__portal_user__language",
+        *CLIENT_FIELDS,
         "agent_id",
     )
     written = 0

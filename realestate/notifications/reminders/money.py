@@ -9,7 +9,14 @@ from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.utils import timezone
 
 from realestate.notifications.choices import MessageKind as K
-from realestate.notifications.events import company_name, content_type_id, day, money, to_client
+from realestate.notifications.events import (
+    CLIENT_FIELDS,
+    company_name,
+    content_type_id,
+    day,
+    money,
+    to_client,
+)
 from realestate.notifications.reminders.base import INSTALMENT_DAYS_AHEAD, days_step, send
 
 
@@ -53,10 +60,7 @@ def instalments_due(today: date | None = None) -> int:
         "amount_paid",
         "currency",
         "due_date",
-        "client_id",
-        "client__name",
-        "client__portal_user_id",
-        "client__portal_user__language",
+        *CLIENT_FIELDS,
     )
 
     def build(row):
@@ -120,10 +124,7 @@ def receivables_overdue(today: date | None = None) -> int:
         "amount_paid",
         "currency",
         "due_date",
-        "client_id",
-        "client__name",
-        "client__portal_user_id",
-        "client__portal_user__language",
+        *CLIENT_FIELDS,
     )
 
     def build(row):
