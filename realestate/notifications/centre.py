@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from realestate.accounts.views import staff_required
 from realestate.notifications import live, services
 from realestate.notifications.models import Notification
-from realestate.notifications.rendering import in_app_texts
+from realestate.notifications.rendering import in_app_texts, in_app_texts_fill
 
 PAGE_SIZE = 25
 #: Rows in the bell's dropdown.
@@ -39,6 +39,8 @@ def _ago(moment) -> str:
 
 
 def _rows(notifications) -> list[dict]:
+    notifications = list(notifications)
+    in_app_texts_fill(notifications)
     rows = []
     for notification in notifications:
         title, body = in_app_texts(notification)

@@ -34,6 +34,7 @@ from realestate.notifications.api.serializers import (
 from realestate.notifications.choices import Channel
 from realestate.notifications.models import Notification
 from realestate.notifications.preferences import preferences_full, topic_is_legal
+from realestate.notifications.rendering import in_app_texts_fill
 
 
 class ChangedSinceFilter(django_filters.IsoDateTimeFilter):
@@ -144,6 +145,13 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return Notification.objects.for_user(self.request.user).order_by("-created_at", "-id")
+
+    def paginate_queryset(self, queryset):
+        """The page, its notifications not rendered yet rendered together (no query a row)."""
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            in_app_texts_fill(page)
+        return page
 
     def _empty_body(self, request):
         EmptySerializer(data=request.data).is_valid(raise_exception=True)
