@@ -12,7 +12,7 @@ holds already stays valid until it is changed.
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models.signals import post_init, post_save
+from django.db.models.signals import post_init, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 from realestate.core.permissions import grants_move
@@ -71,9 +71,30 @@ class AgentFieldsMixin:
 
 
 def _remember(sender, instance, **kwargs):
+    # A field the query left out (``only()``) is not read here, a query per row: it is
+    # read before a save if it was not (``_recall``).
+    loaded = instance.__dict__
     instance._assigned_before = {
-        field: getattr(instance, f"{field}_id") for field in sender.assignment_fields
+        field: loaded[f"{field}_id"]
+        for field in sender.assignment_fields
+        if f"{field}_id" in loaded
     }
+
+
+def _recall(sender, instance, raw=False, **kwargs):
+    """Before a save of a record read without some of its assignment fields, what they
+    were (the grants follow a change of them)."""
+    before = getattr(instance, "_assigned_before", None)
+    if before is None or instance._state.adding or instance.pk is None:
+        return
+    missing = [field for field in sender.assignment_fields if field not in before]
+    if missing:
+        row = (
+            sender._base_manager.filter(pk=instance.pk)
+            .values(*(f"{field}_id" for field in missing))
+            .first()
+        )
+        before.update({field: (row or {}).get(f"{field}_id") for field in missing})
 
 
 def _follow(sender, instance, created, raw=False, **kwargs):
@@ -96,4 +117,5 @@ def connect_assignment_grants() -> None:
     for model in apps.get_models():
         if getattr(model, "assignment_fields", None):
             post_init.connect(_remember, sender=model, dispatch_uid=f"assign-init-{model._meta}")
+            pre_save.connect(_recall, sender=model, dispatch_uid=f"assign-recall-{model._meta}")
             post_save.connect(_follow, sender=model, dispatch_uid=f"assign-save-{model._meta}")

@@ -78,7 +78,7 @@ class EstimatedCountPaginator(Paginator):
         queryset = self.object_list
         connection = connections[queryset.db]
         # What COUNT(*) would read: no ordering, no joins for display.
-        query = queryset.order_by().select_related(None).values("pk").query
+        query = queryset.order_by().values("pk").query  # values: no joins for display
         sql, params = query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)

@@ -160,9 +160,16 @@ def _codenames(model: type[models.Model], action: str) -> list[str]:
     return [f"{granted}_{model._meta.model_name}" for granted in IMPLIED_BY.get(action, (action,))]
 
 
-def granted_id_subqueries(user, model: type[models.Model], action: str) -> list[models.QuerySet]:
+def granted_id_subqueries(
+    user, model: type[models.Model], action: str, narrow: Q | None = None
+) -> list[models.QuerySet]:
     """Id subqueries of the rows of ``model`` granted to ``user`` directly or via a group,
-    one per grant table that holds such a grant (none when the user holds none)."""
+    one per grant table that holds such a grant (none when the user holds none).
+
+    ``narrow`` filters the rows of the model's own grant tables (the direct ones, whose
+    columns it names, e.g. the location ``UnitUserObjectPermission`` copies): the caller
+    promises that every row it selects meets it anyway, so only the grants that can lead to
+    such a row are read. Generic tables are not narrowed (they copy nothing)."""
     codenames = _codenames(model, action)
     content_type_id = ContentType.objects.get_for_model(model).pk
     held: dict[str, list[int]] = {}
@@ -184,6 +191,8 @@ def granted_id_subqueries(user, model: type[models.Model], action: str) -> list[
             )
             subqueries.append(rows.values("granted_id"))
         else:
+            if narrow is not None:
+                rows = rows.filter(narrow)
             subqueries.append(rows.values("content_object_id"))
     return subqueries
 
@@ -205,20 +214,23 @@ def path_model(model: type[models.Model], path: str) -> type[models.Model]:
     return model
 
 
-def scope_filter(user, model: type[models.Model], action: str):
+def scope_filter(user, model: type[models.Model], action: str, *, narrow: Q | None = None):
     """None: every row; False: no row; a Q: the rows the user may act on.
 
     Rows granted to the user (or a group of theirs), plus rows under a granted *scope parent*:
     ``scope_parents`` lists lookup paths to records whose grant reaches this one (a leasing
     manager's building reaches its units, leases and maintenance; a sales manager's branch
     reaches the records assigned to its agents). A parent everybody may see (projects) does not
-    open its children to everybody: only object grants on parents count.
+    open its children to everybody: only object grants on parents count. ``narrow``: see
+    ``granted_id_subqueries`` (the model's own grants only; the scope stays the same).
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if is_unrestricted(user, model, action):
         return None
-    conditions = [Q(pk__in=ids) for ids in granted_id_subqueries(user, model, action)]
+    conditions = [
+        Q(pk__in=ids) for ids in granted_id_subqueries(user, model, action, narrow=narrow)
+    ]
     conditions.extend(portal_conditions(user, model, action))
     for path in getattr(model, "scope_parents", ()):
         conditions.extend(

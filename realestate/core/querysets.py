@@ -29,10 +29,14 @@ AGENT_BRANCH = "agent__agent_profile__branch"
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
+    def restrict(self, user, action: str = "view", *, narrow=None) -> RestrictedQuerySet:
+        """The rows ``user`` may ``action``. ``narrow``: a condition on the model's grant rows
+        that every row the caller goes on to select meets anyway (a ``near`` search's circle
+        on the location its unit grants copy), so the database starts from those grants only;
+        it never widens the scope (``permissions.granted_id_subqueries``)."""
         from realestate.core.permissions import scope_filter
 
-        condition = scope_filter(user, self.model, action)
+        condition = scope_filter(user, self.model, action, narrow=narrow)
         if condition is None:
             return self
         if condition is False:

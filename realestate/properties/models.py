@@ -273,14 +273,27 @@ class UnitPhoto(models.Model):
         return self.caption or self.image.name
 
 
+def grant_location() -> models.PointField:
+    """The granted unit's location, copied onto the grant by the database (triggers of
+    ``properties/0007``: on a grant's insert, and on every grant of a unit when the unit
+    moves), never by Django: a ``near`` or ``in_bbox`` search of a user whose scope is their
+    unit grants starts from the grants inside the circle (``restrict(narrow=...)``), through the
+    index on (user or group, location), not from every grant of theirs."""
+    return models.PointField(
+        _("location"), srid=4326, null=True, blank=True, editable=False, spatial_index=False
+    )
+
+
 class UnitUserObjectPermission(UserObjectPermissionBase):
     """Direct foreign-key grants: the scoped unit list filters on an indexed integer."""
 
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+    location = grant_location()
 
 
 class UnitGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+    location = grant_location()
 
 
 class InventorySnapshot(models.Model):

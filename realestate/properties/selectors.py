@@ -7,7 +7,7 @@ import math
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from realestate.properties.choices import UnitStatus
 from realestate.properties.models import Unit
@@ -43,12 +43,7 @@ def units_near(queryset: QuerySet[Unit], *, point: Point, radius_km: float) -> Q
     field agent's grants) tests each unit against the circle in the covering index
     ``unit_id_location`` (``properties/0005``) without reading its row, and only the matches'
     rows are read, once."""
-    matches = (
-        queryset.filter(location__intersects=bbox_around(point, radius_km))
-        .filter(location__distance_lte=(point, D(km=radius_km)))
-        .order_by()
-        .values("pk")
-    )
+    matches = queryset.filter(near_condition(point, radius_km)).order_by().values("pk")
     return (
         queryset.model._default_manager.filter(pk__in=matches)
         .annotate(distance=Distance("location", point))
@@ -56,8 +51,24 @@ def units_near(queryset: QuerySet[Unit], *, point: Point, radius_km: float) -> Q
     )
 
 
+def near_condition(point: Point, radius_km: float, field: str = "location") -> Q:
+    """``field`` within ``radius_km`` of ``point``: a box first (the spatial index), then the
+    distance on the sphere. Also the condition on the location a unit's grants copy
+    (``restrict(narrow=...)``)."""
+    return Q(
+        **{
+            f"{field}__intersects": bbox_around(point, radius_km),
+            f"{field}__distance_lte": (point, D(km=radius_km)),
+        }
+    )
+
+
+def bbox_condition(bbox: tuple[float, float, float, float], field: str = "location") -> Q:
+    return Q(**{f"{field}__intersects": Polygon.from_bbox(bbox)})
+
+
 def units_in_bbox(queryset: QuerySet[Unit], *, bbox: tuple[float, float, float, float]):
-    return queryset.filter(location__intersects=Polygon.from_bbox(bbox))
+    return queryset.filter(bbox_condition(bbox))
 
 
 def unit_distance_m(unit_id: int, point: Point) -> float | None:

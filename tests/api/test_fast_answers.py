@@ -10,7 +10,12 @@ from rest_framework import serializers
 
 from realestate.finance.api.serializers import InvoiceSerializer
 from realestate.finance.models import Receivable
-from realestate.properties.api.serializers import UnitSerializer
+from realestate.properties.api.serializers import (
+    UnitSerializer,
+    unit_answer,
+    unit_related,
+    unit_rows,
+)
 from realestate.properties.models import Unit
 from tests.factories import DUBAI, UnitFactory
 from tests.factories.properties import BuildingFactory
@@ -39,6 +44,27 @@ def test_unit_answer_is_the_fields(superuser):
     serializer = UnitSerializer()
     for unit in [*units, *near]:
         same(serializer, unit)
+
+
+def test_a_unit_read_as_values_answers_as_the_fields(superuser):
+    """The unit list and detail read values (``unit_rows``), joined or (a ``near`` page) with
+    the relations read after: the same answers as the serializer's from the models."""
+    building = BuildingFactory()
+    UnitFactory(code="FULL", building=building, project=building.project, agent=superuser,
+                monthly_rent=Decimal("12500.5"), area_sqm=Decimal("118.5"), floor=-2)  # fmt: skip
+    UnitFactory(code="BARE", project=None, location=None, list_price=None, bedrooms=0)
+    units = Unit.objects.select_related("project", "building", "agent").order_by("code")
+    near = units.annotate(distance=Distance("location", Point(*DUBAI, srid=4326)))
+    serializer = UnitSerializer()
+    expected = [serializer.to_representation(unit) for unit in [*units, *near]]
+
+    joined = [unit_answer(row) for row in unit_rows(units.select_related(None))]
+    after = unit_related(list(unit_rows(near.select_related(None), related=False,
+                                        extra=("distance",))))  # fmt: skip
+    answered = joined + [unit_answer(row) for row in after]
+
+    assert answered == expected
+    assert [list(answer) for answer in answered] == [list(answer) for answer in expected]
 
 
 def test_invoice_answer_is_the_fields(first, settings):

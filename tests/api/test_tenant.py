@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from realestate.leasing.models import MaintenanceComment, MaintenanceRequest
@@ -73,6 +75,21 @@ def test_invoices_with_status_due_amount_paid_and_balance(jwt_client, first, sec
         "4000.00",
     )
     assert paid["unit"] == "LET-1" and paid["lease"] == first.lease.pk
+
+
+def test_the_invoice_list_reads_no_more_for_more_invoices(jwt_client, first):
+    """The list reads only the columns its answer takes (``only()``): a column left out
+    would be read with a query per invoice."""
+    api = jwt_client(first.tenant.user)
+    ok(api.get("/api/v1/tenant/invoices/"))  # warm: the caller's access, remembered
+    with CaptureQueriesContext(connection) as few:
+        ok(api.get("/api/v1/tenant/invoices/"))
+    for _ in range(5):
+        ReceivableFactory(client=first.tenant.client, unit=first.lease.unit, lease=first.lease)
+    with CaptureQueriesContext(connection) as more:
+        body = ok(api.get("/api/v1/tenant/invoices/"))
+    assert body["count"] == len(first.invoices) + 5
+    assert len(more) == len(few), [query["sql"][:300] for query in more.captured_queries]
 
 
 def test_invoice_filters_ordering_and_updated_since(jwt_client, first):

@@ -263,3 +263,21 @@ def test_unit_import_refuses_a_non_agent(people):
     [invalid] = result.invalid_rows
     assert "agent" in invalid.field_specific_errors
     assert not Unit.objects.filter(code="PV-8").exists()
+
+
+def test_grants_follow_an_assignment_of_a_record_read_without_its_agent(people):
+    """A unit read with ``only()`` (the invoice list reads units so) does not read its agent
+    for each row, and a reassignment of it still moves the grants."""
+    agent, other = (UserFactory(username=name) for name in ("a-first", "a-second"))
+    for user in (agent, other):
+        AgentFactory(user=user)
+    unit = UnitFactory(agent=agent)
+    assert set(Unit.objects.restrict(agent)) == {unit}
+
+    partial = Unit.objects.only("code").get(pk=unit.pk)
+    assert "agent_id" not in partial.__dict__
+    partial.agent = other
+    partial.save()
+
+    assert set(Unit.objects.restrict(other)) == {unit}
+    assert not Unit.objects.restrict(agent).exists()

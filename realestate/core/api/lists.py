@@ -56,6 +56,21 @@ class LeanFilterSet(django_filters.FilterSet):
             filter_.parent = self
             self.filters[name] = filter_
 
+    def get_form_class(self):
+        """The form class, made once per filter set class: django-filter makes a new class
+        (and every filter's form field) for each request. Not for a filter set with a filter
+        whose choices depend on the request (``QuerySetRequestMixin``)."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            if not any(
+                isinstance(filter_, django_filters.filters.QuerySetRequestMixin)
+                for filter_ in self.filters.values()
+            ):
+                cls._form_class = form_class
+        return form_class
+
 
 class SyncFilterSet(LeanFilterSet):
     updated_since = UpdatedSinceFilter(

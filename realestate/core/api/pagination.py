@@ -51,15 +51,23 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_query_description = "Page number, from 1; `last` for the last page. Empty: the first."
     django_paginator_class = ApiCountPaginator
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, *, rows=None):
+        """The page's rows. ``rows``: how to read them from ``queryset`` (e.g. as values),
+        the list being counted on ``queryset`` itself (a count of values would select their
+        columns and joins for every row counted)."""
         self.request = request
         self.has_more = None
         paginator = self.django_paginator_class(queryset, self.get_page_size(request))
         query = getattr(queryset, "query", None)
         if query is not None and ROW_COUNT in query.annotations:
-            rows = self._rows_counted(paginator)
             if rows is not None:
-                return self._shown(rows)
+                paginator.object_list = rows(queryset)
+            counted = self._rows_counted(paginator)
+            if counted is not None:
+                return self._shown(counted)
+        if rows is not None:
+            paginator.count  # noqa: B018 - counted on the queryset, before it reads values
+            paginator.object_list = rows(queryset)
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)
@@ -89,7 +97,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
         rows = list(paginator.object_list[bottom : bottom + paginator.per_page])
         if not rows and number > 1:
             return None  # past the end: counted, then 404
-        paginator.__dict__["count"] = getattr(rows[0], ROW_COUNT) if rows else 0
+        first = rows[0] if rows else None
+        paginator.__dict__["count"] = (
+            0
+            if first is None
+            else first[ROW_COUNT]
+            if isinstance(first, dict)
+            else getattr(first, ROW_COUNT)
+        )
         self.page = paginator.page(number)
         return rows
 

@@ -15,4 +15,13 @@ class ScopedViewSetMixin:
 
     def get_queryset(self):
         action = ACTION_BY_METHOD.get(self.request.method, "view")
-        return super().get_queryset().restrict(self.request.user, action)
+        return (
+            super()
+            .get_queryset()
+            .restrict(self.request.user, action, narrow=self.scope_narrowing())
+        )
+
+    def scope_narrowing(self):
+        """A condition on the model's grant rows that the request's filters imply (see
+        ``RestrictedQuerySet.restrict``), or None."""
+        return None

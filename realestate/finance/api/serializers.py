@@ -65,6 +65,11 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+        #: The receivable's columns ``to_representation`` reads (``only()`` in the list).
+        columns = (
+            "id", "number", "kind", "description", "status", "issue_date", "due_date",
+            "amount", "amount_paid", "currency", "lease", "unit", "updated_at",
+        )  # fmt: skip
 
     def get_pay_online(self, receivable) -> bool:
         return online_payable(receivable)

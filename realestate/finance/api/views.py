@@ -45,7 +45,13 @@ class TenantInvoiceViewSet(ClientRecordsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = InvoiceSerializer
     filterset_class = InvoiceFilterSet
     client_path = "client"
-    queryset = Receivable.objects.select_related("unit").order_by("-due_date", "-id")
+    # Only the columns the answer reads (``InvoiceSerializer.to_representation``): not every
+    # column of the receivable, nor the unit's (its location parsed into a geometry per row).
+    queryset = (
+        Receivable.objects.select_related("unit")
+        .only(*InvoiceSerializer.Meta.columns, "unit__code")
+        .order_by("-due_date", "-id")
+    )
 
 
 @extend_schema_view(

@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.contrib.gis.geos import Point
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.exceptions import ValidationError
@@ -24,7 +25,12 @@ from realestate.core.api.lists import LeanFilterSet
 from realestate.properties.availability import units_available_on, units_unavailable_on
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Project, Unit
-from realestate.properties.selectors import units_in_bbox, units_near
+from realestate.properties.selectors import (
+    bbox_condition,
+    near_condition,
+    units_in_bbox,
+    units_near,
+)
 
 MAX_RADIUS_KM = 500
 DEFAULT_RADIUS_KM = 5
@@ -175,6 +181,38 @@ class UnitFilterSet(LeanFilterSet):
                 {"in_bbox": ["Give the south-west corner, then the north-east one."]}
             )
         return units_in_bbox(queryset, bbox=(min_lng, min_lat, max_lng, max_lat))
+
+
+def grant_narrowing(params) -> Q | None:
+    """What ``near`` (with ``radius_km``) and ``in_bbox`` ask, as a condition on the location
+    a unit's grants copy, for ``restrict(narrow=...)``: the search then starts from the
+    caller's grants inside the circle or the box, not from all of them. None when neither is
+    asked or a value is not one the filters take (they answer 400 for it)."""
+    conditions = []
+    near = params.get("near", "")
+    if near:
+        radius = params.get("radius_km", "") or str(DEFAULT_RADIUS_KM)
+        if not (re.fullmatch(NEAR, near) and re.fullmatch(NUMBER, radius)):
+            return None
+        radius_km = float(Decimal(radius))
+        if not 0 < radius_km <= MAX_RADIUS_KM:
+            return None
+        lng, lat = (float(part) for part in near.split(","))
+        conditions.append(near_condition(Point(lng, lat, srid=4326), radius_km))
+    bbox = params.get("in_bbox", "")
+    if bbox:
+        if not re.fullmatch(IN_BBOX, bbox):
+            return None
+        min_lng, min_lat, max_lng, max_lat = (float(part) for part in bbox.split(","))
+        if min_lng >= max_lng or min_lat >= max_lat:
+            return None
+        conditions.append(bbox_condition((min_lng, min_lat, max_lng, max_lat)))
+    if not conditions:
+        return None
+    narrowing = conditions[0]
+    for condition in conditions[1:]:
+        narrowing &= condition
+    return narrowing
 
 
 def _query(name: str, schema: dict, description: str, *examples: tuple[str, object]):

@@ -1,5 +1,6 @@
 """Units as the mobile app reads them (the API is read-only: every field is output)."""
 
+from django.db.models import F, FloatField, Func, QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
@@ -179,3 +180,89 @@ MOMENT = serializers.DateTimeField()
 
 def _decimal(field, value):
     return None if value is None else field.to_representation(value)
+
+
+#: A unit's own columns in its answer, read as values by the unit list and detail
+#: (``unit_rows``): no model, no geometry object, no signals for each of 50 rows.
+UNIT_COLUMNS = (
+    "id", "code", "unit_type", "purpose", "status", "floor", "bedrooms", "bathrooms",
+    "area_sqm", "list_price", "monthly_rent", "currency", "updated_at",
+)  # fmt: skip
+#: Its relations' columns, by the names ``unit_answer`` reads.
+RELATED_COLUMNS = {
+    "project_pk": F("project__id"),
+    "project_code": F("project__code"),
+    "project_name": F("project__name"),
+    "project_city": F("project__city"),
+    "project_status": F("project__status"),
+    "building_code": F("building__code"),
+    "agent_username": F("agent__username"),
+}
+
+
+def _ordinate(function: str) -> Func:
+    # ST_X / ST_Y on PostGIS and SpatiaLite alike: the coordinates, not the geometry.
+    return Func(F("location"), function=function, output_field=FloatField())
+
+
+def unit_rows(queryset: QuerySet, *, related: bool = True, extra: tuple[str, ...] = ()):
+    """``queryset``'s units as the values their answers need (``unit_answer``), with their
+    relations' columns joined (``related``) or not (a ``near`` page reads them after,
+    ``unit_related``); ``extra``: annotations to keep (the distance, the list's count)."""
+    return queryset.values(
+        *UNIT_COLUMNS,
+        *extra,
+        longitude=_ordinate("ST_X"),
+        latitude=_ordinate("ST_Y"),
+        **(RELATED_COLUMNS if related else {}),
+    )
+
+
+def unit_related(rows: list[dict]) -> list[dict]:
+    """The rows with their relations' columns, read by id in one query (for a page read
+    without joins)."""
+    if rows:
+        found = {
+            row.pop("id"): row
+            for row in Unit._base_manager.filter(pk__in=[row["id"] for row in rows]).values(
+                "id", **RELATED_COLUMNS
+            )
+        }
+        for row in rows:
+            row.update(found[row["id"]])
+    return rows
+
+
+def unit_answer(row: dict) -> dict:
+    """A unit's answer from its row (``unit_rows``): the same keys, order and formats as
+    ``UnitSerializer`` (``tests/api/test_fast_answers.py``)."""
+    updated_at, distance = row["updated_at"], row.get("distance")
+    return {
+        "id": row["id"],
+        "code": row["code"],
+        "project": None
+        if row["project_pk"] is None
+        else {
+            "id": row["project_pk"],
+            "code": row["project_code"],
+            "name": row["project_name"],
+            "city": row["project_city"],
+            "status": row["project_status"],
+        },
+        "building": row["building_code"],
+        "unit_type": row["unit_type"],
+        "purpose": row["purpose"],
+        "status": row["status"],
+        "floor": row["floor"],
+        "bedrooms": row["bedrooms"],
+        "bathrooms": row["bathrooms"],
+        "area_sqm": _decimal(AREA, row["area_sqm"]),
+        "list_price": _decimal(MONEY, row["list_price"]),
+        "monthly_rent": _decimal(MONEY, row["monthly_rent"]),
+        "currency": row["currency"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "agent": row["agent_username"],
+        "distance_km": None if distance is None else round(distance.km, 3),
+        "updated_at": None if updated_at is None else MOMENT.to_representation(updated_at),
+    }
