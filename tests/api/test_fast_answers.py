@@ -13,8 +13,8 @@ from realestate.finance.models import Receivable
 from realestate.properties.api.serializers import (
     UnitSerializer,
     unit_answer,
-    unit_related,
     unit_rows,
+    unit_rows_of,
 )
 from realestate.properties.models import Unit
 from tests.factories import DUBAI, UnitFactory
@@ -59,8 +59,7 @@ def test_a_unit_read_as_values_answers_as_the_fields(superuser):
     expected = [serializer.to_representation(unit) for unit in [*units, *near]]
 
     joined = [unit_answer(row) for row in unit_rows(units.select_related(None))]
-    after = unit_related(list(unit_rows(near.select_related(None), related=False,
-                                        extra=("distance",))))  # fmt: skip
+    after = unit_rows_of(list(near.values("id", "distance")))
     answered = joined + [unit_answer(row) for row in after]
 
     assert answered == expected

@@ -1,11 +1,14 @@
 """The lists' pages: exact counts up to a bound, the planner's estimate past it (PostgreSQL),
 and ``next`` that follows the rows, not the estimate."""
 
+import time
+
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from realestate.core.api import pagination
 from realestate.core.api.pagination import ApiCountPaginator
 from realestate.core.changelist import EstimatedCountPaginator
 from tests.factories import DUBAI, UnitFactory
@@ -24,6 +27,7 @@ def api(jwt_client, superuser):
 def exact_up_to_three(monkeypatch):
     """Lists of more than 3 rows count as long: the estimate is tried without 10,000 units."""
     monkeypatch.setattr(ApiCountPaginator, "exact_up_to", 3)
+    monkeypatch.setattr(pagination, "_long_lists", {})  # no list remembered from before
 
 
 @pytest.fixture
@@ -68,6 +72,24 @@ def test_a_list_past_the_bound_is_counted_by_the_planners_estimate(api, units, e
     assert page["count"] == max(planned_rows(), 4)
     assert len(page["results"]) == 50
     assert page["next"] == "http://testserver/api/v1/units/?page=2"
+
+
+@pytest.mark.postgres_only
+def test_a_long_list_is_not_counted_again_for_a_minute(api, units, exact_up_to_three, monkeypatch):
+    def counts(client, **params) -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(URL, params).json()
+        return sum("SELECT COUNT(*)" in query["sql"] for query in captured), page
+
+    assert counts(api)[0] == 1
+    again, page = counts(api, page=2)
+    assert again == 0
+    assert page["count_is_estimate"] is True and page["count"] >= 4
+    assert counts(api, status="available")[0] == 1  # another list: counted
+
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + pagination.LONG_LIST_SECONDS + 1)
+    assert counts(api)[0] == 1  # a minute on: counted again
 
 
 @pytest.mark.postgres_only

@@ -26,8 +26,8 @@ from realestate.properties.availability import units_available_on, units_unavail
 from realestate.properties.choices import UnitPurpose, UnitStatus, UnitType
 from realestate.properties.models import Project, Unit
 from realestate.properties.selectors import (
+    bbox_around,
     bbox_condition,
-    near_condition,
     units_in_bbox,
     units_near,
 )
@@ -198,7 +198,9 @@ def grant_narrowing(params) -> Q | None:
         if not 0 < radius_km <= MAX_RADIUS_KM:
             return None
         lng, lat = (float(part) for part in near.split(","))
-        conditions.append(near_condition(Point(lng, lat, srid=4326), radius_km))
+        # The circle's box only: the grants' index answers it, and the distance is then
+        # computed once per unit (the unit's own circle test), not for each of its grants.
+        conditions.append(Q(location__intersects=bbox_around(Point(lng, lat), radius_km)))
     bbox = params.get("in_bbox", "")
     if bbox:
         if not re.fullmatch(IN_BBOX, bbox):

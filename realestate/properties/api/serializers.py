@@ -205,32 +205,28 @@ def _ordinate(function: str) -> Func:
     return Func(F("location"), function=function, output_field=FloatField())
 
 
-def unit_rows(queryset: QuerySet, *, related: bool = True, extra: tuple[str, ...] = ()):
-    """``queryset``'s units as the values their answers need (``unit_answer``), with their
-    relations' columns joined (``related``) or not (a ``near`` page reads them after,
-    ``unit_related``); ``extra``: annotations to keep (the distance, the list's count)."""
+def unit_rows(queryset: QuerySet):
+    """``queryset``'s units as the values their answers need (``unit_answer``), their
+    relations' columns joined."""
     return queryset.values(
         *UNIT_COLUMNS,
-        *extra,
         longitude=_ordinate("ST_X"),
         latitude=_ordinate("ST_Y"),
-        **(RELATED_COLUMNS if related else {}),
+        **RELATED_COLUMNS,
     )
 
 
-def unit_related(rows: list[dict]) -> list[dict]:
-    """The rows with their relations' columns, read by id in one query (for a page read
-    without joins)."""
-    if rows:
-        found = {
-            row.pop("id"): row
-            for row in Unit._base_manager.filter(pk__in=[row["id"] for row in rows]).values(
-                "id", **RELATED_COLUMNS
-            )
-        }
-        for row in rows:
-            row.update(found[row["id"]])
-    return rows
+def unit_rows_of(page: list[dict]) -> list[dict]:
+    """A page of ``near`` matches (their ids, distances and the list's count) with their
+    units' rows, read by id in one query: the matches are found, counted and ordered from
+    the index of ids and locations, and only the page's rows are read."""
+    if not page:
+        return []
+    found = {
+        row["id"]: row
+        for row in unit_rows(Unit._base_manager.filter(pk__in=[match["id"] for match in page]))
+    }
+    return [{**found[match["id"]], **match} for match in page]
 
 
 def unit_answer(row: dict) -> dict:
