@@ -223,9 +223,29 @@ def scope_filter(user, model: type[models.Model], action: str, *, narrow: Q | No
     reaches the records assigned to its agents). A parent everybody may see (projects) does not
     open its children to everybody: only object grants on parents count. ``narrow``: see
     ``granted_id_subqueries`` (the model's own grants only; the scope stays the same).
+
+    An API caller's conditions are remembered with what decides them (``core.access``: the
+    user's permissions and kinds of grants, kept while none of them changes), by model,
+    action and this process's change count: building them was a tenth of a request's time.
+    The conditions are subqueries, so the grants themselves are read by each query anyway.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
+    remembered = getattr(user, "_scope_conditions", None) if narrow is None else None
+    if remembered is not None:
+        key = (model, action, _grants_version)
+        condition = remembered.get(key, _UNKNOWN)
+        if condition is _UNKNOWN:
+            condition = remembered[key] = _scope_condition(user, model, action, None)
+        return condition
+    return _scope_condition(user, model, action, narrow)
+
+
+#: Not remembered yet (``scope_filter``).
+_UNKNOWN = object()
+
+
+def _scope_condition(user, model: type[models.Model], action: str, narrow: Q | None):
     if is_unrestricted(user, model, action):
         return None
     conditions = [

@@ -48,6 +48,26 @@ def test_the_second_request_reads_no_permission(jwt_client, agent1, own, django_
         assert codes(client.get(URL)) == ["A1-UNIT"]
 
 
+def test_the_scope_is_built_once_until_a_grant_changes(jwt_client, agent1, own, monkeypatch):
+    built = []
+    original = permissions._scope_condition
+
+    def counting(user, model, action, narrow):
+        built.append((model._meta.model_name, action))
+        return original(user, model, action, narrow)
+
+    monkeypatch.setattr(permissions, "_scope_condition", counting)
+    client = jwt_client(agent1)
+    for _ in range(3):
+        assert codes(client.get(URL)) == ["A1-UNIT"]
+    assert built == [("unit", "view")]
+
+    other = UnitFactory(code="A1-OTHER")
+    assign_perm("properties.view_unit", agent1, other)
+    assert codes(client.get(URL)) == ["A1-OTHER", "A1-UNIT"]
+    assert built == [("unit", "view")] * 2
+
+
 def test_a_grant_taken_away_is_refused_at_once(jwt_client, agent1, own):
     client = jwt_client(agent1)
     assert codes(client.get(URL)) == ["A1-UNIT"]

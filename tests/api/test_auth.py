@@ -118,3 +118,19 @@ def test_another_body_type_is_415(api):
 
     assert response.status_code == 415
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("user_id", ["not-a-number", 10**12])
+def test_a_signed_token_of_no_such_user_is_401(api, staff_user, user_id):
+    """The user is read by a query written once (``core.access.user_by_id``): an id that is no
+    user's, or not an id at all, is refused as any unknown user is."""
+    from realestate.accounts.api.authentication import RefreshToken
+
+    token = RefreshToken.for_user(staff_user).access_token
+    token["user_id"] = user_id
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    response = api.get("/api/v1/units/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_not_found"

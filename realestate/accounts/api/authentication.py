@@ -25,7 +25,7 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidTok
 from rest_framework_simplejwt.settings import api_settings
 
 from realestate.core import counters
-from realestate.core.access import access_load, user_with_epoch
+from realestate.core.access import access_load, user_by_id, user_with_epoch
 
 GENERATION_CLAIM = "gen"
 DENIED_PREFIX = "jwt-denied:"
@@ -70,12 +70,13 @@ class RevocableJWTAuthentication(JWTAuthentication):
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError:
             raise InvalidToken(_("Token contained no recognizable user identification")) from None
-        try:
-            user = user_with_epoch(self.user_model.objects).get(
-                **{api_settings.USER_ID_FIELD: user_id}
-            )
-        except self.user_model.DoesNotExist:
-            raise AuthenticationFailed(_("User not found"), code="user_not_found") from None
+        if self.user_model._meta.pk.name == api_settings.USER_ID_FIELD:
+            user = user_by_id(self.user_model, user_id)
+        else:
+            lookup = {api_settings.USER_ID_FIELD: user_id}
+            user = user_with_epoch(self.user_model.objects).filter(**lookup).first()
+        if user is None:
+            raise AuthenticationFailed(_("User not found"), code="user_not_found")
         if not user.is_active:
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
         if not token_is_current(validated_token, user) or access_token_denied(validated_token):
