@@ -98,7 +98,8 @@ bench-import: setup
 
 # Time the mobile app's API under load: seeds 1,000,000 units over Dubai (an agent assigned and
 # granted 10,000) and 20,000 leases with 240,000 invoices (a tenant's app login holds 4 leases),
-# serves it with gunicorn as in production (config/gunicorn.conf.py, 2 workers of 4 threads),
+# serves it with gunicorn as in production (config/gunicorn.conf.py, 2 workers of 4 threads;
+# Redis for the rate counters and the cache, database 13 unless REDIS_URL says otherwise),
 # and drives it from another process for 30 s with 8
 # clients: a tenant's invoice list, the agent's unit list, a `near` search, a unit's detail; then
 # /healthz (prints tenant_invoices_p95_ms=… agent_units_p95_ms=… agent_near_p95_ms=… rps=…
@@ -108,7 +109,7 @@ bench-import: setup
 bench-api: setup
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgis://postgres@127.0.0.1:5432/realestate_benchapi make bench-api" >&2; exit 2; }
 	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py bench_api --explain $(BENCH_ARGS)
+	@REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/13} $(PY) manage.py bench_api --explain $(BENCH_ARGS)
 
 # Time the daily reminders job over 100,000 open receivables (10,000 contracts' instalments,
 # 20,000 leases' rent) and 20,000 leases, and its immediate re-run, which must write nothing

@@ -231,33 +231,50 @@ def scope_filter(user, model: type[models.Model], action: str, *, narrow: Q | No
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    remembered = getattr(user, "_scope_conditions", None) if narrow is None else None
-    if remembered is not None:
-        key = (model, action, _grants_version)
-        condition = remembered.get(key, _UNKNOWN)
-        if condition is _UNKNOWN:
-            condition = remembered[key] = _scope_condition(user, model, action, None)
-        return condition
-    return _scope_condition(user, model, action, narrow)
+    if is_unrestricted(user, model, action):
+        return None
+    remembered = getattr(user, "_scope_conditions", None)
+    if remembered is None:
+        return q_or(_own_grants(user, model, action, narrow) + _inherited(user, model, action))
+    key = (model, action, _grants_version)
+    if narrow is not None:  # the model's own grants narrowed; the rest as remembered
+        inherited = _remember(remembered, (*key, "inherited"), _inherited, user, model, action)
+        return q_or(_own_grants(user, model, action, narrow) + inherited)
+    return _remember(
+        remembered,
+        key,
+        lambda *args: q_or(_own_grants(*args, None) + _inherited(*args)),
+        user,
+        model,
+        action,
+    )
 
 
 #: Not remembered yet (``scope_filter``).
 _UNKNOWN = object()
 
 
-def _scope_condition(user, model: type[models.Model], action: str, narrow: Q | None):
-    if is_unrestricted(user, model, action):
-        return None
-    conditions = [
-        Q(pk__in=ids) for ids in granted_id_subqueries(user, model, action, narrow=narrow)
-    ]
-    conditions.extend(portal_conditions(user, model, action))
+def _remember(remembered: dict, key: tuple, make, *args):
+    found = remembered.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = remembered[key] = make(*args)
+    return found
+
+
+def _own_grants(user, model: type[models.Model], action: str, narrow: Q | None) -> list[Q]:
+    """The rows of the model granted to the user or a group of theirs."""
+    return [Q(pk__in=ids) for ids in granted_id_subqueries(user, model, action, narrow=narrow)]
+
+
+def _inherited(user, model: type[models.Model], action: str) -> list[Q]:
+    """The rows a portal user's paths or a granted scope parent lead to."""
+    conditions = portal_conditions(user, model, action)
     for path in getattr(model, "scope_parents", ()):
         conditions.extend(
             Q(**{f"{path}__in": ids})
             for ids in granted_id_subqueries(user, path_model(model, path), action)
         )
-    return q_or(conditions)
+    return conditions
 
 
 def portal_conditions(user, model: type[models.Model], action: str) -> list[Q]:

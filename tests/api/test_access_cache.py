@@ -50,13 +50,13 @@ def test_the_second_request_reads_no_permission(jwt_client, agent1, own, django_
 
 def test_the_scope_is_built_once_until_a_grant_changes(jwt_client, agent1, own, monkeypatch):
     built = []
-    original = permissions._scope_condition
+    original = permissions._own_grants
 
     def counting(user, model, action, narrow):
         built.append((model._meta.model_name, action))
         return original(user, model, action, narrow)
 
-    monkeypatch.setattr(permissions, "_scope_condition", counting)
+    monkeypatch.setattr(permissions, "_own_grants", counting)
     client = jwt_client(agent1)
     for _ in range(3):
         assert codes(client.get(URL)) == ["A1-UNIT"]

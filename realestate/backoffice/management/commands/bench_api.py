@@ -9,7 +9,8 @@ tenant's app login (``bench-api-tenant``) holds four of the leases (48 invoices)
 
 Then it serves the project with gunicorn as production does (``config/gunicorn.conf.py``:
 ``gthread`` workers of 4 threads, connections kept alive; ``--workers`` 2, ``DEBUG`` off, the
-API's rate limits raised out of the way but still counted; ``--gunicorn=ARG`` adds arguments,
+API's rate limits raised out of the way but still counted, in Redis when ``REDIS_URL`` is set,
+as in production (``make bench-api`` sets it); ``--gunicorn=ARG`` adds arguments,
 e.g. ``--gunicorn=--worker-class=sync --gunicorn=--threads=1``) on a free port, gets both
 users' tokens from
 ``/api/v1/auth/token/``, and drives it from another process (``backoffice.loadgen``:
@@ -143,7 +144,8 @@ class Command(BaseCommand):
         healthz_rps = len(health["latencies"]["healthz"]) / health["seconds"]
         self.stdout.write(
             f"API/healthz throughput: {rps / healthz_rps:.2f} (target 0.33 or more); "
-            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; counters and "
+            f"cache in {'Redis' if os.environ.get('REDIS_URL') else 'the database'}."
         )
         self.stdout.write(
             f"tenant_invoices_p95_ms={p95['tenant_invoices']:.1f} "
