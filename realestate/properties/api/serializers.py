@@ -1,5 +1,7 @@
 """Units as the mobile app reads them (the API is read-only: every field is output)."""
 
+import functools
+
 from django.db.models import F, FloatField, Func, QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
@@ -216,16 +218,20 @@ def unit_rows(queryset: QuerySet):
     )
 
 
+@functools.cache
+def _all_unit_rows():
+    """Every unit's row (``unit_rows``), built once per process: each use filters a copy."""
+    return unit_rows(Unit._base_manager.all())
+
+
 def unit_rows_of(page: list[dict]) -> list[dict]:
     """A page of ``near`` matches (their ids, distances and the list's count) with their
     units' rows, read by id in one query: the matches are found, counted and ordered from
     the index of ids and locations, and only the page's rows are read."""
     if not page:
         return []
-    found = {
-        row["id"]: row
-        for row in unit_rows(Unit._base_manager.filter(pk__in=[match["id"] for match in page]))
-    }
+    ids = [match["id"] for match in page]
+    found = {row["id"]: row for row in _all_unit_rows().filter(pk__in=ids)}
     return [{**found[match["id"]], **match} for match in page]
 
 
