@@ -64,12 +64,22 @@ class LeanFilterSet(django_filters.FilterSet):
         form_class = cls.__dict__.get("_form_class")
         if form_class is None:
             form_class = super().get_form_class()
+            form_class.base_fields = _ShallowCopied(form_class.base_fields)
             if not any(
                 isinstance(filter_, django_filters.filters.QuerySetRequestMixin)
                 for filter_ in self.filters.values()
             ):
                 cls._form_class = form_class
         return form_class
+
+
+class _ShallowCopied(dict):
+    """A filter form's fields, copied shallowly for each form (Django deep-copies them: their
+    widgets, validators, error messages and choices, 180 copies for the unit search). A
+    filter form only validates its values, which changes nothing of its fields."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
 
 
 class SyncFilterSet(LeanFilterSet):
