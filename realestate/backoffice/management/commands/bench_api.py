@@ -19,8 +19,8 @@ in turn: the tenant's invoice list, the agent's unit list, the agent's ``near`` 
 around a few points of the city) and the detail of one of the agent's units; then
 ``/healthz`` alone for as long. The last line is the result::
 
-    tenant_invoices_p95_ms=188.2 agent_units_p95_ms=231.8 agent_near_p95_ms=348.3 rps=55.7
-    healthz_rps=390.7     (one line; the unit detail's p95 is on the lines before it)
+    tenant_invoices_p95_ms=86.3 agent_units_p95_ms=87.3 agent_near_p95_ms=112.3 rps=169.6
+    healthz_rps=1157.0     (one line; the unit detail's p95 is on the lines before it)
 
 Run it on a database of its own (``make bench-api``; PostGIS): it refuses a database holding
 units, clients, leases or users that it did not create, unless ``--force``. Data seeded by an
