@@ -3,25 +3,27 @@
 from django.db import migrations
 
 
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on SpatiaLite (where the service enforces the same rule)."""
+class VendorOnlySQL(migrations.RunSQL):
+    """RunSQL that runs on one database vendor (``vendor``) and does nothing on the others."""
+
+    vendor = ""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-class SQLiteOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on PostgreSQL (the same rule in SQLite's own dialect)."""
+class PostgresOnlySQL(VendorOnlySQL):
+    """Does nothing on SpatiaLite (where the service enforces the same rule)."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
+    vendor = "postgresql"
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+class SQLiteOnlySQL(VendorOnlySQL):
+    """Does nothing on PostgreSQL (the same rule in SQLite's own dialect)."""
+
+    vendor = "sqlite"
