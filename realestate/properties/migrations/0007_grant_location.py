@@ -69,6 +69,21 @@ SQLITE = [
     *(f"UPDATE {table} SET location = {UNIT_LOCATION.format(ref=table)}" for table, _, _ in GRANTS),
 ]
 SQLITE_REVERSE = [
+    # Removing these columns, Django's SpatiaLite backend drops their spatial index's table,
+    # which a column without a spatial index does not have, and leaves SpatiaLite's
+    # bookkeeping rows of them, which then fail the foreign-key check: an empty table for it
+    # to drop, and the rows deleted first.
+    *(f"CREATE TABLE IF NOT EXISTS idx_{table}_location (pkid INTEGER)" for table, _, _ in GRANTS),
+    *(
+        f"DELETE FROM {bookkeeping} WHERE lower(f_table_name) = '{table}'"
+        for bookkeeping in (
+            "geometry_columns_statistics",
+            "geometry_columns_field_infos",
+            "geometry_columns_time",
+            "geometry_columns_auth",
+        )
+        for table, _, _ in GRANTS
+    ),
     "DROP TRIGGER IF EXISTS unit_location_to_grants",
     *(
         f"DROP TRIGGER IF EXISTS unit_{name}_grant_{kind}"
