@@ -208,6 +208,14 @@ def test_detail_of_missing_unit_is_404(api):
     assert api.get(f"{URL}999999/").status_code == 404
 
 
+@pytest.mark.parametrize("unit_id", ["abc", "null,null", "1.5"])
+def test_detail_of_an_id_that_is_no_number_is_404(api, catalogue, unit_id):
+    response = api.get(f"{URL}{unit_id}/")
+
+    assert response.status_code == 404
+    assert response.json()["detail"] in ("Not found.", "No Unit matches the given query.")
+
+
 def test_api_is_read_only(api, catalogue):
     response = api.delete(f"{URL}{catalogue['cheap'].pk}/")
 

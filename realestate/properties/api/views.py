@@ -1,7 +1,6 @@
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from realestate.core.api.pagination import ROW_COUNT, PageNumberPagination, with_row_count
@@ -103,9 +102,6 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        queryset = self.get_queryset().select_related(None)
-        row = unit_rows(queryset.filter(**{self.lookup_field: lookup})).first()
-        if row is None:
-            raise NotFound(_("No %(verbose_name)s matches the given query.") % {
-                "verbose_name": Unit._meta.object_name})  # fmt: skip
-        return Response(unit_answer(row))
+        queryset = unit_rows(self.get_queryset().select_related(None))
+        # DRF's shortcut: 404 too for an id that is not a number (``/units/abc/``).
+        return Response(unit_answer(get_object_or_404(queryset, **{self.lookup_field: lookup})))
