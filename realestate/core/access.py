@@ -100,17 +100,16 @@ def user_by_id(model, user_id, using: str | None = None):
     except ValidationError:
         return None
     alias = using or router.db_for_read(model)
+    users = model._default_manager.db_manager(alias)
     key = (model, alias)
     if key not in _user_sql:
-        queryset = user_with_epoch(model._default_manager.db_manager(alias).all())
-        sql, params = queryset.filter(pk=_NO_ID).query.sql_with_params()
+        sql, params = user_with_epoch(users.all()).filter(pk=_NO_ID).query.sql_with_params()
         # Only when the parameters are exactly the epoch's key and the id, in that order.
         _user_sql[key] = sql if tuple(params) == (EPOCH_KEY, _NO_ID) else None
     sql = _user_sql[key]
     if sql is None:
-        queryset = user_with_epoch(model._default_manager.db_manager(alias).all())
-        return queryset.filter(pk=user_id).first()
-    return next(iter(model._default_manager.db_manager(alias).raw(sql, [EPOCH_KEY, user_id])), None)
+        return user_with_epoch(users.all()).filter(pk=user_id).first()
+    return next(iter(users.raw(sql, [EPOCH_KEY, user_id])), None)
 
 
 def _key(user) -> tuple | None:

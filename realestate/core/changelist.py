@@ -74,12 +74,15 @@ class EstimatedCountPaginator(Paginator):
         bottom = (number - 1) * self.per_page  # not cut at the estimate, which may be short
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
+    @cached_property
+    def count_query(self) -> tuple[str, tuple]:
+        """The SQL and parameters of what ``COUNT(*)`` reads (no ordering, no joins for
+        display), compiled once per page."""
+        return self.object_list.order_by().values("pk").query.sql_with_params()
+
     def _planner_estimate(self) -> int:
-        queryset = self.object_list
-        connection = connections[queryset.db]
-        # What COUNT(*) would read: no ordering, no joins for display.
-        query = queryset.order_by().values("pk").query  # values: no joins for display
-        sql, params = query.sql_with_params()
+        connection = connections[self.object_list.db]
+        sql, params = self.count_query
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]

@@ -233,21 +233,17 @@ def scope_filter(user, model: type[models.Model], action: str, *, narrow: Q | No
         return False
     if is_unrestricted(user, model, action):
         return None
+    # Outside an API request nothing is kept beyond this call (an empty dict of its own).
     remembered = getattr(user, "_scope_conditions", None)
-    if remembered is None:
-        return q_or(_own_grants(user, model, action, narrow) + _inherited(user, model, action))
+    remembered = {} if remembered is None else remembered
     key = (model, action, _grants_version)
-    if narrow is not None:  # the model's own grants narrowed; the rest as remembered
-        inherited = _remember(remembered, (*key, "inherited"), _inherited, user, model, action)
-        return q_or(_own_grants(user, model, action, narrow) + inherited)
-    return _remember(
-        remembered,
-        key,
-        lambda *args: q_or(_own_grants(*args, None) + _inherited(*args)),
-        user,
-        model,
-        action,
+    own = (
+        _own_grants(user, model, action, narrow)  # narrowed: for this request only
+        if narrow is not None
+        else _remember(remembered, (*key, "own"), _own_grants, user, model, action, None)
     )
+    inherited = _remember(remembered, (*key, "inherited"), _inherited, user, model, action)
+    return q_or(own + inherited)
 
 
 #: Not remembered yet (``scope_filter``).

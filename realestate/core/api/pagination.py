@@ -44,6 +44,11 @@ DIGITS = re.compile(r"[0-9]{1,7}")
 ROW_COUNT = "rows_in_list"
 
 
+def _row_count(row) -> int:
+    """The list's count that a row read with ``with_row_count`` carries (a model or values)."""
+    return row[ROW_COUNT] if isinstance(row, dict) else getattr(row, ROW_COUNT)
+
+
 def with_row_count(queryset: QuerySet) -> QuerySet:
     """The list counted along with its page (``COUNT(*) OVER ()``), for a list the database
     reads whole anyway (ordered by a computed value): one pass instead of two."""
@@ -73,7 +78,7 @@ class ApiCountPaginator(EstimatedCountPaginator):
         queryset = self.object_list
         if not (isinstance(queryset, QuerySet) and connections[queryset.db].vendor == "postgresql"):
             return super().count
-        key = _list_key(queryset)
+        key = _list_key(self)
         remembered = _long_lists.get(key) if key is not None else None
         now = time.monotonic()
         if remembered is not None and remembered[0] > now:
@@ -87,16 +92,16 @@ class ApiCountPaginator(EstimatedCountPaginator):
         return counted
 
 
-def _list_key(queryset: QuerySet) -> tuple | None:
+def _list_key(paginator: ApiCountPaginator) -> tuple | None:
     """What identifies a list's rows: its count query, parameters included (None when a
-    parameter has no stable text, e.g. a geometry)."""
+    parameter has no stable text, e.g. a geometry). The estimate reads the same SQL."""
     try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        sql, params = paginator.count_query
     except EmptyResultSet:  # a list that has no row whatever the data (``none()``)
         return None
     if not all(param is None or isinstance(param, _KEY_TYPES) for param in params):
         return None
-    return (queryset.db, sql, tuple(params))
+    return (paginator.object_list.db, sql, tuple(params))
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -149,14 +154,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         rows = list(paginator.object_list[bottom : bottom + paginator.per_page])
         if not rows and number > 1:
             return None  # past the end: counted, then 404
-        first = rows[0] if rows else None
-        paginator.__dict__["count"] = (
-            0
-            if first is None
-            else first[ROW_COUNT]
-            if isinstance(first, dict)
-            else getattr(first, ROW_COUNT)
-        )
+        paginator.__dict__["count"] = _row_count(rows[0]) if rows else 0
         self.page = paginator.page(number)
         return rows
 

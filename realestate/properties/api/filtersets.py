@@ -9,6 +9,8 @@ the globe. An empty value is as if the parameter were not sent, except for ``sta
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -161,9 +163,8 @@ class UnitFilterSet(LeanFilterSet):
         return queryset
 
     def filter_near(self, queryset, name, value):
-        lng, lat = (float(part) for part in value.split(","))
         radius = self.form.cleaned_data.get("radius_km") or DEFAULT_RADIUS_KM
-        return units_near(queryset, point=Point(lng, lat, srid=4326), radius_km=float(radius))
+        return units_near(queryset, point=_point(value), radius_km=float(radius))
 
     def filter_available(self, queryset, name, value):
         today = timezone.localdate()
@@ -175,12 +176,27 @@ class UnitFilterSet(LeanFilterSet):
         return units_available_on(queryset, value)
 
     def filter_in_bbox(self, queryset, name, value):
-        min_lng, min_lat, max_lng, max_lat = (float(part) for part in value.split(","))
-        if min_lng >= max_lng or min_lat >= max_lat:
+        bbox = _bbox(value)
+        if bbox is None:
             raise ValidationError(
                 {"in_bbox": ["Give the south-west corner, then the north-east one."]}
             )
-        return units_in_bbox(queryset, bbox=(min_lng, min_lat, max_lng, max_lat))
+        return units_in_bbox(queryset, bbox=bbox)
+
+
+def _point(value: str) -> Point:
+    """``near``'s ``longitude,latitude`` (already matched by ``NEAR``)."""
+    lng, lat = (float(part) for part in value.split(","))
+    return Point(lng, lat, srid=4326)
+
+
+def _bbox(value: str) -> tuple[float, float, float, float] | None:
+    """``in_bbox``'s corners (already matched by ``IN_BBOX``); None when they are the wrong
+    way round."""
+    min_lng, min_lat, max_lng, max_lat = (float(part) for part in value.split(","))
+    if min_lng >= max_lng or min_lat >= max_lat:
+        return None
+    return min_lng, min_lat, max_lng, max_lat
 
 
 def grant_narrowing(params) -> Q | None:
@@ -197,24 +213,16 @@ def grant_narrowing(params) -> Q | None:
         radius_km = float(Decimal(radius))
         if not 0 < radius_km <= MAX_RADIUS_KM:
             return None
-        lng, lat = (float(part) for part in near.split(","))
         # The circle's box only: the grants' index answers it, and the distance is then
         # computed once per unit (the unit's own circle test), not for each of its grants.
-        conditions.append(Q(location__intersects=bbox_around(Point(lng, lat), radius_km)))
-    bbox = params.get("in_bbox", "")
-    if bbox:
-        if not re.fullmatch(IN_BBOX, bbox):
+        conditions.append(Q(location__intersects=bbox_around(_point(near), radius_km)))
+    box = params.get("in_bbox", "")
+    if box:
+        bbox = _bbox(box) if re.fullmatch(IN_BBOX, box) else None
+        if bbox is None:
             return None
-        min_lng, min_lat, max_lng, max_lat = (float(part) for part in bbox.split(","))
-        if min_lng >= max_lng or min_lat >= max_lat:
-            return None
-        conditions.append(bbox_condition((min_lng, min_lat, max_lng, max_lat)))
-    if not conditions:
-        return None
-    narrowing = conditions[0]
-    for condition in conditions[1:]:
-        narrowing &= condition
-    return narrowing
+        conditions.append(bbox_condition(bbox))
+    return functools.reduce(operator.and_, conditions) if conditions else None
 
 
 def _query(name: str, schema: dict, description: str, *examples: tuple[str, object]):
