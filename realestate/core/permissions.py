@@ -169,7 +169,8 @@ def granted_id_subqueries(
     ``narrow`` filters the rows of the model's own grant tables (the direct ones, whose
     columns it names, e.g. the location ``UnitUserObjectPermission`` copies): the caller
     promises that every row it selects meets it anyway, so only the grants that can lead to
-    such a row are read. Generic tables are not narrowed (they copy nothing)."""
+    such a row are read (``narrowed``: a ``Q`` on the grant rows, or ``FirstGrants``).
+    Generic tables are not narrowed (they copy nothing)."""
     codenames = _codenames(model, action)
     content_type_id = ContentType.objects.get_for_model(model).pk
     held: dict[str, list[int]] = {}
@@ -191,10 +192,33 @@ def granted_id_subqueries(
             )
             subqueries.append(rows.values("granted_id"))
         else:
+            ids = rows.values("content_object_id")
             if narrow is not None:
-                rows = rows.filter(narrow)
-            subqueries.append(rows.values("content_object_id"))
+                ids = narrowed(ids, narrow, permissions=len(held[via]))
+            subqueries.append(ids)
     return subqueries
+
+
+class FirstGrants:
+    """A narrowing (``restrict(narrow=...)``) for a list read in the order of a column the
+    model's grants copy (a unit's code, ``properties/0008``) with no other filter: its first
+    ``rows`` rows are granted by the caller's first grants in that order, so only those are
+    read. ``rows`` counts from the list's start to the end of the page read (and the row after
+    it): a grant row holds one permission, so ``rows`` units take at most ``rows`` grant rows
+    for each permission that reaches them."""
+
+    def __init__(self, order_by: str, rows: int):
+        self.order_by = order_by
+        self.rows = rows
+
+    def __call__(self, ids: models.QuerySet, permissions: int) -> models.QuerySet:
+        return ids.order_by(self.order_by)[: self.rows * permissions]
+
+
+def narrowed(ids: models.QuerySet, narrow, *, permissions: int) -> models.QuerySet:
+    """The grant ids ``narrow`` leaves: a condition on the grant rows (a ``Q``), or a
+    narrowing such as ``FirstGrants`` given how many permissions the rows are of."""
+    return ids.filter(narrow) if isinstance(narrow, Q) else narrow(ids, permissions)
 
 
 def q_or(conditions: list[Q]) -> Q | bool:

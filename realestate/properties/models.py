@@ -284,16 +284,26 @@ def grant_location() -> models.PointField:
     )
 
 
+def grant_unit_code() -> models.CharField:
+    """The granted unit's code, copied onto the grant by the database (triggers of
+    ``properties/0008``, as the location): a field agent's unit list, in code order, starts
+    from their first grants by code (``core.permissions.FirstGrants``), through the index on
+    (user or group, code), not from the first units of the whole inventory."""
+    return models.CharField(_("unit code"), max_length=40, null=True, blank=True, editable=False)
+
+
 class UnitUserObjectPermission(UserObjectPermissionBase):
     """Direct foreign-key grants: the scoped unit list filters on an indexed integer."""
 
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
     location = grant_location()
+    unit_code = grant_unit_code()
 
 
 class UnitGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
     location = grant_location()
+    unit_code = grant_unit_code()
 
 
 class InventorySnapshot(models.Model):

@@ -200,6 +200,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
         }
         return answer
 
+    def rows_through_page(self, request) -> int | None:
+        """How many rows of the list, from its start, reading the requested page takes (its
+        own, those before it, and the one after it that tells whether a page follows); None
+        for the last page or a page number the list refuses (400)."""
+        value = request.query_params.get(self.page_query_param, "")
+        if value == "":
+            return self.get_page_size(request) + 1
+        if not DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_PAGE:
+            return None
+        return int(value) * self.get_page_size(request) + 1
+
     def get_page_number(self, request, paginator):
         value = request.query_params.get(self.page_query_param, "")
         if value == "":

@@ -14,12 +14,13 @@ class ScopedViewSetMixin:
     """Lists and details show only what the caller may see; others' records are 404."""
 
     def get_queryset(self):
+        return self.scoped_queryset(self.scope_narrowing())
+
+    def scoped_queryset(self, narrow=None):
+        """The view's queryset restricted to the caller, its own grants narrowed by ``narrow``
+        (``RestrictedQuerySet.restrict``)."""
         action = ACTION_BY_METHOD.get(self.request.method, "view")
-        return (
-            super()
-            .get_queryset()
-            .restrict(self.request.user, action, narrow=self.scope_narrowing())
-        )
+        return super().get_queryset().restrict(self.request.user, action, narrow=narrow)
 
     def scope_narrowing(self):
         """A condition on the model's grant rows that the request's filters imply (see

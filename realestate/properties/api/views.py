@@ -11,6 +11,7 @@ from realestate.core.api.schema import (
     error_responses,
     field_errors,
 )
+from realestate.core.permissions import FirstGrants
 from realestate.properties.api.filtersets import (
     UNIT_FILTER_PARAMETERS,
     UnitFilterSet,
@@ -96,9 +97,25 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             )
         else:
             page = self.paginator.paginate_queryset(
-                queryset.select_related(None), request, self, rows=unit_rows
+                queryset.select_related(None), request, self, rows=self._page_rows()
             )
         return self.get_paginated_response([unit_answer(row) for row in page])
+
+    def _page_rows(self):
+        """How the page's rows are read from the counted list (``paginate_queryset(rows=)``).
+
+        The list unfiltered, in code order (the app's first view of a field agent's units),
+        is read from the caller's first grants by code (``FirstGrants``, ``properties/0008``):
+        PostgreSQL otherwise walks the codes of the whole inventory until it meets enough of
+        the agent's units (5,100 for the first page of an agent holding 1 % of a million,
+        2.7 ms; a hundred times that for the hundredth page). The list is still counted
+        whole."""
+        params = self.request.query_params
+        rows = self.paginator.rows_through_page(self.request)
+        if rows is None or any(name in params for name in self.filterset_class.base_filters):
+            return unit_rows
+        first = unit_rows(self.scoped_queryset(FirstGrants("unit_code", rows)).select_related(None))
+        return lambda counted: first
 
     def retrieve(self, request, *args, **kwargs):
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
