@@ -56,7 +56,7 @@ def with_row_count(queryset: QuerySet) -> QuerySet:
 
 
 #: Lists counted past the bound lately (``ApiCountPaginator``): their count query's text and
-#: parameters → (monotonic time until which it is trusted, rows counted).
+#: parameters → (monotonic time until which it is trusted, their estimated count).
 _long_lists: dict[tuple, tuple[float, int]] = {}
 LONG_LIST_SECONDS = 60.0
 LONG_LISTS_KEPT = 10_000
@@ -66,9 +66,9 @@ _KEY_TYPES = (int, str, float, bool, Decimal, date)
 class ApiCountPaginator(EstimatedCountPaginator):
     """The admin's paginator with the API's bound, and a memory of long lists: a list
     counted past the bound in the last minute (the same query: the same caller's scope and
-    filters) is not counted again; its count is the planner's estimate, as the first time,
-    and never less than the rows counted then (``count_is_estimate`` says so either way).
-    Counting a field agent's list reads all their grants (6 ms of 11 for 10,000 units), on
+    filters) is neither counted nor estimated again; its count is the estimate made then
+    (``count_is_estimate`` says so either way). Counting a field agent's list reads all their
+    grants (6 ms of 11 for 10,000 units), and planning the estimate is a query of its own, on
     every page the app pulls."""
 
     exact_up_to = 1_000
@@ -83,12 +83,12 @@ class ApiCountPaginator(EstimatedCountPaginator):
         now = time.monotonic()
         if remembered is not None and remembered[0] > now:
             self.estimated = True
-            return max(self._planner_estimate(), remembered[1])
+            return remembered[1]
         counted = super().count
         if self.estimated and key is not None:
             if len(_long_lists) >= LONG_LISTS_KEPT:
                 _long_lists.clear()
-            _long_lists[key] = (now + LONG_LIST_SECONDS, self.exact_up_to + 1)
+            _long_lists[key] = (now + LONG_LIST_SECONDS, counted)
         return counted
 
 
