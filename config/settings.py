@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.database import databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -112,50 +114,7 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------
 # Default: an embedded SpatiaLite file under var/, so that `make run` needs no server.
-VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"spatialite:///{VAR_DIR / 'realestate.sqlite3'}")
-}
-_engine = DATABASES["default"]["ENGINE"]
-if _engine.endswith(("sqlite3", "spatialite")):
-    # A web server and several job workers share one file: WAL lets readers run beside the
-    # writer, IMMEDIATE transactions take the write lock up front (no lock upgrade deadlocks)
-    # and the busy timeout makes a writer wait instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 30,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": (
-                "PRAGMA journal_mode=WAL;"
-                "PRAGMA synchronous=NORMAL;"
-                "PRAGMA busy_timeout=30000;"
-                "PRAGMA foreign_keys=ON;"
-            ),
-        }
-    )
-    DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.spatialite"
-elif _engine.endswith(("postgresql", "postgis", "postgresql_psycopg2")):
-    DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    if not env.bool("DB_JIT", default=False):
-        # PostgreSQL compiles a query whose estimated cost is high (a spatial filter over a
-        # million units) with LLVM: 0.2 to 0.9 s of compiling for a query that runs in 0.1 s,
-        # paid again on every request. The app's queries are short: no JIT.
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-    # Parameters sent apart from the SQL (server-side binding), and a statement prepared the
-    # fifth time a connection runs it, so that PostgreSQL plans it once per connection:
-    # planning the unit list's page took longer than running it (0.8 ms against 0.36), and
-    # PostgreSQL's time per API request fell from 2.4 to 1.7 ms (``make bench-api``). Behind
-    # a pooler in transaction mode (PgBouncer before 1.21), set DB_PREPARE_THRESHOLD=0 (no
-    # prepared statements: one belongs to one server connection).
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
-    if _prepare_threshold > 0:
-        _options.setdefault("server_side_binding", True)
-        _options.setdefault("prepare_threshold", _prepare_threshold)
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES = databases(env, VAR_DIR)
 
 SPATIALITE_LIBRARY_PATH = env.str("SPATIALITE_LIBRARY_PATH", default="mod_spatialite")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
