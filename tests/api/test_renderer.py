@@ -29,7 +29,7 @@ PAYLOADS = [
         "gap": datetime.timedelta(days=1, seconds=5),
     },
     {"name": "Burj Khalifa – برج خليفة 🏙", "quote": 'He said "hi"\\\n\t', "sep": "a\u2028b\u2029c"},
-    {1: "int key", 2.5: "float key", True: "bool key", None: "none key"},
+    {1: "int key", 2.5: "float key", False: "bool key", None: "none key"},
     {"floats": [0.1, 25.2048, 55.2708, -0.0, 1.274, 123456789.125, 3.0]},
     {"nested": [[{"a": [1, 2, {"b": None}]}], (), (1, 2)], "empty": {}, "flag": False},
     OrderedDict([("z", 1), ("a", 2)]),

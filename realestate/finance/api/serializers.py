@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from realestate.core.api.formats import date_text, moment_text, money_text
 from realestate.finance.models import Allocation, OwnerStatement, Payment, Receivable
 from realestate.finance.selectors import AGEING_BUCKETS
 from realestate.finance.services.online_payments import online_payable
@@ -84,30 +85,17 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "kind": instance.kind,
             "description": instance.description,
             "status": instance.status,
-            "issue_date": _date(instance.issue_date),
-            "due_date": _date(instance.due_date),
-            "amount": _money(instance.amount),
-            "paid": _money(instance.amount_paid),
-            "balance": _money(instance.balance),
+            "issue_date": date_text(instance.issue_date),
+            "due_date": date_text(instance.due_date),
+            "amount": money_text(instance.amount),
+            "paid": money_text(instance.amount_paid),
+            "balance": money_text(instance.balance),
             "currency": instance.currency,
             "lease": instance.lease_id,
             "unit": None if unit is None else unit.code,
             "pay_online": self.get_pay_online(instance),
-            "updated_at": None if updated_at is None else MOMENT.to_representation(updated_at),
+            "updated_at": moment_text(updated_at),
         }
-
-
-MONEY = serializers.DecimalField(max_digits=14, decimal_places=2)
-DATE = serializers.DateField()
-MOMENT = serializers.DateTimeField()
-
-
-def _money(value):
-    return None if value is None else MONEY.to_representation(value)
-
-
-def _date(value):
-    return None if value is None else DATE.to_representation(value)
 
 
 AgeingSerializer = type(

@@ -6,6 +6,7 @@ from django.db.models import F, FloatField, Func, QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from realestate.core.api.formats import AREA, decimal_text, moment_text, money_text
 from realestate.properties.models import Project, Unit
 
 PROJECT_BRIEF_FIELDS = ["id", "code", "name", "city", "status"]
@@ -130,11 +131,12 @@ class UnitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance):
-        """What the fields answer (formatted by fields of the same kinds: ``AREA``, ``MONEY``,
-        ``MOMENT``), read straight from the unit: DRF's walk over nineteen fields, a nested
-        serializer and two related fields, after building the fields from the model on every
-        request (3 ms alone), cost more than the database for a page of 50 units. The declared
-        fields still describe the answer in the schema (``test_unit_answer_is_the_fields``)."""
+        """What the fields answer (formatted as fields of the same kinds write them:
+        ``core.api.formats``), read straight from the unit: DRF's walk over nineteen fields, a
+        nested serializer and two related fields, after building the fields from the model on
+        every request (3 ms alone), cost more than the database for a page of 50 units. The
+        declared fields still describe the answer in the schema
+        (``test_unit_answer_is_the_fields``)."""
         project, building, agent = instance.project, instance.building, instance.agent
         location = instance.location
         has_location = bool(location)
@@ -158,30 +160,20 @@ class UnitSerializer(serializers.ModelSerializer):
             "floor": instance.floor,
             "bedrooms": instance.bedrooms,
             "bathrooms": instance.bathrooms,
-            "area_sqm": _decimal(AREA, instance.area_sqm),
-            "list_price": _decimal(MONEY, instance.list_price),
-            "monthly_rent": _decimal(MONEY, instance.monthly_rent),
+            "area_sqm": decimal_text(AREA, instance.area_sqm),
+            "list_price": money_text(instance.list_price),
+            "monthly_rent": money_text(instance.monthly_rent),
             "currency": instance.currency,
             "latitude": location.y if has_location else None,
             "longitude": location.x if has_location else None,
             "agent": None if agent is None else agent.username,
             "distance_km": self.get_distance_km(instance),
-            "updated_at": None if updated_at is None else MOMENT.to_representation(updated_at),
+            "updated_at": moment_text(updated_at),
         }
 
     def get_distance_km(self, obj) -> float | None:
         distance = getattr(obj, "distance", None)
         return None if distance is None else round(distance.km, 3)
-
-
-#: Formatting as the serializer's fields do (``area_sqm`` is the model's 10 digits, 2 places).
-AREA = serializers.DecimalField(max_digits=10, decimal_places=2)
-MONEY = serializers.DecimalField(max_digits=14, decimal_places=2)
-MOMENT = serializers.DateTimeField()
-
-
-def _decimal(field, value):
-    return None if value is None else field.to_representation(value)
 
 
 #: A unit's own columns in its answer, read as values by the unit list and detail
@@ -258,13 +250,13 @@ def unit_answer(row: dict) -> dict:
         "floor": row["floor"],
         "bedrooms": row["bedrooms"],
         "bathrooms": row["bathrooms"],
-        "area_sqm": _decimal(AREA, row["area_sqm"]),
-        "list_price": _decimal(MONEY, row["list_price"]),
-        "monthly_rent": _decimal(MONEY, row["monthly_rent"]),
+        "area_sqm": decimal_text(AREA, row["area_sqm"]),
+        "list_price": money_text(row["list_price"]),
+        "monthly_rent": money_text(row["monthly_rent"]),
         "currency": row["currency"],
         "latitude": row["latitude"],
         "longitude": row["longitude"],
         "agent": row["agent_username"],
         "distance_km": None if distance is None else round(distance.km, 3),
-        "updated_at": None if updated_at is None else MOMENT.to_representation(updated_at),
+        "updated_at": moment_text(updated_at),
     }
