@@ -204,20 +204,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
         """How many rows of the list, from its start, reading the requested page takes (its
         own, those before it, and the one after it that tells whether a page follows); None
         for the last page or a page number the list refuses (400)."""
-        value = request.query_params.get(self.page_query_param, "")
-        if value == "":
-            return self.get_page_size(request) + 1
-        if not DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_PAGE:
-            return None
-        return int(value) * self.get_page_size(request) + 1
+        number = self._requested_page(request)
+        return None if number in (None, "last") else number * self.get_page_size(request) + 1
 
     def get_page_number(self, request, paginator):
-        value = request.query_params.get(self.page_query_param, "")
-        if value == "":
-            return 1
-        if value in self.last_page_strings:
-            return paginator.num_pages
-        if not DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_PAGE:
+        number = self._requested_page(request)
+        if number is None:
             raise ValidationError(
                 {
                     self.page_query_param: [
@@ -225,6 +217,18 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     ]
                 }
             )
+        return paginator.num_pages if number == "last" else number
+
+    def _requested_page(self, request) -> int | str | None:
+        """The ``page`` asked for: a number (1 when none is), "last", or None for a value the
+        list does not take."""
+        value = request.query_params.get(self.page_query_param, "")
+        if value == "":
+            return 1
+        if value in self.last_page_strings:
+            return "last"
+        if not DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_PAGE:
+            return None
         return int(value)
 
     def get_schema_operation_parameters(self, view):

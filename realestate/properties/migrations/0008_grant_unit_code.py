@@ -63,7 +63,7 @@ SQLITE = [
         f"CREATE TRIGGER unit_{name}_grant_{event[0]} AFTER {event[1]} ON {table} BEGIN "
         f"UPDATE {table} SET unit_code = {UNIT_CODE.format(ref='NEW')} WHERE id = NEW.id; END"
         for table, _, name in GRANTS
-        for event in (("code", "INSERT"), ("recode", "UPDATE OF content_object_id"))
+        for event in (("code_copy", "INSERT"), ("code_recopy", "UPDATE OF content_object_id"))
     ),
     "CREATE TRIGGER unit_code_to_grants AFTER UPDATE OF code ON properties_unit "
     f"WHEN OLD.code IS NOT NEW.code BEGIN {COPY_TO_GRANTS} END",
@@ -78,7 +78,7 @@ SQLITE_REVERSE = [
     *(
         f"DROP TRIGGER IF EXISTS unit_{name}_grant_{kind}"
         for _, _, name in GRANTS
-        for kind in ("code", "recode")
+        for kind in ("code_copy", "code_recopy")
     ),
     *(f"DROP INDEX IF EXISTS unit_{name}_grant_code" for _, _, name in GRANTS),
 ]
