@@ -23,6 +23,14 @@ from realestate.finance.choices import (
 )
 
 
+def receivable_balance(status: str, amount: Decimal, amount_paid: Decimal) -> Decimal:
+    """What is still due on a receivable: its amount less what was paid, nothing when void
+    (``Receivable.balance``; the app's invoice list reads it from values)."""
+    if status == ReceivableStatus.VOID:
+        return Decimal("0")
+    return amount - amount_paid
+
+
 class Receivable(TimeStampedModel):
     """Money a client owes: an instalment, a rent period, a deposit, a fee or a late fee.
 
@@ -164,9 +172,7 @@ class Receivable(TimeStampedModel):
 
     @property
     def balance(self) -> Decimal:
-        if self.status == ReceivableStatus.VOID:
-            return Decimal("0")
-        return self.amount - self.amount_paid
+        return receivable_balance(self.status, self.amount, self.amount_paid)
 
 
 class Payment(TimeStampedModel):

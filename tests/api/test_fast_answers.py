@@ -8,7 +8,7 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from rest_framework import serializers
 
-from realestate.finance.api.serializers import InvoiceSerializer
+from realestate.finance.api.serializers import InvoiceSerializer, invoice_answer, invoice_rows
 from realestate.finance.models import Receivable
 from realestate.properties.api.serializers import (
     UnitSerializer,
@@ -77,3 +77,24 @@ def test_invoice_answer_is_the_fields(first, settings):
         serializer = InvoiceSerializer()
         for invoice in invoices:
             same(serializer, invoice)
+
+
+def test_an_invoice_read_as_values_answers_as_the_fields(first, settings):
+    """The tenant's invoice list reads values (``invoice_rows``): the same answers as the
+    serializer's from the models, void, paid and open ones, with and without a unit."""
+    receivables = Receivable.objects.order_by("pk")
+    first_one = receivables.first()
+    Receivable.objects.filter(pk=first_one.pk).update(unit=None, lease=None, status="void")
+    for online in (False, True):
+        settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = "on" if online else ""
+        settings.STRIPE_WEBHOOK_SECRET = "on" if online else ""
+        serializer = InvoiceSerializer()
+        expected = [serializer.to_representation(r) for r in receivables.select_related("unit")]
+
+        answered = [invoice_answer(row) for row in invoice_rows(receivables)]
+
+        assert answered == expected
+        assert [list(answer) for answer in answered] == [list(answer) for answer in expected]
+        assert {answer["pay_online"] for answer in answered} == (
+            {False, True} if online else {False}
+        )

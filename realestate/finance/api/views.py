@@ -24,10 +24,13 @@ from realestate.finance.api.filtersets import (
     StatementFilterSet,
 )
 from realestate.finance.api.serializers import (
+    INVOICE_COLUMNS,
     BalanceSerializer,
     InvoiceSerializer,
     OwnerStatementSerializer,
     PaymentSerializer,
+    invoice_answer,
+    invoice_rows,
 )
 from realestate.finance.models import Allocation, OwnerStatement, Payment, Receivable
 from realestate.finance.selectors import client_balance
@@ -45,13 +48,20 @@ class TenantInvoiceViewSet(ClientRecordsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = InvoiceSerializer
     filterset_class = InvoiceFilterSet
     client_path = "client"
-    # Only the columns the answer reads (``InvoiceSerializer.to_representation``): not every
-    # column of the receivable, nor the unit's (its location parsed into a geometry per row).
+    # One invoice: only the columns its answer reads (``INVOICE_COLUMNS``), not every column
+    # of the receivable, nor the unit's (its location parsed into a geometry).
     queryset = (
         Receivable.objects.select_related("unit")
-        .only(*InvoiceSerializer.Meta.columns, "unit__code")
+        .only(*INVOICE_COLUMNS, "unit__code")
         .order_by("-due_date", "-id")
     )
+
+    def list(self, request, *args, **kwargs):
+        """The page's invoices read as values (``invoice_rows``), not models: building a
+        receivable and its unit for each of 50 rows was a third of the list's time."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(queryset, request, self, rows=invoice_rows)
+        return self.get_paginated_response([invoice_answer(row) for row in page])
 
 
 @extend_schema_view(

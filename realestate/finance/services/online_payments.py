@@ -76,7 +76,12 @@ class OnlinePaymentStart:
 
 def online_payable(receivable: Receivable) -> bool:
     """Whether the app may offer to pay ``receivable`` by card now."""
-    return online_payment_enabled() and receivable.status in UNSETTLED and receivable.balance > 0
+    return payable_online(receivable.status, receivable.balance)
+
+
+def payable_online(status: str, balance: Decimal) -> bool:
+    """Whether a receivable of this status and balance may be paid by card now."""
+    return online_payment_enabled() and status in UNSETTLED and balance > 0
 
 
 def _exponent(currency: str) -> int:
