@@ -85,7 +85,7 @@ def test_a_long_list_is_not_counted_again_for_a_minute(api, units, exact_up_to_t
         ), page
 
     assert counts(api)[0] == 2  # counted up to the bound, then estimated
-    again, page = counts(api, page=2)
+    again, page = counts(api)
     assert again == 0  # neither counted nor estimated: the estimate of a moment ago
     assert page["count_is_estimate"] is True and page["count"] == max(planned_rows(), 4)
     assert counts(api, status="available")[0] == 2  # another list: counted
@@ -122,9 +122,11 @@ def test_no_next_after_the_last_row_when_the_estimate_is_long(
 
     second = api.get(URL, {"page": 2}).json()
 
-    assert second["count"] == 1000
+    # The last page counts the list itself: exact, whatever the estimate said.
+    assert (second["count"], second["count_is_estimate"]) == (55, False)
     assert len(second["results"]) == 5
     assert second["next"] is None
+    assert api.get(URL).json()["count"] == 1000
     codes = [unit["code"] for unit in api.get(URL).json()["results"]]
     assert len(codes) == 50
     assert not set(codes) & {unit["code"] for unit in second["results"]}
@@ -136,6 +138,45 @@ def test_the_schema_states_the_estimate(api):
 
     assert page["required"] == ["count", "count_is_estimate", "next", "previous", "results"]
     assert page["properties"]["count_is_estimate"]["type"] == "boolean"
+
+
+class TestCountedByItsPage:
+    """A page with room left counts the list itself (its rows and those before them): no
+    count query for a list that fits on its first page, nor for the last page of another."""
+
+    @staticmethod
+    def counted(client, **params) -> tuple[dict, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, params)
+        assert response.status_code == 200, response.content
+        return response.json(), sum("COUNT(" in query["sql"] for query in captured)
+
+    def test_a_list_that_fits_on_its_page_is_not_counted(self, api, units):
+        Unit = UnitFactory._meta.model
+        Unit.objects.filter(pk__in=Unit.objects.order_by("pk").values("pk")[:3]).update(
+            status="reserved"
+        )
+
+        page, counts = self.counted(api, status="reserved")
+
+        assert (page["count"], len(page["results"]), page["next"], counts) == (3, 3, None, 0)
+
+    def test_a_full_page_is_counted_and_the_last_one_counts_itself(self, api, units):
+        first, counts = self.counted(api)
+        assert (first["count"], len(first["results"]), counts) == (55, 50, 1)
+        assert first["next"] == "http://testserver/api/v1/units/?page=2"
+
+        second, counts = self.counted(api, page=2)
+        assert (second["count"], len(second["results"]), counts) == (55, 5, 0)
+        assert second["next"] is None
+        assert {u["code"] for u in first["results"]}.isdisjoint(
+            u["code"] for u in second["results"]
+        )
+
+    def test_past_the_end_and_the_last_page_are_counted_first(self, api, units):
+        assert api.get(URL, {"page": 3}).status_code == 404
+        last, counts = self.counted(api, page="last")
+        assert (last["count"], len(last["results"]), counts) == (55, 5, 1)
 
 
 class TestNearCountedWithItsPage:

@@ -122,21 +122,48 @@ class PageNumberPagination(pagination.PageNumberPagination):
             counted = self._rows_counted(paginator)
             if counted is not None:
                 return self._shown(counted)
+        read = queryset if rows is None else rows(queryset)
+        ahead = self._page_first(paginator, read) if query is not None else None
+        if ahead is not None and len(ahead) <= paginator.per_page:
+            return self._shown(ahead)  # the list counted by its page
         if rows is not None:
             paginator.count  # noqa: B018 - counted on the queryset, before it reads values
-            paginator.object_list = rows(queryset)
+            paginator.object_list = read
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:
             message = self.invalid_page_message.format(page_number=page_number, message=exc)
             raise NotFound(message) from None
+        if ahead is not None:  # a full page, read before counting with the row after it
+            self.has_more = True
+            return self._shown(ahead[: paginator.per_page])
         if paginator.estimated:  # one row more tells whether a page follows this one
             bottom = (self.page.number - 1) * paginator.per_page
             rows = list(paginator.object_list[bottom : bottom + paginator.per_page + 1])
             self.has_more = len(rows) > paginator.per_page
             return self._shown(rows[: paginator.per_page])
         return self._shown(list(self.page))
+
+    def _page_first(self, paginator, read) -> list | None:
+        """The requested page, read before the list is counted, with the row after it. A page
+        with room left counts the list itself (its rows and those before them) and the page is
+        set: no count query, for every list that fits on its first page (a tenant's invoices,
+        an owner's units) and the last page of any other. A full page is counted as before.
+        None for ``page=last``, a number the list refuses (400), or a page past the end
+        (counted first: 404, or a short page past an estimate)."""
+        number = self._requested_page(self.request)
+        if not isinstance(number, int):
+            return None
+        bottom = (number - 1) * paginator.per_page
+        found = list(read[bottom : bottom + paginator.per_page + 1])
+        if not found and number > 1:
+            return None
+        if len(found) <= paginator.per_page:
+            paginator.__dict__["count"] = bottom + len(found)
+            paginator.object_list = read
+            self.page = paginator.page(number)
+        return found
 
     def _shown(self, rows: list) -> list:
         if self.page.paginator.num_pages > 1 and self.template is not None:
