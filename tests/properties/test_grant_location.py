@@ -113,14 +113,24 @@ def test_a_stale_copy_can_hide_a_unit_but_never_show_one(jwt_client, agent1, sca
 
 @pytest.mark.postgres_only
 def test_the_search_reads_the_grants_index(agent1):
+    # The agent's units among ten times as many of nobody's, in the same streets: as in the
+    # field, the grants inside the box are far fewer than the units inside it.
     for km in range(30):
         UnitFactory(location=at(km), agent=agent1)
+    others = UnitFactory(location=at(0), agent=None)  # and 299 more like it, in one INSERT
+    Unit.objects.bulk_create(
+        [
+            Unit(code=f"NOBODY-{n}", project=others.project, location=at(n / 10), area_sqm=90)
+            for n in range(1, 300)
+        ]
+    )
     point = Point(*DUBAI, srid=4326)
     narrowed = units_near(
         Unit.objects.restrict(agent1, narrow=near_condition(point, 5)), point=point, radius_km=5
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {UnitUserObjectPermission._meta.db_table}")
+        for model in (UnitUserObjectPermission, Unit):  # statistics of this test's rows only
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = narrowed.explain()
     assert "unit_user_grant_location" in plan, plan
