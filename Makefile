@@ -22,8 +22,9 @@ demo: migrate
 run: demo
 	@bash scripts/run.sh
 
+# The suite runs with prepared statements on PostgreSQL, as the web processes do.
 test: setup-test
-	@$(PY) -m pytest
+	@DB_PREPARE_THRESHOLD=$${DB_PREPARE_THRESHOLD:-5} $(PY) -m pytest
 
 lint: setup
 	@$(VENV)/bin/ruff check .

@@ -42,15 +42,19 @@ def databases(env: environ.Env, var_dir: Path) -> dict:
             # paid again on every request. The app's queries are short: no JIT.
             options = found["default"].setdefault("OPTIONS", {})
             options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-        # Parameters sent apart from the SQL (server-side binding), and a statement prepared the
-        # fifth time a connection runs it, so that PostgreSQL plans it once per connection:
-        # planning the unit list's page took longer than running it (0.8 ms against 0.36), and
-        # PostgreSQL's time per API request fell from 2.4 to 1.7 ms (``make bench-api``). Behind
-        # a pooler in transaction mode (PgBouncer before 1.21), set DB_PREPARE_THRESHOLD=0 (no
-        # prepared statements: one belongs to one server connection).
-        options = found["default"].setdefault("OPTIONS", {})
-        prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
+        # Prepared statements: parameters sent apart from the SQL (server-side binding), and
+        # a statement prepared the N-th time a connection runs it, so that PostgreSQL plans
+        # it once per connection. The web processes take them (``config/gunicorn.conf.py``
+        # sets 5): the unit list's page took longer to plan than to run (0.64 ms against
+        # 0.32), and PostgreSQL's CPU per API request fell from 2.4 to 1.7 ms. Off (0) for
+        # everything else: a prepared statement's generic plan is made once, and a job whose
+        # tables grow as it runs keeps a plan made for the empty table (an import of 100,000
+        # units looked existing codes up by a sequential scan, 5 s a batch: 63 s instead of
+        # 11). Off behind a pooler in transaction mode (PgBouncer before 1.21) too: a prepared
+        # statement belongs to one server connection.
+        prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=0)
         if prepare_threshold > 0:
+            options = found["default"].setdefault("OPTIONS", {})
             options.setdefault("server_side_binding", True)
             options.setdefault("prepare_threshold", prepare_threshold)
     found["default"]["ATOMIC_REQUESTS"] = False

@@ -7,10 +7,15 @@ config.wsgi:application``); ``make bench-api`` serves the API the same way.
   the load balancer save a TCP handshake per request.
 - ``WEB_CONCURRENCY`` processes (default: two per core), as the Django and gunicorn docs
   advise; each keeps one database connection per thread (``CONN_MAX_AGE``).
+- Prepared statements on PostgreSQL (``DB_PREPARE_THRESHOLD``, 5 here unless set; see
+  ``config/database.py``): a web process runs the same few queries over and over on tables
+  whose size barely moves between two of them, so each is planned once per connection.
 """
 
 import multiprocessing
 import os
+
+os.environ.setdefault("DB_PREPARE_THRESHOLD", "5")  # read by the workers' settings
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
