@@ -36,11 +36,11 @@ def databases(env: environ.Env, var_dir: Path) -> dict:
         found["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
         found["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
         found["default"].setdefault("CONN_HEALTH_CHECKS", True)
+        options = found["default"].setdefault("OPTIONS", {})
         if not env.bool("DB_JIT", default=False):
             # PostgreSQL compiles a query whose estimated cost is high (a spatial filter over a
             # million units) with LLVM: 0.2 to 0.9 s of compiling for a query that runs in 0.1 s,
             # paid again on every request. The app's queries are short: no JIT.
-            options = found["default"].setdefault("OPTIONS", {})
             options["options"] = f"{options.get('options', '')} -c jit=off".strip()
         # Prepared statements: parameters sent apart from the SQL (server-side binding), and
         # a statement prepared the N-th time a connection runs it, so that PostgreSQL plans
@@ -54,7 +54,6 @@ def databases(env: environ.Env, var_dir: Path) -> dict:
         # statement belongs to one server connection.
         prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=0)
         if prepare_threshold > 0:
-            options = found["default"].setdefault("OPTIONS", {})
             options.setdefault("server_side_binding", True)
             options.setdefault("prepare_threshold", prepare_threshold)
     found["default"]["ATOMIC_REQUESTS"] = False

@@ -116,16 +116,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self.has_more = None
         paginator = self.django_paginator_class(queryset, self.get_page_size(request))
         query = getattr(queryset, "query", None)
-        if query is not None and ROW_COUNT in query.annotations:
-            if rows is not None:
-                paginator.object_list = rows(queryset)
-            counted = self._rows_counted(paginator)
-            if counted is not None:
-                return self._shown(counted)
         read = queryset if rows is None else rows(queryset)
-        ahead = self._page_first(paginator, read) if query is not None else None
-        if ahead is not None and len(ahead) <= paginator.per_page:
-            return self._shown(ahead)  # the list counted by its page
+        counted_by_rows = query is not None and ROW_COUNT in query.annotations
+        ahead = self._page_first(paginator, read, counted_by_rows) if query is not None else None
+        if ahead is not None and (counted_by_rows or len(ahead) <= paginator.per_page):
+            return self._shown(ahead[: paginator.per_page])  # the list counted with its page
         if rows is not None:
             paginator.count  # noqa: B018 - counted on the queryset, before it reads values
             paginator.object_list = read
@@ -145,13 +140,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return self._shown(rows[: paginator.per_page])
         return self._shown(list(self.page))
 
-    def _page_first(self, paginator, read) -> list | None:
-        """The requested page, read before the list is counted, with the row after it. A page
-        with room left counts the list itself (its rows and those before them) and the page is
-        set: no count query, for every list that fits on its first page (a tenant's invoices,
-        an owner's units) and the last page of any other. A full page is counted as before.
-        None for ``page=last``, a number the list refuses (400), or a page past the end
-        (counted first: 404, or a short page past an estimate)."""
+    def _page_first(self, paginator, read, counted_by_rows: bool) -> list | None:
+        """The requested page, read before the list is counted, with the row after it. The
+        list is counted with its page, and the page is set, when its rows carry the list's
+        count (``with_row_count``: a ``near`` search reads every match anyway) or when the
+        page has room left (its rows and those before them): no count query for every list
+        that fits on its first page (a tenant's invoices, an owner's units) and for the last
+        page of any other. A full page is counted as before. None for ``page=last``, a number
+        the list refuses (400), or a page past the end (counted first: 404, or a short page
+        past an estimate)."""
         number = self._requested_page(self.request)
         if not isinstance(number, int):
             return None
@@ -159,8 +156,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         found = list(read[bottom : bottom + paginator.per_page + 1])
         if not found and number > 1:
             return None
-        if len(found) <= paginator.per_page:
-            paginator.__dict__["count"] = bottom + len(found)
+        if counted_by_rows or len(found) <= paginator.per_page:
+            paginator.__dict__["count"] = (
+                _row_count(found[0]) if counted_by_rows and found else bottom + len(found)
+            )
             paginator.object_list = read
             self.page = paginator.page(number)
         return found
@@ -168,21 +167,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def _shown(self, rows: list) -> list:
         if self.page.paginator.num_pages > 1 and self.template is not None:
             self.display_page_controls = True  # the browsable API's pagination, as in DRF
-        return rows
-
-    def _rows_counted(self, paginator):
-        """The page of a list counted along with its rows (``with_row_count``); None when
-        the count must come first (``page=last``, or a page with no rows past the first)."""
-        value = self.request.query_params.get(self.page_query_param, "")
-        if value in self.last_page_strings:
-            return None
-        number = self.get_page_number(self.request, paginator)
-        bottom = (number - 1) * paginator.per_page
-        rows = list(paginator.object_list[bottom : bottom + paginator.per_page])
-        if not rows and number > 1:
-            return None  # past the end: counted, then 404
-        paginator.__dict__["count"] = _row_count(rows[0]) if rows else 0
-        self.page = paginator.page(number)
         return rows
 
     def get_next_link(self):
