@@ -26,13 +26,16 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def access_forgotten():
-    """What ``core.access`` remembers of users lives in the process: each test starts without
-    it, as a new web process does."""
+    """What ``core.access`` remembers of users and the API's checked tokens live in the
+    process: each test starts without them, as a new web process does."""
+    from realestate.accounts.api import authentication
     from realestate.core.access import forget_all
 
     forget_all()
+    authentication._validated.clear()
     yield
     forget_all()
+    authentication._validated.clear()
 
 
 @pytest.fixture

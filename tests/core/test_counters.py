@@ -149,3 +149,26 @@ def test_redis_counters_are_atomic_across_threads(redis_url, settings):
         thread.join()
 
     assert sorted(seen) == list(range(1, 401))
+
+
+def test_redis_counters_are_one_command_each_and_outlive_a_script_flush(redis_url, settings):
+    """A hit and a peek are one script call each (no ``MULTI`` pipeline); Redis forgetting
+    its scripts (a restart, ``SCRIPT FLUSH``) costs a reload, not a failed request."""
+    settings.REDIS_URL = redis_url
+    client = counters._redis_client(redis_url)
+    assert counters.hit("f", 60).value == 1
+    assert counters.peek("f").value == 1  # each script loaded by its first call
+    commands = []
+    real = client.execute_command
+    client.execute_command = lambda *args, **kw: commands.append(args[0]) or real(*args, **kw)
+    try:
+        assert counters.hit("f", 60).value == 2
+        assert counters.peek("f").value == 2
+        assert counters.peek("absent") == counters.Count(0, 0.0)
+    finally:
+        client.execute_command = real
+    assert commands == ["EVALSHA", "EVALSHA", "EVALSHA"]
+    client.script_flush()
+    assert counters.hit("f", 60).value == 3
+    assert counters.peek("f").value == 3
+    assert 59 < counters.peek("f").seconds_left() <= 60
