@@ -53,6 +53,8 @@ class Entry:
     #: The user's scope conditions by (model, action, change count), made as requests need
     #: them (``permissions.scope_filter``); they depend on nothing but the above.
     scopes: dict = field(default_factory=dict, compare=False)
+    #: Queries compiled for the user (``core.statements``): their SQL holds the user's scope.
+    statements: dict = field(default_factory=dict, compare=False)
 
 
 _entries: dict[int, Entry] = {}
@@ -148,6 +150,7 @@ def access_load(user) -> None:
         user._perm_cache = {*entry.user_perms, *entry.group_perms}
         user._grant_summary = (key[1], frozenset(entry.grant_summary))
         user._scope_conditions = entry.scopes
+        user._statements = entry.statements
         return
     backend = ModelBackend()
     user_perms = frozenset(backend.get_user_permissions(user))
@@ -165,6 +168,7 @@ def access_load(user) -> None:
             key, now + MAX_AGE, user_perms, group_perms, tuple(sorted(summary))
         )
     user._scope_conditions = entry.scopes
+    user._statements = entry.statements
 
 
 def forget_all() -> None:

@@ -92,6 +92,20 @@ class ApiCountPaginator(EstimatedCountPaginator):
         return counted
 
 
+def remembered_count(key: tuple | None) -> int | None:
+    """The estimated count of a long list counted lately (``ApiCountPaginator``; ``key``:
+    ``list_key``), or None."""
+    remembered = _long_lists.get(key) if key is not None else None
+    if remembered is None or remembered[0] <= time.monotonic():
+        return None
+    return remembered[1]
+
+
+def list_key(queryset: QuerySet, per_page: int) -> tuple | None:
+    """What ``ApiCountPaginator`` remembers a list's count by, for this queryset."""
+    return _list_key(ApiCountPaginator(queryset, per_page))
+
+
 def _list_key(paginator: ApiCountPaginator) -> tuple | None:
     """What identifies a list's rows: its count query, parameters included (None when a
     parameter has no stable text, e.g. a geometry). The estimate reads the same SQL."""
@@ -118,7 +132,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         query = getattr(queryset, "query", None)
         read = queryset if rows is None else rows(queryset)
         counted_by_rows = query is not None and ROW_COUNT in query.annotations
-        ahead = self._page_first(paginator, read, counted_by_rows) if query is not None else None
+        ahead = (
+            self._page_first(
+                paginator, lambda start, stop: list(read[start:stop]), counted_by_rows, read
+            )
+            if query is not None
+            else None
+        )
         if ahead is not None and (counted_by_rows or len(ahead) <= paginator.per_page):
             return self._shown(ahead[: paginator.per_page])  # the list counted with its page
         if rows is not None:
@@ -140,27 +160,54 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return self._shown(rows[: paginator.per_page])
         return self._shown(list(self.page))
 
-    def _page_first(self, paginator, read, counted_by_rows: bool) -> list | None:
-        """The requested page, read before the list is counted, with the row after it. The
-        list is counted with its page, and the page is set, when its rows carry the list's
-        count (``with_row_count``: a ``near`` search reads every match anyway) or when the
-        page has room left (its rows and those before them): no count query for every list
-        that fits on its first page (a tenant's invoices, an owner's units) and for the last
-        page of any other. A full page is counted as before. None for ``page=last``, a number
-        the list refuses (400), or a page past the end (counted first: 404, or a short page
-        past an estimate)."""
-        number = self._requested_page(self.request)
-        if not isinstance(number, int):
+    def paginate_read(self, request, read, *, counted_by_rows=False, remembered_count=None):
+        """The page's rows from ``read(start, stop)`` (the list's rows by position, read
+        without a queryset: ``core.statements``), as ``paginate_queryset`` would answer; None
+        when that takes the list's queryset (the caller then paginates it): ``page=last``, a
+        number the list refuses, a page past the end, or a full page of a list that neither
+        carries its count (``counted_by_rows``) nor has it remembered (``remembered_count()``:
+        the count of a long list, ``ApiCountPaginator``, or None)."""
+        self.request = request
+        self.has_more = None
+        paginator = self.django_paginator_class((), self.get_page_size(request))
+        ahead = self._page_first(paginator, read, counted_by_rows, ())
+        if ahead is None:
             return None
-        bottom = (number - 1) * paginator.per_page
-        found = list(read[bottom : bottom + paginator.per_page + 1])
+        if counted_by_rows or len(ahead) <= paginator.per_page:
+            return self._shown(ahead[: paginator.per_page])
+        count = remembered_count() if remembered_count is not None else None
+        if count is None:
+            return None
+        paginator.__dict__["count"], paginator.estimated = count, True
+        try:
+            self.page = paginator.page(self._requested_page(request))
+        except InvalidPage:
+            return None
+        self.has_more = True
+        return self._shown(ahead[: paginator.per_page])
+
+    def _page_first(self, paginator, read, counted_by_rows: bool, object_list) -> list | None:
+        """The requested page, read before the list is counted, with the row after it
+        (``read(start, stop)``). The list is counted with its page, and the page is set, when
+        its rows carry the list's count (``with_row_count``: a ``near`` search reads every
+        match anyway) or when the page has room left (its rows and those before them): no
+        count query for every list that fits on its first page (a tenant's invoices, an
+        owner's units) and for the last page of any other. A full page is counted as before.
+        None for ``page=last``, a number the list refuses (400), or a page past the end
+        (counted first: 404, or a short page past an estimate)."""
+        bounds = self.page_bounds(self.request)
+        if bounds is None:
+            return None
+        bottom, stop = bounds
+        number = bottom // paginator.per_page + 1
+        found = read(bottom, stop)
         if not found and number > 1:
             return None
         if counted_by_rows or len(found) <= paginator.per_page:
             paginator.__dict__["count"] = (
                 _row_count(found[0]) if counted_by_rows and found else bottom + len(found)
             )
-            paginator.object_list = read
+            paginator.object_list = object_list
             self.page = paginator.page(number)
         return found
 
@@ -210,6 +257,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
             **{k: v for k, v in answer["properties"].items() if k != "count"},
         }
         return answer
+
+    def page_bounds(self, request) -> tuple[int, int] | None:
+        """The rows that reading the requested page first takes (``_page_first``), by
+        position from 0: its own and the one after it; None for ``page=last`` or a number
+        the list refuses (400)."""
+        number = self._requested_page(request)
+        if not isinstance(number, int):
+            return None
+        per_page = self.get_page_size(request)
+        return (number - 1) * per_page, number * per_page + 1
 
     def rows_through_page(self, request) -> int | None:
         """How many rows of the list, from its start, reading the requested page takes (its

@@ -17,6 +17,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 import django_filters
 from django import forms
 from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
@@ -199,23 +200,48 @@ def _bbox(value: str) -> tuple[float, float, float, float] | None:
     return min_lng, min_lat, max_lng, max_lat
 
 
+def near_asked(params) -> tuple[Point, float] | None:
+    """``near``'s point and ``radius_km`` (its default when empty) when both are values the
+    filters take; None when ``near`` is not asked or a value is one they answer 400 for."""
+    near = params.get("near", "")
+    if not near:
+        return None
+    radius = params.get("radius_km", "") or str(DEFAULT_RADIUS_KM)
+    if not (re.fullmatch(NEAR, near) and re.fullmatch(NUMBER, radius)):
+        return None
+    radius_km = float(Decimal(radius))
+    if not 0 < radius_km <= MAX_RADIUS_KM:
+        return None
+    return _point(near), radius_km
+
+
+def near_parameters(connection, params) -> dict:
+    """The parameters a ``near`` search passes to the database for these values (``near``,
+    ``radius_km``), as Django makes them from the filters' conditions: the point, the
+    circle's box (the units' and the grants' condition), the radius in metres. A
+    ``core.statements`` statement's slots."""
+    point, radius_km = near_asked(params)
+    location = Unit._meta.get_field("location")
+    return {
+        "point": connection.ops.Adapter(location.get_prep_value(point)),
+        "box": connection.ops.Adapter(location.get_prep_value(bbox_around(point, radius_km))),
+        "metres": connection.ops.get_distance(location, [D(km=radius_km)], "distance_lte")[0],
+    }
+
+
 def grant_narrowing(params) -> Q | None:
     """What ``near`` (with ``radius_km``) and ``in_bbox`` ask, as a condition on the location
     a unit's grants copy, for ``restrict(narrow=...)``: the search then starts from the
     caller's grants inside the circle or the box, not from all of them. None when neither is
     asked or a value is not one the filters take (they answer 400 for it)."""
     conditions = []
-    near = params.get("near", "")
-    if near:
-        radius = params.get("radius_km", "") or str(DEFAULT_RADIUS_KM)
-        if not (re.fullmatch(NEAR, near) and re.fullmatch(NUMBER, radius)):
-            return None
-        radius_km = float(Decimal(radius))
-        if not 0 < radius_km <= MAX_RADIUS_KM:
+    if params.get("near", ""):
+        asked = near_asked(params)
+        if asked is None:
             return None
         # The circle's box only: the grants' index answers it, and the distance is then
         # computed once per unit (the unit's own circle test), not for each of its grants.
-        conditions.append(Q(location__intersects=bbox_around(_point(near), radius_km)))
+        conditions.append(Q(location__intersects=bbox_around(*asked)))
     box = params.get("in_bbox", "")
     if box:
         bbox = _bbox(box) if re.fullmatch(IN_BBOX, box) else None

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from realestate.core.api.formats import AREA, decimal_text, moment_text, money_text
+from realestate.core.statements import shared, statement
 from realestate.properties.models import Project, Unit
 
 PROJECT_BRIEF_FIELDS = ["id", "code", "name", "city", "status"]
@@ -205,12 +206,32 @@ def _all_unit_rows():
 def unit_rows_of(page: list[dict]) -> list[dict]:
     """A page of ``near`` matches (their ids, distances and the list's count) with their
     units' rows, read by id in one query: the matches are found, counted and ordered from
-    the index of ids and locations, and only the page's rows are read."""
+    the index of ids and locations, and only the page's rows are read. The query is a
+    statement compiled once per number of ids (``core.statements``; the ids its slots)."""
     if not page:
         return []
     ids = [match["id"] for match in page]
-    found = {row["id"]: row for row in _all_unit_rows().filter(pk__in=ids)}
+    rows = statement(
+        shared(),
+        ("units.by_id", Unit._base_manager.db, len(ids)),
+        lambda inputs: _all_unit_rows().filter(pk__in=inputs["ids"]),
+        _id_slots,
+        (
+            {"ids": [-(10**12) - n for n in range(len(ids))]},
+            {"ids": [-2 * 10**12 - n for n in range(len(ids))]},
+        ),
+    )
+    found = {
+        row["id"]: row
+        for row in (
+            rows.rows({"ids": ids}) if rows is not None else _all_unit_rows().filter(pk__in=ids)
+        )
+    }
     return [{**found[match["id"]], **match} for match in page]
+
+
+def _id_slots(connection, inputs) -> dict:
+    return {f"id{n}": pk for n, pk in enumerate(inputs["ids"])}
 
 
 def unit_answer(row: dict) -> dict:

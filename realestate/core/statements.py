@@ -1,0 +1,187 @@
+"""Queries compiled once and run again with new values.
+
+Django builds a queryset and compiles its SQL on every run. For the app's busiest requests
+(a field agent's ``near`` search, their unit list, a unit, a tenant's invoices) building the
+scoped queryset and compiling it was a third of a web worker's time under ``make bench-api``,
+more than the database took to answer.
+
+A ``Statement`` is a values queryset compiled once, with *slots*: the values that change from
+one run to the next (a point, a box, a distance, an id). The queryset is built once with a
+sentinel in each slot; compiling it gives the SQL and its parameters, where each sentinel's
+parameter stands at positions now known. A run puts its own values there, runs the SQL, and
+converts the columns with the converters the compiler chose (what ``values()`` would give:
+decimals, aware datetimes, distances). The SQL is Django's own, for the database in use.
+
+A statement holds whatever its queryset held besides its slots, the caller's scope included
+(user, groups, grants): statements that depend on the caller are kept with what
+``core.access`` remembers of them (``remembered``), and go when that does, on any change that
+could alter their scope (see ``core.access``). Any other value that decides the SQL belongs in
+the statement's key (a page's bounds, a number of ids).
+
+Compiling refuses (``StatementRefused``) when a sentinel's parameter is not found, or is found
+at a position another slot also claims: the caller then runs its queryset as before.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.query import ValuesIterable
+
+#: Statements kept per caller (their pages, their ``near`` pages...); all go when full.
+STATEMENTS_KEPT = 64
+
+_shared: dict[Hashable, Statement] = {}
+_lock = threading.Lock()
+
+
+class StatementRefused(Exception):
+    """The queryset cannot be compiled into a statement with these slots."""
+
+
+class Statement:
+    """A values queryset compiled once (see the module): ``rows(inputs)``.
+
+    ``build(inputs)`` makes the queryset from a run's inputs (the request's values: a point,
+    a radius, ids); ``slots(connection, inputs)`` gives, by name, each parameter that Django
+    passes for those inputs (a geometry's adapter, metres from kilometres...). The queryset is
+    built and compiled twice, from two sentinel inputs that differ in every slot: the SQL must
+    be the same, and every parameter that differs must be one a slot gives, for both (a
+    parameter derived from the inputs that no slot gives would differ unclaimed: refused)."""
+
+    def __init__(
+        self,
+        build: Callable[[dict], QuerySet],
+        slots: Callable[[Any, dict], dict] | None = None,
+        sentinels: tuple[dict, dict] = ({}, {}),
+    ):
+        self.slots = slots
+        first, second = (self._compile(build(inputs)) for inputs in sentinels)
+        if first[:2] != second[:2] or len(first[2]) != len(second[2]):
+            raise StatementRefused("the inputs change the SQL, not only its parameters")
+        self.using, self.sql, self.params = first[:3]
+        self.names, self.col_count, self.trimmed, self.converters = first[3:]
+        connection = connections[self.using]
+        given = [slots(connection, inputs) if slots else {} for inputs in sentinels]
+        self.positions: dict[str, list[int]] = {}
+        for index, (one, other) in enumerate(zip(first[2], second[2], strict=True)):
+            if type(one) is type(other) and one == other:
+                continue
+            name = next(
+                (
+                    name
+                    for name, param in given[0].items()
+                    if _same(param, one) and _same(given[1][name], other)
+                ),
+                None,
+            )
+            if name is None:
+                raise StatementRefused(f"parameter {index} changes with the inputs, no slot's")
+            self.positions.setdefault(name, []).append(index)
+
+    @staticmethod
+    def _compile(queryset: QuerySet) -> tuple:
+        if queryset._iterable_class is not ValuesIterable:
+            raise StatementRefused("only values() querysets")
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            sql, params = "", ()
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        if not sql:  # the queryset can have no row
+            return (queryset.db, None, [], names, 0, False, [])
+        fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        converters = list(compiler.get_converters(fields).items())
+        return (
+            queryset.db,
+            sql,
+            list(params),
+            names,
+            compiler.col_count,
+            compiler.has_extra_select,
+            converters,
+        )
+
+    def rows(self, inputs: dict | None = None) -> list[dict]:
+        """The rows for these inputs, as the queryset's ``values()`` gives them."""
+        if self.sql is None:
+            return []
+        connection = connections[self.using]
+        params = self.params
+        if self.positions:
+            params = params.copy()
+            given = self.slots(connection, inputs)
+            for name, positions in self.positions.items():
+                for index in positions:
+                    params[index] = given[name]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found = cursor.fetchall()
+        names, converters = self.names, self.converters
+        answer = []
+        for row in found:
+            if converters or self.trimmed:
+                row = list(row[: self.col_count])
+                for index, (functions, expression) in converters:
+                    value = row[index]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[index] = value
+            answer.append(dict(zip(names, row, strict=False)))
+        return answer
+
+
+def _same(one, other) -> bool:
+    return type(one) is type(other) and one == other
+
+
+def remembered(user) -> dict | None:
+    """The statements kept for ``user`` while their access entry holds (``core.access``), or
+    None when nothing is remembered of them (no statement is kept then)."""
+    return getattr(user, "_statements", None)
+
+
+def statement(
+    kept: dict | None,
+    key: Hashable,
+    build: Callable[[dict], QuerySet],
+    slots: Callable[[Any, dict], dict] | None = None,
+    sentinels: tuple[dict, dict] = ({}, {}),
+) -> Statement | None:
+    """The statement of ``key`` in ``kept`` (a caller's, ``remembered``, or ``shared()``),
+    compiled the first time (``Statement``); None when ``kept`` is None or the queryset cannot
+    be a statement: the caller runs its queryset."""
+    if kept is None:
+        return None
+    found = kept.get(key)
+    if found is None:
+        try:
+            found = Statement(build, slots, sentinels)
+        except StatementRefused:
+            found = False
+        with _lock:
+            if len(kept) >= STATEMENTS_KEPT:
+                kept.clear()
+            kept[key] = found
+    return found or None
+
+
+def shared() -> dict:
+    """Statements that depend on no caller (their SQL holds no scope), kept by the process."""
+    return _shared
+
+
+def forget_shared() -> None:
+    with _lock:
+        _shared.clear()
