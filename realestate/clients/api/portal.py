@@ -11,16 +11,31 @@ from realestate.clients.models import Client
 from realestate.core.api.errors import validation_errors
 from realestate.core.api.pagination import PageNumberPagination
 from realestate.core.api.schema import RESPONSE_HEADERS, ErrorSerializer, error_responses
+from realestate.core.statements import model_values, shared, statement
 
 TENANT, OWNER, AGENT, STAFF = "tenant", "owner", "agent", "staff"
 KINDS = (TENANT, OWNER, AGENT, STAFF)
 
 
 def portal_client(user) -> Client | None:
-    """The client whose app login ``user`` is; None for staff (never a portal user)."""
+    """The client whose app login ``user`` is; None for staff (never a portal user). Read
+    by a statement compiled once per process (``core.statements``; the user its slot): every
+    request of a tenant or an owner asks."""
     if not user.is_authenticated or user.is_staff:
         return None
-    return Client.objects.filter(portal_user=user).first()
+    read = statement(
+        shared(),
+        ("portal_client", Client.objects.db),
+        lambda inputs: model_values(
+            Client.objects.filter(portal_user=inputs["user"]).order_by(*Client._meta.ordering)[:1]
+        ),
+        lambda connection, inputs: {"user": inputs["user"]},
+        ({"user": -987654321}, {"user": -987654322}),
+    )
+    if read is None:
+        return Client.objects.filter(portal_user=user).first()
+    found = read.instances(Client, {"user": user.pk})
+    return found[0] if found else None
 
 
 def is_agent(user) -> bool:

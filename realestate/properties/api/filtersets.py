@@ -31,6 +31,7 @@ from realestate.properties.models import Project, Unit
 from realestate.properties.selectors import (
     bbox_around,
     bbox_condition,
+    box_prefilter,
     units_in_bbox,
     units_near,
 )
@@ -241,7 +242,7 @@ def grant_narrowing(params) -> Q | None:
             return None
         # The circle's box only: the grants' index answers it, and the distance is then
         # computed once per unit (the unit's own circle test), not for each of its grants.
-        conditions.append(Q(location__intersects=bbox_around(*asked)))
+        conditions.append(box_prefilter(bbox_around(*asked)))
     box = params.get("in_bbox", "")
     if box:
         bbox = _bbox(box) if re.fullmatch(IN_BBOX, box) else None
