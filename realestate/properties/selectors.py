@@ -8,7 +8,7 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, FloatField, Q, QuerySet
 
 from realestate.properties.choices import UnitStatus
 from realestate.properties.models import Unit
@@ -36,7 +36,8 @@ def bbox_around(point: Point, radius_km: float) -> Polygon:
 
 def units_near(queryset: QuerySet[Unit], *, point: Point, radius_km: float) -> QuerySet[Unit]:
     """The units of ``queryset`` within ``radius_km`` of ``point``, nearest first, with
-    ``distance`` annotated.
+    ``distance`` annotated: metres, a float (a ``Distance`` object made for each match was
+    a tenth of a ``near`` page's Python).
 
     One query level: ``queryset``'s own conditions (its scope among them), the circle's box
     and its distance. On PostgreSQL a scope that leads to units by id (a field agent's
@@ -47,7 +48,7 @@ def units_near(queryset: QuerySet[Unit], *, point: Point, radius_km: float) -> Q
     database for a field agent's 500 matches, against 1.9."""
     return (
         queryset.filter(near_condition(point, radius_km))
-        .annotate(distance=Distance("location", point))
+        .annotate(distance=Distance("location", point, output_field=FloatField()))
         .order_by("distance", "pk")
     )
 

@@ -102,7 +102,7 @@ def invoice_rows(queryset: QuerySet):
     return queryset.values(*INVOICE_COLUMNS, unit_code=F("unit__code"))
 
 
-def invoice_answer(row: dict) -> dict:
+def invoice_answer(row: dict, moment=moment_text) -> dict:
     """An invoice's answer from its row (``invoice_rows``): the same keys, order and formats
     as ``InvoiceSerializer``'s fields (``tests/api/test_fast_answers.py``)."""
     status, amount, amount_paid = row["status"], row["amount"], row["amount_paid"]
@@ -122,7 +122,7 @@ def invoice_answer(row: dict) -> dict:
         "lease": row["lease_id"],
         "unit": row["unit_code"],
         "pay_online": payable_online(status, balance),
-        "updated_at": moment_text(row["updated_at"]),
+        "updated_at": moment(row["updated_at"]),
     }
 
 

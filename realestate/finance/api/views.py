@@ -17,6 +17,7 @@ from realestate.clients.api.portal import (
     list_schema,
     portal_errors,
 )
+from realestate.core.api.formats import moment_writer
 from realestate.core.api.schema import RESPONSE_HEADERS
 from realestate.core.api.statements import kept_page
 from realestate.finance.api.filtersets import (
@@ -73,7 +74,8 @@ class TenantInvoiceViewSet(ClientRecordsMixin, viewsets.ReadOnlyModelViewSet):
         if page is None:
             queryset = self.filter_queryset(self.get_queryset())
             page = self.paginator.paginate_queryset(queryset, request, self, rows=invoice_rows)
-        return self.get_paginated_response([invoice_answer(row) for row in page])
+        moment = moment_writer()
+        return self.get_paginated_response([invoice_answer(row, moment) for row in page])
 
 
 @extend_schema_view(

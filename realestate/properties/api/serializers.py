@@ -2,6 +2,7 @@
 
 import functools
 
+from django.contrib.gis.measure import D
 from django.db.models import F, FloatField, Func, QuerySet
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
@@ -150,7 +151,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
     def get_distance_km(self, obj) -> float | None:
         distance = getattr(obj, "distance", None)
-        return None if distance is None else round(distance.km, 3)
+        return None if distance is None else round(_metres(distance) / 1000, 3)
 
 
 #: A unit's own columns in its answer, read as values by the unit list and detail
@@ -234,7 +235,13 @@ def _id_slots(connection, inputs) -> dict:
     return {f"id{n}": pk for n, pk in enumerate(inputs["ids"])}
 
 
-def unit_answer(row: dict) -> dict:
+def _metres(distance) -> float:
+    """A ``near`` match's distance in metres: a float as ``units_near`` reads it, or a
+    ``Distance`` (``D(m=x).km`` is ``x / 1000`` exactly)."""
+    return distance.m if isinstance(distance, D) else distance
+
+
+def unit_answer(row: dict, moment=moment_text) -> dict:
     """A unit's answer from its row (``unit_rows``): the same keys, order and formats as
     ``UnitSerializer`` (``tests/api/test_fast_answers.py``)."""
     updated_at, distance = row["updated_at"], row.get("distance")
@@ -264,6 +271,6 @@ def unit_answer(row: dict) -> dict:
         "latitude": row["latitude"],
         "longitude": row["longitude"],
         "agent": row["agent_username"],
-        "distance_km": None if distance is None else round(distance.km, 3),
-        "updated_at": moment_text(updated_at),
+        "distance_km": None if distance is None else round(_metres(distance) / 1000, 3),
+        "updated_at": moment(updated_at),
     }

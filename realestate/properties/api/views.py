@@ -7,6 +7,7 @@ from rest_framework import viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from realestate.core.api.formats import moment_writer
 from realestate.core.api.pagination import (
     ROW_COUNT,
     PageNumberPagination,
@@ -96,7 +97,7 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         the caller (``_kept_page``)."""
         page = self._kept_page(request)
         if page is not None:
-            return self.get_paginated_response([unit_answer(row) for row in page])
+            return self.get_paginated_response(_answers(page))
         queryset = self.filter_queryset(self.get_queryset())
         if "distance" in queryset.query.annotations:
             # ``near``: every match is read to order them by distance; count them meanwhile.
@@ -113,7 +114,7 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             page = self.paginator.paginate_queryset(
                 queryset.select_related(None), request, self, rows=self._page_rows()
             )
-        return self.get_paginated_response([unit_answer(row) for row in page])
+        return self.get_paginated_response(_answers(page))
 
     def _page_rows(self):
         """How the page's rows are read from the counted list (``paginate_queryset(rows=)``).
@@ -187,6 +188,11 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def _detail_rows(self, pk: int):
         return unit_rows(self.get_queryset().select_related(None)).filter(pk=pk).order_by()[:2]
+
+
+def _answers(page: list[dict]) -> list[dict]:
+    moment = moment_writer()
+    return [unit_answer(row, moment) for row in page]
 
 
 def near_matches(queryset):
