@@ -2,9 +2,11 @@
 
 Each ``hit`` is one atomic operation whose result decides the request, so four web workers
 counting the same key cannot let more through than one would. With ``REDIS_URL`` the
-counters live in Redis (``SET NX EX`` + ``INCR`` in one script, ``HIT_SCRIPT``); without it, in the
-database: one ``INSERT … ON CONFLICT (key) DO UPDATE … RETURNING`` statement, which
-PostgreSQL and SQLite (3.35+) run atomically. Django's ``DatabaseCache.incr`` would not do:
+counters live in Redis (``SET NX EX`` + ``INCR`` in one script, ``HIT_SCRIPT``); without it,
+in the database: one ``INSERT … ON CONFLICT (key) DO UPDATE … RETURNING`` statement, which
+PostgreSQL and SQLite (3.35+) run atomically. Logged-out access tokens and the access epoch
+are database counters whatever ``REDIS_URL`` says (``DatabaseCounters``): each request reads
+them in the query that reads its caller. Django's ``DatabaseCache.incr`` would not do:
 it reads, then writes.
 
 A counter lives for a window of seconds from its first hit (``sliding``: from its latest

@@ -1,12 +1,16 @@
 """API tokens end when they should: on logout, on refresh (rotation), on a password change
 anywhere, and on deactivation."""
 
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from realestate.accounts.models import User
+from realestate.core.models import SharedCounter
+from tests.core.test_counters import redis_url  # noqa: F401, F811 - a throwaway redis-server
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +65,27 @@ def test_refresh_rotates_and_the_used_refresh_token_is_spent(user):
 
 
 # --- Logout -------------------------------------------------------------------------------
+
+
+def test_a_logout_is_kept_in_the_database_and_read_with_the_caller(
+    user, settings, redis_url, django_assert_num_queries  # noqa: F811
+):
+    """With Redis counting the API's calls, a logged-out token is still a database counter:
+    the query that reads the caller reads it too."""
+    settings.REDIS_URL = redis_url
+    pair, other_device = log_in(), log_in()
+    api, other = bearer(pair["access"]), bearer(other_device["access"])
+    other.get("/api/v1/me/")
+    # The caller, their epoch and the token's denial in one query; then their agent profile.
+    with django_assert_num_queries(2):
+        assert other.get("/api/v1/me/").status_code == 200
+
+    assert api.post(LOGOUT, {"refresh": pair["refresh"]}, format="json").status_code == 204
+
+    assert api.get("/api/v1/me/").status_code == 401
+    assert other.get("/api/v1/me/").status_code == 200
+    denied = SharedCounter.objects.get(key__startswith="jwt-denied:")
+    assert denied.expires_at > time.time()
 
 
 def test_logout_revokes_this_devices_refresh_and_access_tokens_at_once(user):

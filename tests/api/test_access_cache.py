@@ -43,9 +43,9 @@ def test_the_second_request_reads_no_permission(jwt_client, agent1, own, django_
     assert codes(client.get(URL)) == ["A1-UNIT"]
     assert remembered(agent1)
 
-    # The user with the epoch, the revoked-token check, the rate counter, the page (which
+    # The user with the epoch and the revoked-token check, the rate counter, the page (which
     # counts the list: it fits on it).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert codes(client.get(URL)) == ["A1-UNIT"]
 
 
