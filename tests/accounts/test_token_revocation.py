@@ -68,7 +68,10 @@ def test_refresh_rotates_and_the_used_refresh_token_is_spent(user):
 
 
 def test_a_logout_is_kept_in_the_database_and_read_with_the_caller(
-    user, settings, redis_url, django_assert_num_queries  # noqa: F811
+    user,
+    settings,
+    redis_url,  # noqa: F811 - the fixture imported above
+    django_assert_num_queries,
 ):
     """With Redis counting the API's calls, a logged-out token is still a database counter:
     the query that reads the caller reads it too."""
