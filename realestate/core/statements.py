@@ -24,6 +24,7 @@ at a position another slot also claims: the caller then runs its queryset as bef
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -33,8 +34,9 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesIterable
 
-#: Statements kept per caller (their pages, their ``near`` pages...); all go when full.
-STATEMENTS_KEPT = 64
+#: Statements kept per caller (their pages, their ``near`` pages...); all go when full. Their
+#: SQL is interned: callers of one role share its text, each keeps its own parameters.
+STATEMENTS_KEPT = 16
 #: Statements kept by the process for any caller (``shared``); all go when full.
 SHARED_KEPT = 256
 
@@ -67,6 +69,8 @@ class Statement:
         if first[:2] != second[:2] or len(first[2]) != len(second[2]):
             raise StatementRefused("the inputs change the SQL, not only its parameters")
         self.using, self.sql, self.params = first[:3]
+        if self.sql is not None:
+            self.sql = sys.intern(self.sql)
         self.names, self.col_count, self.trimmed, self.converters = first[3:]
         connection = connections[self.using]
         given = [slots(connection, inputs) if slots else {} for inputs in sentinels]

@@ -11,6 +11,7 @@ from guardian.shortcuts import remove_perm
 
 from realestate.core import access, statements
 from realestate.core.api.pagination import PageNumberPagination
+from realestate.core.api.statements import KEPT_PAGES
 from realestate.core.models import SharedCounter
 from realestate.finance.models import Receivable
 from realestate.properties.api.serializers import unit_rows
@@ -93,6 +94,8 @@ UNIT_PATHS = [
     f"{UNITS}?near={LNG},{LAT}&radius_km=0.6&page=1",
     f"{UNITS}?near={LNG},{LAT}&radius_km=&page=3",
     f"{UNITS}?near={LNG},{LAT}&page=9",
+    f"{UNITS}?near={LNG},{LAT}&radius_km=50&page=3",
+    f"{UNITS}?page=6",
     f"{UNITS}?near=10.5,-40.25",
     f"{UNITS}?near={LNG},{LAT}&radius_km=0",
     f"{UNITS}?near={LNG},{LAT}&radius_km=600",
@@ -125,6 +128,11 @@ def test_unit_lists_and_details_answer_as_their_querysets(
     # The statements were made and used, not refused (False) and passed over.
     assert "bool" not in kinds.values()
     assert {key[0] for key in kinds} >= {"units.first", "units.near", "units.detail"}
+    # Only a list's first pages are kept (page 9 of a near search is built each time).
+    starts = [
+        key[1] for key in kinds if key[0] in ("units.first", "units.near") and key[1] != "count"
+    ]
+    assert starts and max(starts) < KEPT_PAGES * 4
 
 
 def test_a_near_page_runs_one_statement_with_the_points_own_values(

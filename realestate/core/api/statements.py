@@ -17,6 +17,10 @@ from django.http import QueryDict
 from realestate.core.api.pagination import list_key, remembered_count
 from realestate.core.statements import remembered, statement
 
+#: Pages read by statements: the first few of a list (an app pulls page after page; past
+#: these, each page is built as before, and keeps nothing).
+KEPT_PAGES = 5
+
 
 @contextmanager
 def query_params_as(request, params: dict[str, str]):
@@ -53,7 +57,7 @@ def kept_page(
     request = view.request
     kept = remembered(request.user)
     bounds = view.paginator.page_bounds(request)
-    if kept is None or bounds is None:
+    if kept is None or bounds is None or bounds[0] >= KEPT_PAGES * (bounds[1] - bounds[0] - 1):
         return None
     start, stop = bounds
 
