@@ -1,6 +1,11 @@
 """Shared fixtures. Tests run on the database named by DATABASE_URL (SpatiaLite by default,
 PostGIS in CI's second pass)."""
 
+import shutil
+import socket
+import subprocess
+import time
+
 import pytest
 from django.db import connection
 
@@ -26,15 +31,19 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def access_forgotten():
-    """What ``core.access`` remembers of users and the API's checked tokens live in the
-    process: each test starts without them, as a new web process does."""
+    """What ``core.access`` remembers of users, the API's checked tokens and the statements
+    compiled once (``core.statements``) live in the process: each test starts without them,
+    as a new web process does."""
     from realestate.accounts.api import authentication
     from realestate.core.access import forget_all
+    from realestate.core.statements import forget_shared
 
     forget_all()
+    forget_shared()
     authentication._validated.clear()
     yield
     forget_all()
+    forget_shared()
     authentication._validated.clear()
 
 
@@ -108,3 +117,30 @@ def jwt_client():
         return client
 
     return make
+
+
+@pytest.fixture
+def redis_url():
+    """A throwaway redis-server on a free port (the test is skipped without the binary)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -24,6 +24,7 @@ at a position another slot also claims: the caller then runs its queryset as bef
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from collections.abc import Callable, Hashable
@@ -42,6 +43,8 @@ SHARED_KEPT = 256
 
 _shared: dict[Hashable, Statement] = {}
 _lock = threading.Lock()
+_MISSING = object()
+logger = logging.getLogger(__name__)
 
 
 class StatementRefused(Exception):
@@ -186,20 +189,35 @@ def statement(
 ) -> Statement | None:
     """The statement of ``key`` in ``kept`` (a caller's, ``remembered``, or ``shared()``),
     compiled the first time (``Statement``); None when ``kept`` is None or the queryset cannot
-    be a statement: the caller runs its queryset."""
+    be a statement: the caller runs its queryset (which answers any error its inputs make)."""
     if kept is None:
         return None
-    found = kept.get(key)
-    if found is None:
+
+    def compiled():
         try:
-            found = Statement(build, slots, sentinels)
+            return Statement(build, slots, sentinels)
         except StatementRefused:
-            found = False
+            return False
+        except Exception:  # a sentinel the view's code refuses, say: its queryset runs instead
+            logger.exception("Statement %r not compiled; its queryset runs instead.", key)
+            return False
+
+    return kept_value(kept, key, compiled) or None
+
+
+def kept_value(kept: dict, key: Hashable, make: Callable[[], Any]):
+    """``kept[key]``, made by ``make()`` the first time and kept; when ``kept`` is full, the
+    oldest quarter of it goes first. Threads may make one value twice, never lose one."""
+    found = kept.get(key, _MISSING)
+    if found is _MISSING:
+        found = make()
         with _lock:
-            if len(kept) >= (SHARED_KEPT if kept is _shared else STATEMENTS_KEPT):
-                kept.clear()
+            limit = SHARED_KEPT if kept is _shared else STATEMENTS_KEPT
+            if len(kept) >= limit:
+                for oldest in list(kept)[: max(1, limit // 4)]:
+                    kept.pop(oldest, None)
             kept[key] = found
-    return found or None
+    return found
 
 
 def shared() -> dict:

@@ -10,7 +10,6 @@ from rest_framework.test import APIClient
 
 from realestate.accounts.models import User
 from realestate.core.models import SharedCounter
-from tests.core.test_counters import redis_url  # noqa: F401, F811 - a throwaway redis-server
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +69,7 @@ def test_refresh_rotates_and_the_used_refresh_token_is_spent(user):
 def test_a_logout_is_kept_in_the_database_and_read_with_the_caller(
     user,
     settings,
-    redis_url,  # noqa: F811 - the fixture imported above
+    redis_url,
     django_assert_num_queries,
 ):
     """With Redis counting the API's calls, a logged-out token is still a database counter:

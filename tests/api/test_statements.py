@@ -99,6 +99,9 @@ UNIT_PATHS = [
     f"{UNITS}?near=10.5,-40.25",
     f"{UNITS}?near={LNG},{LAT}&radius_km=0",
     f"{UNITS}?near={LNG},{LAT}&radius_km=600",
+    f"{UNITS}?near={LNG},{LAT}&radius_km=500.0000000000000001",
+    f"{UNITS}?near={LNG},{LAT}&radius_km=1e2",
+    f"{UNITS}?near={LNG},{LAT}&radius_km=5e-1",
     f"{UNITS}?near=200,{LAT}",
     f"{UNITS}?near={LNG},{LAT}&status=available",
 ]
@@ -222,3 +225,23 @@ def test_a_statement_refuses_a_parameter_its_slots_do_not_give(agent1, inventory
     compiled = statements.Statement(build, near_parameters, sentinels)
     asked = {"near": f"{LNG},{LAT}", "radius_km": "0.8"}
     assert compiled.rows(asked) == list(build(asked))
+
+
+def test_a_statement_that_cannot_be_compiled_leaves_the_queryset_to_answer(caplog):
+    kept = {}
+
+    def broken(inputs):
+        raise ValueError("a sentinel the view refuses")
+
+    assert statements.statement(kept, ("k",), broken) is None
+    assert kept == {("k",): False}
+    assert "not compiled" in caplog.text
+    assert statements.statement(kept, ("k",), broken) is None  # not tried again
+
+
+def test_a_full_callers_statements_go_oldest_first(monkeypatch):
+    monkeypatch.setattr(statements, "STATEMENTS_KEPT", 4)
+    kept = {}
+    for n in range(6):
+        statements.kept_value(kept, n, lambda n=n: f"statement {n}")
+    assert list(kept) == [2, 3, 4, 5]

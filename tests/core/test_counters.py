@@ -1,8 +1,5 @@
 """Counters shared by every process (login lockout, API rate limits, logged-out tokens)."""
 
-import shutil
-import socket
-import subprocess
 import threading
 import time
 
@@ -92,33 +89,6 @@ def test_concurrent_hits_each_get_their_own_count(settings):
 
     assert sorted(seen) == list(range(1, threads * hits + 1))
     assert SharedCounter.objects.get(key="race").count == threads * hits
-
-
-@pytest.fixture
-def redis_url():
-    """A throwaway redis-server on a free port (the test is skipped without the binary)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_redis_counters(redis_url, settings):

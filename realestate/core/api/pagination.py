@@ -79,16 +79,15 @@ class ApiCountPaginator(EstimatedCountPaginator):
         if not (isinstance(queryset, QuerySet) and connections[queryset.db].vendor == "postgresql"):
             return super().count
         key = _list_key(self)
-        remembered = _long_lists.get(key) if key is not None else None
-        now = time.monotonic()
-        if remembered is not None and remembered[0] > now:
+        remembered = remembered_count(key)
+        if remembered is not None:
             self.estimated = True
-            return remembered[1]
+            return remembered
         counted = super().count
         if self.estimated and key is not None:
             if len(_long_lists) >= LONG_LISTS_KEPT:
                 _long_lists.clear()
-            _long_lists[key] = (now + LONG_LIST_SECONDS, counted)
+            _long_lists[key] = (time.monotonic() + LONG_LIST_SECONDS, counted)
         return counted
 
 
@@ -160,31 +159,39 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return self._shown(rows[: paginator.per_page])
         return self._shown(list(self.page))
 
-    def paginate_read(self, request, read, *, counted_by_rows=False, remembered_count=None):
+    def paginate_read(
+        self, request, read, *, counted_by_rows=False, remembered_count=None, counted=None
+    ):
         """The page's rows from ``read(start, stop)`` (the list's rows by position, read
-        without a queryset: ``core.statements``), as ``paginate_queryset`` would answer; None
-        when that takes the list's queryset (the caller then paginates it): ``page=last``, a
-        number the list refuses, a page past the end, or a full page of a list that neither
-        carries its count (``counted_by_rows``) nor has it remembered (``remembered_count()``:
-        the count of a long list, ``ApiCountPaginator``, or None)."""
+        without a queryset: ``core.statements``), as ``paginate_queryset`` would answer. A
+        full page of a list that does not carry its count (``counted_by_rows``) is counted:
+        by the count of a long list remembered lately (``remembered_count()``, or None), else
+        on ``counted()``, the list's queryset, as ``paginate_queryset`` counts it. None when
+        that takes the list's queryset (the caller then paginates it): ``page=last``, a
+        number the list refuses, or a page past the end."""
         self.request = request
         self.has_more = None
-        paginator = self.django_paginator_class((), self.get_page_size(request))
+        per_page = self.get_page_size(request)
+        paginator = self.django_paginator_class((), per_page)
         ahead = self._page_first(paginator, read, counted_by_rows, ())
         if ahead is None:
             return None
-        if counted_by_rows or len(ahead) <= paginator.per_page:
-            return self._shown(ahead[: paginator.per_page])
+        if counted_by_rows or len(ahead) <= per_page:
+            return self._shown(ahead[:per_page])
         count = remembered_count() if remembered_count is not None else None
-        if count is None:
+        if count is not None:
+            paginator.__dict__["count"], paginator.estimated = count, True
+        elif counted is not None:
+            paginator = self.django_paginator_class(counted(), per_page)
+            paginator.count  # noqa: B018 - counted (or estimated, and remembered) as always
+        else:
             return None
-        paginator.__dict__["count"], paginator.estimated = count, True
         try:
             self.page = paginator.page(self._requested_page(request))
         except InvalidPage:
             return None
         self.has_more = True
-        return self._shown(ahead[: paginator.per_page])
+        return self._shown(ahead[:per_page])
 
     def _page_first(self, paginator, read, counted_by_rows: bool, object_list) -> list | None:
         """The requested page, read before the list is counted, with the row after it

@@ -14,8 +14,10 @@ from contextlib import contextmanager
 
 from django.http import QueryDict
 
-from realestate.core.api.pagination import list_key, remembered_count
-from realestate.core.statements import remembered, statement
+from realestate.core.api.pagination import list_key
+from realestate.core.api.pagination import remembered_count as remembered
+from realestate.core.statements import kept_value, statement
+from realestate.core.statements import remembered as kept_for
 
 #: Pages read by statements: the first few of a list (an app pulls page after page; past
 #: these, each page is built as before, and keeps nothing).
@@ -51,11 +53,11 @@ def kept_page(
     page's bounds (``build(start, stop)``: the page's values queryset, built as the view
     builds it; with ``slots``, from the request's parameters set to each of ``sentinels``,
     and run with ``inputs``). ``counted()``: the queryset the list is counted on, for the
-    count of a full page remembered by ``ApiCountPaginator``. None when nothing is kept for
-    the caller, the statement is refused, or the page needs counting first
-    (``paginate_read``): the view then builds its list."""
+    count of a full page (remembered by ``ApiCountPaginator``, or counted). None when
+    nothing is kept for the caller, the statement is refused, or the page needs counting
+    first (``paginate_read``): the view then builds its list."""
     request = view.request
-    kept = remembered(request.user)
+    kept = kept_for(request.user)
     bounds = view.paginator.page_bounds(request)
     if kept is None or bounds is None or bounds[0] >= KEPT_PAGES * (bounds[1] - bounds[0] - 1):
         return None
@@ -70,15 +72,17 @@ def kept_page(
     rows = statement(kept, (*key, start, stop), built, slots, sentinels)
     if rows is None:
         return None
-    count_key = None
+    remembered_count = None
     if counted is not None:
-        count = (*key, "count", view.paginator.get_page_size(request))
-        if count not in kept:
-            kept[count] = list_key(counted(), count[-1])
-        count_key = kept[count]
+        per_page = view.paginator.get_page_size(request)
+        count_key = kept_value(
+            kept, (*key, "count", per_page), lambda: list_key(counted(), per_page)
+        )
+        remembered_count = lambda: remembered(count_key)  # noqa: E731
     return view.paginator.paginate_read(
         request,
         lambda *bounds: rows.rows(inputs),
         counted_by_rows=counted_by_rows,
-        remembered_count=lambda: remembered_count(count_key),
+        remembered_count=remembered_count,
+        counted=counted,
     )

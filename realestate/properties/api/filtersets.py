@@ -210,10 +210,10 @@ def near_asked(params) -> tuple[Point, float] | None:
     radius = params.get("radius_km", "") or str(DEFAULT_RADIUS_KM)
     if not (re.fullmatch(NEAR, near) and re.fullmatch(NUMBER, radius)):
         return None
-    radius_km = float(Decimal(radius))
-    if not 0 < radius_km <= MAX_RADIUS_KM:
+    exact = Decimal(radius)  # compared as the filter compares it, not rounded to a float
+    if not 0 < exact <= MAX_RADIUS_KM:
         return None
-    return _point(near), radius_km
+    return _point(near), float(exact)
 
 
 def near_parameters(connection, params) -> dict:
