@@ -37,13 +37,18 @@ from django.db.models.query import ValuesIterable
 
 #: Statements kept per caller (their pages, their ``near`` pages...); all go when full. Their
 #: SQL is interned: callers of one role share its text, each keeps its own parameters.
-STATEMENTS_KEPT = 16
-#: Statements kept by the process for any caller (``shared``); all go when full.
+STATEMENTS_KEPT = 8
+#: Statements kept by the process for any caller (``shared``); the oldest go when full.
 SHARED_KEPT = 256
+#: Callers whose statements a process keeps (about 10 KB a statement): those of the callers
+#: who last kept one; an app's busy users keep theirs, a crowd passing by does not fill the
+#: memory (at most some 80 MB a process).
+HOLDERS_KEPT = 1000
 
 _shared: dict[Hashable, Statement] = {}
 _lock = threading.Lock()
 _MISSING = object()
+_holders: dict[int, dict] = {}
 logger = logging.getLogger(__name__)
 
 
@@ -207,7 +212,9 @@ def statement(
 
 def kept_value(kept: dict, key: Hashable, make: Callable[[], Any]):
     """``kept[key]``, made by ``make()`` the first time and kept; when ``kept`` is full, the
-    oldest quarter of it goes first. Threads may make one value twice, never lose one."""
+    oldest quarter of it goes first, and the statements of the caller who kept one longest
+    ago go when ``HOLDERS_KEPT`` callers keep some. Threads may make one value twice, never
+    lose one."""
     found = kept.get(key, _MISSING)
     if found is _MISSING:
         found = make()
@@ -217,6 +224,11 @@ def kept_value(kept: dict, key: Hashable, make: Callable[[], Any]):
                 for oldest in list(kept)[: max(1, limit // 4)]:
                     kept.pop(oldest, None)
             kept[key] = found
+            if kept is not _shared:
+                _holders.pop(id(kept), None)
+                _holders[id(kept)] = kept
+                while len(_holders) > HOLDERS_KEPT:  # the callers who kept one longest ago
+                    _holders.pop(next(iter(_holders))).clear()
     return found
 
 
@@ -227,4 +239,5 @@ def shared() -> dict:
 
 def forget_shared() -> None:
     with _lock:
+        _holders.clear()
         _shared.clear()

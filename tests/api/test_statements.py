@@ -245,3 +245,16 @@ def test_a_full_callers_statements_go_oldest_first(monkeypatch):
     for n in range(6):
         statements.kept_value(kept, n, lambda n=n: f"statement {n}")
     assert list(kept) == [2, 3, 4, 5]
+
+
+def test_only_the_latest_callers_keep_statements(monkeypatch):
+    monkeypatch.setattr(statements, "HOLDERS_KEPT", 2)
+    callers = [{}, {}, {}]
+    for n, kept in enumerate(callers):
+        statements.kept_value(kept, "page", lambda n=n: f"statement {n}")
+    assert callers == [{}, {"page": "statement 1"}, {"page": "statement 2"}]
+    statements.kept_value(callers[1], "detail", lambda: "statement 3")  # the latest again
+    statements.kept_value(callers[0], "page", lambda: "statement 4")
+    assert callers[0] == {"page": "statement 4"}
+    assert callers[1] == {"page": "statement 1", "detail": "statement 3"}
+    assert callers[2] == {}

@@ -19,9 +19,9 @@ from realestate.core.api.pagination import remembered_count as remembered
 from realestate.core.statements import kept_value, statement
 from realestate.core.statements import remembered as kept_for
 
-#: Pages read by statements: the first few of a list (an app pulls page after page; past
+#: Pages read by statements: the first three of a list (an app pulls page after page; past
 #: these, each page is built as before, and keeps nothing).
-KEPT_PAGES = 5
+KEPT_PAGES = 3
 
 
 @contextmanager
