@@ -1,16 +1,12 @@
 """Shared fixtures. Tests run on the database named by DATABASE_URL (SpatiaLite by default,
 PostGIS in CI's second pass)."""
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 from django.db import connection
 
 from realestate.accounts.roles import SALES_AGENT, roles_sync
 from tests.factories import AgentFactory, SuperUserFactory, UnitFactory, UserFactory
+from tests.redis_support import throwaway_redis
 
 
 def pytest_collection_modifyitems(config, items):
@@ -122,25 +118,5 @@ def jwt_client():
 @pytest.fixture
 def redis_url():
     """A throwaway redis-server on a free port (the test is skipped without the binary)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with throwaway_redis() as port:
         yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

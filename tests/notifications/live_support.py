@@ -2,58 +2,27 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 import uuid
 
 import pytest
 
 from realestate.notifications import services
 from realestate.notifications.choices import MessageKind
+from tests.redis_support import reachable, throwaway_redis
 
 #: The database number the tests name (pub/sub ignores it; the unique prefix separates runs).
 REDIS_DB = 9
-
-
-def _reachable(host: str, port: int) -> bool:
-    try:
-        socket.create_connection((host, port), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="session")
 def redis_server():
     """``redis://127.0.0.1:6379/<db>`` when a Redis answers there, else a throwaway
     redis-server on a free port; skipped only when neither is possible."""
-    if _reachable("127.0.0.1", 6379):
+    if reachable("127.0.0.1", 6379):
         yield f"redis://127.0.0.1:6379/{REDIS_DB}"
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("Redis is unreachable on 127.0.0.1:6379 and redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(50):
-            if _reachable("127.0.0.1", port):
-                break
-            time.sleep(0.1)
-        else:
-            pytest.skip("redis-server did not start")
+    with throwaway_redis() as port:
         yield f"redis://127.0.0.1:{port}/{REDIS_DB}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def redis_layers(url: str) -> dict:
