@@ -116,7 +116,10 @@ class Statement:
         if not sql:  # the queryset can have no row
             return (queryset.db, None, [], names, 0, False, [])
         fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
-        converters = list(compiler.get_converters(fields).items())
+        converters = [
+            (index, functions, expression, _already(functions, expression))
+            for index, (functions, expression) in compiler.get_converters(fields).items()
+        ]
         return (
             queryset.db,
             sql,
@@ -145,14 +148,19 @@ class Statement:
         names, converters = self.names, self.converters
         answer = []
         for row in found:
-            if converters or self.trimmed:
-                row = list(row[: self.col_count])
-                for index, (functions, expression) in converters:
-                    value = row[index]
-                    for function in functions:
-                        value = function(value, expression, connection)
-                    row[index] = value
-            answer.append(dict(zip(names, row, strict=False)))
+            if self.trimmed:
+                row = row[: self.col_count]
+            converted = None
+            for index, functions, expression, already in converters:
+                value = row[index]
+                if already is not None and (value is None or type(value) is already):
+                    continue  # a float column read as a float: its converter would change nothing
+                if converted is None:
+                    converted = list(row)
+                for function in functions:
+                    value = function(value, expression, connection)
+                converted[index] = value
+            answer.append(dict(zip(names, row if converted is None else converted, strict=False)))
         return answer
 
     def instances(self, model, inputs: dict | None = None) -> list:
@@ -173,6 +181,18 @@ def model_values(queryset: QuerySet) -> QuerySet:
     statement read as instances (``Statement.instances``)."""
     attnames = [field.attname for field in queryset.model._meta.concrete_fields]
     return queryset.values(*attnames, *queryset.query.annotations)
+
+
+def _already(functions: list, expression) -> type | None:
+    """The type a column needs no conversion from: an expression's own converter
+    (``convert_value``) of a float or an integer, which only makes its value a ``float`` or an
+    ``int`` (the database driver gives one on PostgreSQL); None for any other converter."""
+    if len(functions) != 1 or functions[0] is not getattr(expression, "convert_value", None):
+        return None
+    internal = expression.output_field.get_internal_type()
+    if internal == "FloatField":
+        return float
+    return int if internal.endswith("IntegerField") else None
 
 
 def _same(one, other) -> bool:
