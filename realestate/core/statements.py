@@ -24,12 +24,14 @@ at a position another slot also claims: the caller then runs its queryset as bef
 
 from __future__ import annotations
 
+import datetime
 import logging
 import sys
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
@@ -143,6 +145,8 @@ class Statement:
                 for index in positions:
                     params[index] = given[name]
         with connection.cursor() as cursor:
+            if _utc_moments(connection):
+                cursor.cursor.adapters.register_loader("timestamptz", _TIMESTAMPTZ_LOADER)
             cursor.execute(self.sql, params)
             found = cursor.fetchall()
         names, converters = self.names, self.converters
@@ -181,6 +185,31 @@ def model_values(queryset: QuerySet) -> QuerySet:
     statement read as instances (``Statement.instances``)."""
     attnames = [field.attname for field in queryset.model._meta.concrete_fields]
     return queryset.values(*attnames, *queryset.query.annotations)
+
+
+def _utc_moments(connection) -> bool:
+    """Whether a moment read on this connection is UTC whichever loader reads it: PostgreSQL
+    with ``USE_TZ`` and the connection's time zone UTC, where psycopg's own loader (its C
+    one) gives what Django's gives (``datetime.timezone.utc``). Django's is a Python subclass
+    of psycopg's Python loader: a page's 50 moments took 0.1 ms of a request."""
+    return (
+        _TIMESTAMPTZ_LOADER is not None
+        and connection.vendor == "postgresql"
+        and settings.USE_TZ
+        and connection.timezone is datetime.UTC
+    )
+
+
+def _psycopg_timestamptz_loader():
+    try:
+        import psycopg
+        from psycopg.pq import Format
+    except ImportError:
+        return None
+    return psycopg.adapters.get_loader(psycopg.postgres.types["timestamptz"].oid, Format.TEXT)
+
+
+_TIMESTAMPTZ_LOADER = _psycopg_timestamptz_loader()
 
 
 def _already(functions: list, expression) -> type | None:

@@ -3,6 +3,7 @@ invoices) run statements compiled once per caller (``core.statements``): the sam
 the querysets they are compiled from, for every kind of caller and page, and never past a
 change of the caller's scope."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -258,3 +259,20 @@ def test_only_the_latest_callers_keep_statements(monkeypatch):
     assert callers[0] == {"page": "statement 4"}
     assert callers[1] == {"page": "statement 1", "detail": "statement 3"}
     assert callers[2] == {}
+
+
+@pytest.mark.postgres_only
+def test_moments_read_by_psycopgs_own_loader_are_djangos(agent1, inventory):
+    """On PostgreSQL a statement reads moments with psycopg's C loader, not Django's Python
+    one: the same aware datetimes, in UTC."""
+    from django.db import connection
+
+    build = lambda inputs: Unit.objects.filter(pk=inputs["pk"]).values("updated_at")  # noqa: E731
+    compiled = statements.Statement(
+        build, lambda connection, inputs: inputs, ({"pk": -1}, {"pk": -2})
+    )
+    unit = inventory[0][0]
+    assert statements._utc_moments(connection)
+    (row,) = compiled.rows({"pk": unit.pk})
+    assert row == build({"pk": unit.pk}).get()
+    assert row["updated_at"].tzinfo is datetime.UTC
