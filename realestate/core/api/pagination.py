@@ -267,20 +267,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def page_bounds(self, request) -> tuple[int, int] | None:
         """The rows that reading the requested page first takes (``_page_first``), by
-        position from 0: its own and the one after it; None for ``page=last`` or a number
-        the list refuses (400)."""
+        position from 0: its own, and the one after it that tells whether a page follows
+        (so ``stop`` is also how many rows of the list, from its start, reading it takes);
+        None for ``page=last`` or a number the list refuses (400)."""
         number = self._requested_page(request)
         if not isinstance(number, int):
             return None
         per_page = self.get_page_size(request)
         return (number - 1) * per_page, number * per_page + 1
-
-    def rows_through_page(self, request) -> int | None:
-        """How many rows of the list, from its start, reading the requested page takes (its
-        own, those before it, and the one after it that tells whether a page follows); None
-        for the last page or a page number the list refuses (400)."""
-        number = self._requested_page(request)
-        return None if number in (None, "last") else number * self.get_page_size(request) + 1
 
     def get_page_number(self, request, paginator):
         number = self._requested_page(request)

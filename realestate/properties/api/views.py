@@ -126,10 +126,10 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         2.7 ms; a hundred times that for the hundredth page). The list is still counted
         whole."""
         params = self.request.query_params
-        rows = self.paginator.rows_through_page(self.request)
-        if rows is None or any(name in params for name in self.filterset_class.base_filters):
+        bounds = self.paginator.page_bounds(self.request)
+        if bounds is None or any(name in params for name in self.filterset_class.base_filters):
             return unit_rows
-        first = self._first_grants_rows(rows)
+        first = self._first_grants_rows(bounds[1])
         return lambda counted: first
 
     def _first_grants_rows(self, rows: int):
