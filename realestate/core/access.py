@@ -93,11 +93,10 @@ def user_by_id(model, user_id, using: str | None = None, *, counter: str | None 
 
     ``counter``: a key of the database's shared counters (``core.counters``: a logged-out
     token's) read in the same query; the user's ``counted`` says whether it holds a live
-    count."""
+    count (not set when the user was read without the statement: the caller reads it)."""
     from django.core.exceptions import ValidationError
     from django.db import router
 
-    from realestate.core.counters import DatabaseCounters
     from realestate.core.statements import model_values, shared, statement
 
     try:
@@ -117,10 +116,7 @@ def user_by_id(model, user_id, using: str | None = None, *, counter: str | None 
         ),
     )
     if read is None or not isinstance(user_id, int) or not 0 < user_id < 2**31:
-        user = user_with_epoch(users.all()).filter(pk=user_id).first()
-        if user is not None and counter is not None:
-            user.counted = DatabaseCounters().peek(counter).value > 0
-        return user
+        return user_with_epoch(users.all()).filter(pk=user_id).first()  # without ``counted``
     found = read.instances(model, {"id": user_id, "counter": counter, "now": time.time()})
     return found[0] if found else None
 

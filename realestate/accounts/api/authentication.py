@@ -115,13 +115,14 @@ class RevocableJWTAuthentication(JWTAuthentication):
         else:
             lookup = {api_settings.USER_ID_FIELD: user_id}
             user = user_with_epoch(self.user_model.objects).filter(**lookup).first()
-            if user is not None:
-                user.counted = access_token_denied(validated_token)
         if user is None:
             raise AuthenticationFailed(_("User not found"), code="user_not_found")
         if not user.is_active:
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
-        if not token_is_current(validated_token, user) or user.counted:
+        denied = getattr(user, "counted", None)  # read with the user, when it could be
+        if denied is None:
+            denied = access_token_denied(validated_token)
+        if not token_is_current(validated_token, user) or denied:
             raise AuthenticationFailed(_("The token has been revoked."), code="token_revoked")
         access_load(user)
         return user
