@@ -97,7 +97,7 @@ def user_by_id(model, user_id, using: str | None = None, *, counter: str | None 
     from django.core.exceptions import ValidationError
     from django.db import router
 
-    from realestate.core.statements import model_values, shared, statement
+    from realestate.core.statements import inputs_as_slots, model_values, shared, statement
 
     try:
         user_id = model._meta.pk.to_python(user_id)
@@ -109,7 +109,7 @@ def user_by_id(model, user_id, using: str | None = None, *, counter: str | None 
         shared(),
         ("user_by_id", model, alias, counter is not None),
         lambda inputs: model_values(_user_read(users, inputs, counter is not None)),
-        lambda connection, inputs: inputs,
+        inputs_as_slots,
         (
             {"id": -987654321, "counter": "statement-sentinel-a", "now": 1e9 + 0.25},
             {"id": -987654322, "counter": "statement-sentinel-b", "now": 1e9 + 0.5},

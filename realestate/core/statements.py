@@ -224,6 +224,12 @@ def _already(functions: list, expression) -> type | None:
     return int if internal.endswith("IntegerField") else None
 
 
+def inputs_as_slots(connection, inputs: dict) -> dict:
+    """Slots that are the inputs themselves: values Django passes to the database as they
+    are (ids, texts, numbers)."""
+    return inputs
+
+
 def _same(one, other) -> bool:
     return type(one) is type(other) and one == other
 

@@ -11,7 +11,7 @@ from realestate.clients.models import Client
 from realestate.core.api.errors import validation_errors
 from realestate.core.api.pagination import PageNumberPagination
 from realestate.core.api.schema import RESPONSE_HEADERS, ErrorSerializer, error_responses
-from realestate.core.statements import model_values, shared, statement
+from realestate.core.statements import inputs_as_slots, model_values, shared, statement
 
 TENANT, OWNER, AGENT, STAFF = "tenant", "owner", "agent", "staff"
 KINDS = (TENANT, OWNER, AGENT, STAFF)
@@ -29,7 +29,7 @@ def portal_client(user) -> Client | None:
         lambda inputs: model_values(
             Client.objects.filter(portal_user=inputs["user"]).order_by(*Client._meta.ordering)[:1]
         ),
-        lambda connection, inputs: {"user": inputs["user"]},
+        inputs_as_slots,
         ({"user": -987654321}, {"user": -987654322}),
     )
     if read is None:

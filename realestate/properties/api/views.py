@@ -22,7 +22,7 @@ from realestate.core.api.schema import (
 )
 from realestate.core.api.statements import kept_page
 from realestate.core.permissions import FirstGrants
-from realestate.core.statements import remembered, statement
+from realestate.core.statements import inputs_as_slots, remembered, statement
 from realestate.properties.api.filtersets import (
     UNIT_FILTER_PARAMETERS,
     UnitFilterSet,
@@ -176,7 +176,7 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 remembered(request.user),
                 ("units.detail",),
                 lambda inputs: self._detail_rows(inputs["pk"]),
-                lambda connection, inputs: {"pk": inputs["pk"]},
+                inputs_as_slots,
                 DETAIL_SENTINELS,
             )
             found = unit.rows({"pk": int(lookup)}) if unit is not None else None
