@@ -201,9 +201,10 @@ def _bbox(value: str) -> tuple[float, float, float, float] | None:
     return min_lng, min_lat, max_lng, max_lat
 
 
-def near_asked(params) -> tuple[Point, float] | None:
-    """``near``'s point and ``radius_km`` (its default when empty) when both are values the
-    filters take; None when ``near`` is not asked or a value is one they answer 400 for."""
+def near_asked(params) -> tuple[str, float] | None:
+    """``near`` and ``radius_km`` (its default when empty, in km) when both are values the
+    filters take; None when ``near`` is not asked or a value is one they answer 400 for.
+    Checked before a statement runs a ``near`` page: no geometry is made for it."""
     near = params.get("near", "")
     if not near:
         return None
@@ -213,7 +214,7 @@ def near_asked(params) -> tuple[Point, float] | None:
     exact = Decimal(radius)  # compared as the filter compares it, not rounded to a float
     if not 0 < exact <= MAX_RADIUS_KM:
         return None
-    return _point(near), float(exact)
+    return near, float(exact)
 
 
 def near_parameters(connection, params) -> dict:
@@ -221,7 +222,8 @@ def near_parameters(connection, params) -> dict:
     ``radius_km``), as Django makes them from the filters' conditions: the point, the
     circle's box (the units' and the grants' condition), the radius in metres. A
     ``core.statements`` statement's slots."""
-    point, radius_km = near_asked(params)
+    near, radius_km = near_asked(params)
+    point = _point(near)
     location = Unit._meta.get_field("location")
     return {
         "point": connection.ops.Adapter(location.get_prep_value(point)),
@@ -242,7 +244,8 @@ def grant_narrowing(params) -> Q | None:
             return None
         # The circle's box only: the grants' index answers it, and the distance is then
         # computed once per unit (the unit's own circle test), not for each of its grants.
-        conditions.append(box_prefilter(bbox_around(*asked)))
+        near, radius_km = asked
+        conditions.append(box_prefilter(bbox_around(_point(near), radius_km)))
     box = params.get("in_bbox", "")
     if box:
         bbox = _bbox(box) if re.fullmatch(IN_BBOX, box) else None
