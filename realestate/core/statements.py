@@ -25,6 +25,7 @@ at a position another slot also claims: the caller then runs its queryset as bef
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import sys
 import threading
@@ -170,11 +171,12 @@ class Statement:
     def instances(self, model, inputs: dict | None = None) -> list:
         """The rows as instances of ``model``, for a statement of ``model_values``: its
         concrete fields, and any other column (an annotation) set as an attribute."""
-        attnames = [field.attname for field in model._meta.concrete_fields]
+        attnames = _attnames(model)
+        others = [name for name in self.names if name not in attnames]
         found = []
         for row in self.rows(inputs):
             instance = model.from_db(self.using, attnames, [row[name] for name in attnames])
-            for name in row.keys() - set(attnames):
+            for name in others:
                 setattr(instance, name, row[name])
             found.append(instance)
         return found
@@ -183,8 +185,12 @@ class Statement:
 def model_values(queryset: QuerySet) -> QuerySet:
     """``queryset`` as the values of its model's concrete fields and its annotations, for a
     statement read as instances (``Statement.instances``)."""
-    attnames = [field.attname for field in queryset.model._meta.concrete_fields]
-    return queryset.values(*attnames, *queryset.query.annotations)
+    return queryset.values(*_attnames(queryset.model), *queryset.query.annotations)
+
+
+@functools.cache
+def _attnames(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def _utc_moments(connection) -> bool:
