@@ -281,6 +281,34 @@ def _remember(remembered: dict, key: tuple, make, *args):
     return found
 
 
+def scope_grant_rows(
+    user, model: type[models.Model], action: str, narrow: Q | None = None
+) -> list[models.QuerySet] | None:
+    """The user's whole scope of ``model`` as rows of the model's own (direct) grant tables,
+    ``narrow``-ed as ``granted_id_subqueries`` narrows them: one queryset per table holding
+    such a grant, each of the granted row's id (``content_object_id``), one row per grant
+    (a row granted both to see and to change, or to the user and to a group of theirs,
+    comes more than once). None when the scope is anything else: every row, none, rows
+    reached through a scope parent or a portal path, or grants in a generic table. A
+    search over what the grants copy of their rows (a unit's location) can then be answered
+    from the grants alone (``properties.selectors.GrantedNear``)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if is_unrestricted(user, model, action):
+        return None
+    remembered = getattr(user, "_scope_conditions", None)
+    remembered = {} if remembered is None else remembered
+    key = (model, action, _grants_version, "inherited")
+    if _remember(remembered, key, _inherited, user, model, action):
+        return None
+    found = granted_id_subqueries(user, model, action, narrow=narrow)
+    if not found or any(
+        rows.model in (UserObjectPermission, GroupObjectPermission) for rows in found
+    ):
+        return None
+    return found
+
+
 def _own_grants(user, model: type[models.Model], action: str, narrow: Q | None) -> list[Q]:
     """The rows of the model granted to the user or a group of theirs."""
     return [Q(pk__in=ids) for ids in granted_id_subqueries(user, model, action, narrow=narrow)]

@@ -59,15 +59,29 @@ class StatementRefused(Exception):
     """The queryset cannot be compiled into a statement with these slots."""
 
 
+class RawValues:
+    """Rows of SQL that Django's ORM does not write (a query over a subquery, say), built from
+    querysets' own compiled SQL, for a ``Statement`` to read as it reads a values queryset:
+    ``db``, ``names`` (the columns, in order; none needs a converter) and
+    ``as_sql(connection)``, the SQL and its parameters."""
+
+    db: str
+    names: tuple[str, ...]
+
+    def as_sql(self, connection) -> tuple[str, list]:
+        raise NotImplementedError
+
+
 class Statement:
     """A values queryset compiled once (see the module): ``rows(inputs)``.
 
-    ``build(inputs)`` makes the queryset from a run's inputs (the request's values: a point,
-    a radius, ids); ``slots(connection, inputs)`` gives, by name, each parameter that Django
-    passes for those inputs (a geometry's adapter, metres from kilometres...). The queryset is
-    built and compiled twice, from two sentinel inputs that differ in every slot: the SQL must
-    be the same, and every parameter that differs must be one a slot gives, for both (a
-    parameter derived from the inputs that no slot gives would differ unclaimed: refused)."""
+    ``build(inputs)`` makes the queryset (or ``RawValues``) from a run's inputs (the
+    request's values: a point, a radius, ids); ``slots(connection, inputs)`` gives, by name,
+    each parameter that Django passes for those inputs (a geometry's adapter, metres from
+    kilometres...). The queryset is built and compiled twice, from two sentinel inputs that
+    differ in every slot: the SQL must be the same, and every parameter that differs must be
+    one a slot gives, for both (a parameter derived from the inputs that no slot gives would
+    differ unclaimed: refused)."""
 
     def __init__(
         self,
@@ -102,7 +116,11 @@ class Statement:
             self.positions.setdefault(name, []).append(index)
 
     @staticmethod
-    def _compile(queryset: QuerySet) -> tuple:
+    def _compile(queryset: QuerySet | RawValues) -> tuple:
+        if isinstance(queryset, RawValues):
+            sql, params = queryset.as_sql(connections[queryset.db])
+            names = list(queryset.names)
+            return (queryset.db, sql, list(params), names, len(names), False, [])
         if queryset._iterable_class is not ValuesIterable:
             raise StatementRefused("only values() querysets")
         query = queryset.query

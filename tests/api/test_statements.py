@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.gis.geos import Point
-from guardian.shortcuts import remove_perm
+from django.db import connection
+from guardian.shortcuts import assign_perm, remove_perm
 
 from realestate.core import access, statements
 from realestate.core.api.pagination import PageNumberPagination
@@ -18,7 +19,9 @@ from realestate.finance.models import Receivable
 from realestate.properties.api.serializers import unit_rows
 from realestate.properties.models import Unit
 from tests.factories import DUBAI, UnitFactory
+from tests.factories.accounts import GroupFactory
 from tests.factories.finance import ReceivableFactory
+from tests.factories.properties import BuildingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +155,58 @@ def test_a_near_page_runs_one_statement_with_the_points_own_values(
     assert far.json()["results"][0]["distance_km"] == pytest.approx(0.0, abs=0.001)
     kept = access._entries[agent1.pk].statements
     assert [key for key in kept if key[0] == "units.near"] == [("units.near", 0, 5)]
+
+
+def first_near_page_sql(user) -> str:
+    """The SQL of the statement kept for the caller's first ``near`` page."""
+    return access._entries[user.pk].statements[("units.near", 0, 5)].sql
+
+
+@pytest.mark.parametrize("scope", ["own grants, to the user and a group", "a building too"])
+def test_a_near_search_from_the_grants_alone_answers_as_the_units_do(
+    scope, agent1, inventory, jwt_client, monkeypatch
+):
+    """A caller whose whole scope is their unit grants (a field agent) has a ``near`` page
+    read from the grants' copies of the locations, on PostgreSQL (``GrantedNear``): the same
+    matches, distances, order and count as read from the units, whether a unit is granted
+    once, twice (to see and to change) or also through a group; a caller who also sees units
+    through a granted building has theirs read from the units."""
+    mine, theirs = inventory
+    group = GroupFactory()
+    agent1.groups.add(group)
+    for unit in [mine[2], *theirs[:3]]:  # one of theirs granted twice: to the group, and...
+        assign_perm("properties.view_unit", group, unit)
+    assign_perm("properties.change_unit", agent1, theirs[0])  # ...to agent1, to change
+    building = BuildingFactory(project=theirs[4].project)
+    if scope == "a building too":
+        theirs[4].building = building
+        theirs[4].save()
+        assign_perm("properties.view_building", agent1, building)
+    paths = [
+        f"{UNITS}?near={LNG},{LAT}",
+        f"{UNITS}?near={LNG},{LAT}&page=2",
+        f"{UNITS}?near={LNG},{LAT}&page=3",
+        f"{UNITS}?near={LNG},{LAT}&page=4",  # past the kept pages: read from the units
+        f"{UNITS}?near={LNG + 0.01},{LAT}&radius_km=0.8",
+        f"{UNITS}?near={LNG},{LAT}&radius_km=0.001",
+    ]
+    client = jwt_client(agent1)
+    client.get(UNITS)
+    kept = answers(client, paths)
+    sql = first_near_page_sql(agent1)
+    compiled_off(monkeypatch)
+    built = answers(client, paths)
+
+    assert kept == built
+    codes = [unit["code"] for _, _, page in built[:4] for unit in page["results"]]
+    assert built[0][2]["count"] == len(codes) == len(set(codes)) >= 13  # each unit once
+    granted = {"A2-0", "A2-1", "A2-2"} | ({"A2-4"} if scope == "a building too" else set())
+    assert {code for code in codes if code.startswith("A2")} == granted
+    distances = [unit["distance_km"] for _, _, page in built[:4] for unit in page["results"]]
+    assert distances == sorted(distances)
+    reads_units = '"properties_unit"' in sql
+    from_grants = connection.vendor == "postgresql" and scope != "a building too"
+    assert reads_units is not from_grants
 
 
 def test_a_grant_taken_away_ends_the_statements_that_held_it(agent1, inventory, jwt_client):
