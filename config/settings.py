@@ -341,6 +341,8 @@ REST_FRAMEWORK = {
         "realestate.core.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # DRF's negotiation, its usual answer (JSON) given without parsing ``Accept`` again.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "realestate.core.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -71,3 +71,46 @@ def test_a_page_of_units_is_written_as_drf_writes_it(jwt_client, superuser):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.content == renderers.JSONRenderer().render(response.data)
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",
+        "application/json",
+        "application/json; indent=2",
+        "text/html",
+        "text/html,application/xhtml+xml,*/*;q=0.8",
+        "application/*",
+        "application/xml",
+        "*/*; q=0.5",
+        "APPLICATION/JSON",
+    ],
+)
+@pytest.mark.parametrize("query", ["", "?format=json", "?format=api", "?format=xml", "?page=1"])
+@pytest.mark.parametrize("suffix", [None, "json", "api"])
+def test_the_negotiation_chooses_as_drfs_does(accept, query, suffix, rf):
+    """The app's usual request is answered at once; every request gets DRF's own choice
+    (renderer and media type), or DRF's refusal."""
+    from rest_framework.exceptions import NotAcceptable
+    from rest_framework.negotiation import DefaultContentNegotiation
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+
+    from realestate.core.api.negotiation import ContentNegotiation
+
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    request = Request(rf.get(f"/api/v1/units/{query}", **headers))
+    renderers = [renderer() for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
+
+    def choice(negotiation):
+        try:
+            renderer, media_type = negotiation.select_renderer(request, renderers, suffix)
+        except NotAcceptable as refused:
+            return ("refused", str(refused.detail))
+        except Exception as error:  # noqa: BLE001 - DRF's 404 for an unknown format
+            return (type(error).__name__, str(error))
+        return (type(renderer), media_type)
+
+    assert choice(ContentNegotiation()) == choice(DefaultContentNegotiation())
