@@ -129,11 +129,7 @@ class Statement:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             sql, params = "", ()
-        names = (
-            list(query.selected)
-            if query.selected
-            else [*query.extra_select, *query.values_select, *query.annotation_select]
-        )
+        names = selected_names(queryset)
         if not sql:  # the queryset can have no row
             return (queryset.db, None, [], names, 0, False, [])
         fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
@@ -198,6 +194,14 @@ class Statement:
                 setattr(instance, name, row[name])
             found.append(instance)
         return found
+
+
+def selected_names(queryset: QuerySet) -> list[str]:
+    """The names of a values queryset's columns, in the order its SQL selects them."""
+    query = queryset.query
+    if query.selected:
+        return list(query.selected)
+    return [*query.extra_select, *query.values_select, *query.annotation_select]
 
 
 def model_values(queryset: QuerySet) -> QuerySet:

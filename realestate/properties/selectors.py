@@ -10,7 +10,7 @@ from django.contrib.gis.measure import D
 from django.db import connection
 from django.db.models import Count, FloatField, Q, QuerySet
 
-from realestate.core.statements import RawValues
+from realestate.core.statements import RawValues, selected_names
 from realestate.properties.choices import UnitStatus
 from realestate.properties.models import Unit
 
@@ -72,14 +72,21 @@ class GrantedNear(RawValues):
     ``grants``: the querysets ``scope_grant_rows`` gives, narrowed to the circle's box;
     ``point``, ``metres``: the parameters Django passes for the search's point and radius
     (``api.filtersets.near_parameters``), so that a ``core.statements`` statement finds
-    them as its slots."""
+    them as its slots. ``units``: a values queryset of every unit (``unit_rows``) whose
+    columns each match carries too, joined in the same query to the page's matches only
+    (one round trip, not a second query of the page's ids)."""
 
-    def __init__(self, grants: list[QuerySet], *, point, metres, count_name: str, start, stop):
+    def __init__(
+        self, grants: list[QuerySet], *, point, metres, count_name: str, start, stop, units=None
+    ):
         self.grants = grants
         self.point, self.metres = point, metres
-        self.names = ("id", "distance", count_name)
+        self.count_name = count_name
         self.start, self.stop = start, stop
         self.db = grants[0].db
+        self.units = units
+        columns = ("id",) if units is None else selected_names(units)
+        self.names = (*columns, "distance", count_name)
 
     def as_sql(self, connection) -> tuple[str, list]:
         quote = connection.ops.quote_name
@@ -93,7 +100,7 @@ class GrantedNear(RawValues):
         identifier, location, distance = quote("id"), quote("location"), quote("distance")
         sphere = connection.ops.spatial_function_name("DistanceSphere")
         sql = (
-            f"SELECT {identifier}, {distance}, COUNT(*) OVER () AS {quote(self.names[2])} "
+            f"SELECT {identifier}, {distance}, COUNT(*) OVER () AS {quote(self.count_name)} "
             f"FROM (SELECT {identifier}, {sphere}({location}, %s) AS {distance} "
             f"FROM (SELECT DISTINCT ON ({identifier}) {identifier}, {location} "
             f"FROM ({' UNION ALL '.join(parts)}) AS {quote('granted')} "
@@ -102,7 +109,21 @@ class GrantedNear(RawValues):
             f"WHERE {distance} <= %s ORDER BY {distance}, {identifier} "
             f"LIMIT {int(self.stop) - int(self.start)} OFFSET {int(self.start)}"
         )
-        return sql, [self.point, *params, self.metres]  # in the order of their places
+        params = [self.point, *params, self.metres]  # in the order of their places
+        if self.units is None:
+            return sql, params
+        # Unordered, so that PostgreSQL joins its rows to the page's matches by id (an
+        # ordered subquery is read whole, in its order, before the join).
+        units_query = self.units.order_by().query
+        units_sql, units_params = units_query.get_compiler(self.db).as_sql()
+        matches, units = quote("matches"), quote("unit_rows")
+        sql = (
+            f"SELECT {units}.*, {matches}.{distance}, {matches}.{quote(self.count_name)} "
+            f"FROM ({sql}) AS {matches} INNER JOIN ({units_sql}) AS {units} "
+            f"ON {units}.{identifier} = {matches}.{identifier} "
+            f"ORDER BY {matches}.{distance}, {matches}.{identifier}"
+        )
+        return sql, [*params, *units_params]
 
 
 def near_condition(point: Point, radius_km: float, field: str = "location") -> Q:

@@ -170,8 +170,9 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def _near_rows(self, start: int, stop: int):
         """Rows ``start`` to ``stop`` of the ``near`` search the request asks (its matches'
         ids, distances and count): from the caller's unit grants alone when they are the
-        caller's whole scope, on PostgreSQL (``GrantedNear``: the units are not read), else
-        from the units, as the list reads them."""
+        caller's whole scope, on PostgreSQL (``GrantedNear``: only the page's units are read,
+        joined to their matches, in the same query), else from the units, as the list reads
+        them (the page's units are then read by id, ``unit_rows_of``)."""
         params = self.request.query_params
         if Unit._base_manager.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
             action = ACTION_BY_METHOD.get(self.request.method, "view")
@@ -185,6 +186,7 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
                     count_name=ROW_COUNT,
                     start=start,
                     stop=stop,
+                    units=unit_rows(Unit._base_manager.all()),
                 )
         return match_rows(near_matches(self.filter_queryset(self.get_queryset())))[start:stop]
 
