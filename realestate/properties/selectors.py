@@ -61,13 +61,14 @@ class GrantedNear(RawValues):
     to ``stop``. For a caller whose whole scope is their unit grants
     (``core.permissions.scope_grant_rows``: a field agent), on PostgreSQL.
 
-    A grant copies its unit's location (``properties/0007``), so the units themselves are
-    not read to find the matches: for a field agent's 500 matches, probing each granted unit
-    in the circle's box in the units' index and computing its distance twice (to test it,
-    then to order it) took 3.5 to 4 ms of PostgreSQL; from the grants, one distance per
-    unit, 1.7 ms. A unit granted twice (to see and to change, to the user and to a group of
-    theirs) is one match (``DISTINCT ON``); its distance is computed once, before it is
-    tested (``OFFSET 0`` keeps the planner from computing it again in the test).
+    A grant copies its unit's location (``properties/0007``; exact under concurrent moves
+    and grants, ``0009``), so the units themselves are not read to find the matches: for a
+    field agent's 500 matches, probing each granted unit in the circle's box in the units'
+    index and computing its distance twice (to test it, then to order it) took 3.5 to 4 ms
+    of PostgreSQL; from the grants, one distance per unit, 1.7 ms. A unit granted twice (to
+    see and to change, to the user and to a group of theirs) is one match (``DISTINCT ON``);
+    its distance is computed once, before it is tested (``OFFSET 0`` keeps the planner from
+    computing it again in the test).
 
     ``grants``: the querysets ``scope_grant_rows`` gives, narrowed to the circle's box;
     ``point``, ``metres``: the parameters Django passes for the search's point and radius

@@ -134,3 +134,61 @@ def test_the_search_reads_the_grants_index(agent1):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = narrowed.explain()
     assert "unit_user_grant_location" in plan, plan
+
+
+def _connect():
+    import psycopg
+
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+    )
+
+
+def _copy(grant_table: str, unit_id: int) -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ST_AsText(location) FROM {grant_table} WHERE content_object_id = %s",
+            [unit_id],
+        )
+        (found,) = cursor.fetchall()
+    return found[0]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", ["the move", "the grant"])
+def test_a_grant_made_while_its_unit_moves_copies_where_it_ends(first, agent1):
+    """The grant and the move in two transactions at once, either one first: the grant's
+    copy is where the unit is once both have committed (``properties/0009``: the copy reads
+    the unit locked; the one that comes second waits for the first)."""
+    import threading
+
+    from realestate.core.permissions import model_permission
+
+    unit = UnitFactory(location=at(0), agent=None)
+    table = UnitUserObjectPermission._meta.db_table
+    permission = model_permission(Unit, "view").pk
+    move = ("UPDATE properties_unit SET location = ST_SetSRID(ST_MakePoint(%s, %s), 4326) "
+            "WHERE id = %s", [DUBAI[0] + 1, DUBAI[1], unit.pk])  # fmt: skip
+    insert = (f"INSERT INTO {table} (user_id, permission_id, content_object_id) "
+              "VALUES (%s, %s, %s)", [agent1.pk, permission, unit.pk])  # fmt: skip
+    one, two = _connect(), _connect()
+    try:
+        earlier, later = (move, insert) if first == "the move" else (insert, move)
+        one.execute(*earlier)  # not committed yet
+        second = threading.Thread(target=lambda: (two.execute(*later), two.commit()))
+        second.start()
+        second.join(0.5)
+        assert second.is_alive()  # waits for the first
+        one.commit()
+        second.join(30)
+        assert not second.is_alive()
+    finally:
+        one.close()
+        two.close()
+    assert _copy(table, unit.pk) == f"POINT({DUBAI[0] + 1} {DUBAI[1]})"

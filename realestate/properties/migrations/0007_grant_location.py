@@ -6,7 +6,9 @@ against the circle (10,000 index probes, 32 ms); from the grants' own index it r
 hundred grants inside the circle's box (3 to 5 ms). The copy is written by triggers, so every
 way a grant or a unit is written keeps it (guardian's ``assign_perm``, bulk grants in SQL,
 imports, the admin, a unit moved by ``UPDATE``); a search still tests the unit's own location,
-so a stale copy could only ever hide a unit, never show one outside the caller's scope.
+so a stale copy could only ever hide a unit, never show one outside the caller's scope. (Since
+``0009`` the copies are read with the unit locked, exact under concurrent writes, and a field
+agent's ``near`` page is read from them alone.)
 """
 
 import django.contrib.gis.db.models.fields
