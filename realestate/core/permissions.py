@@ -257,28 +257,33 @@ def scope_filter(user, model: type[models.Model], action: str, *, narrow: Q | No
         return False
     if is_unrestricted(user, model, action):
         return None
-    # Outside an API request nothing is kept beyond this call (an empty dict of its own).
-    remembered = getattr(user, "_scope_conditions", None)
-    remembered = {} if remembered is None else remembered
-    key = (model, action, _grants_version)
     own = (
         _own_grants(user, model, action, narrow)  # narrowed: for this request only
         if narrow is not None
-        else _remember(remembered, (*key, "own"), _own_grants, user, model, action, None)
+        else _remember(user, (model, action, "own"), _own_grants, user, model, action, None)
     )
-    inherited = _remember(remembered, (*key, "inherited"), _inherited, user, model, action)
-    return q_or(own + inherited)
+    return q_or(own + _inherited_remembered(user, model, action))
 
 
 #: Not remembered yet (``scope_filter``).
 _UNKNOWN = object()
 
 
-def _remember(remembered: dict, key: tuple, make, *args):
+def _remember(user, key: tuple, make, *args):
+    """``make(*args)``, kept on the user's remembered conditions by ``key`` and this
+    process's change count; outside an API request nothing is kept beyond this call."""
+    remembered = getattr(user, "_scope_conditions", None)
+    if remembered is None:
+        return make(*args)
+    key = (*key, _grants_version)
     found = remembered.get(key, _UNKNOWN)
     if found is _UNKNOWN:
         found = remembered[key] = make(*args)
     return found
+
+
+def _inherited_remembered(user, model: type[models.Model], action: str) -> list[Q]:
+    return _remember(user, (model, action, "inherited"), _inherited, user, model, action)
 
 
 def scope_grant_rows(
@@ -296,10 +301,7 @@ def scope_grant_rows(
         return None
     if is_unrestricted(user, model, action):
         return None
-    remembered = getattr(user, "_scope_conditions", None)
-    remembered = {} if remembered is None else remembered
-    key = (model, action, _grants_version, "inherited")
-    if _remember(remembered, key, _inherited, user, model, action):
+    if _inherited_remembered(user, model, action):
         return None
     found = granted_id_subqueries(user, model, action, narrow=narrow)
     if not found or any(
