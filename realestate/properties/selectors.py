@@ -55,11 +55,11 @@ def units_near(queryset: QuerySet[Unit], *, point: Point, radius_km: float) -> Q
 
 
 class GrantedNear(RawValues):
-    """A page of a ``near`` search's matches read from the caller's unit grants alone: the
-    columns of ``match_rows(near_matches(...))`` (each unit's id, its distance in metres on
-    the sphere, and the count of the whole list), nearest first, then by id, rows ``start``
-    to ``stop``. For a caller whose whole scope is their unit grants
-    (``core.permissions.scope_grant_rows``: a field agent), on PostgreSQL.
+    """A page of a ``near`` search's matches read from the caller's unit grants alone, each
+    with its unit's row (``units``' columns), its distance in metres on the sphere and the
+    count of the whole list, nearest first, then by id, rows ``start`` to ``stop``. For a
+    caller whose whole scope is their unit grants (``core.permissions.scope_grant_rows``: a
+    field agent), on PostgreSQL.
 
     A grant copies its unit's location (``properties/0007``; exact under concurrent moves
     and grants, ``0009``), so the units themselves are not read to find the matches: for a
@@ -73,21 +73,19 @@ class GrantedNear(RawValues):
     ``grants``: the querysets ``scope_grant_rows`` gives, narrowed to the circle's box;
     ``point``, ``metres``: the parameters Django passes for the search's point and radius
     (``api.filtersets.near_parameters``), so that a ``core.statements`` statement finds
-    them as its slots. ``units``: a values queryset of every unit (``unit_rows``) whose
-    columns each match carries too, joined in the same query to the page's matches only
-    (one round trip, not a second query of the page's ids)."""
+    them as its slots. ``units``: a values queryset of every unit (``unit_rows``), joined in
+    the same query to the page's matches only (one round trip, not a second query of the
+    page's ids)."""
 
     def __init__(
-        self, grants: list[QuerySet], *, point, metres, count_name: str, start, stop, units=None
+        self, grants: list[QuerySet], units: QuerySet, *, point, metres, count_name, start, stop
     ):
-        self.grants = grants
+        self.grants, self.units = grants, units
         self.point, self.metres = point, metres
         self.count_name = count_name
         self.start, self.stop = start, stop
         self.db = grants[0].db
-        self.units = units
-        columns = ("id",) if units is None else selected_names(units)
-        self.names = (*columns, "distance", count_name)
+        self.names = (*selected_names(units), "distance", count_name)
 
     def as_sql(self, connection) -> tuple[str, list]:
         quote = connection.ops.quote_name
@@ -110,9 +108,6 @@ class GrantedNear(RawValues):
             f"WHERE {distance} <= %s ORDER BY {distance}, {identifier} "
             f"LIMIT {int(self.stop) - int(self.start)} OFFSET {int(self.start)}"
         )
-        params = [self.point, *params, self.metres]  # in the order of their places
-        if self.units is None:
-            return sql, params
         # Unordered, so that PostgreSQL joins its rows to the page's matches by id (an
         # ordered subquery is read whole, in its order, before the join).
         units_query = self.units.order_by().query
@@ -124,7 +119,8 @@ class GrantedNear(RawValues):
             f"ON {units}.{identifier} = {matches}.{identifier} "
             f"ORDER BY {matches}.{distance}, {matches}.{identifier}"
         )
-        return sql, [*params, *units_params]
+        # The parameters in the order of their places.
+        return sql, [self.point, *params, self.metres, *units_params]
 
 
 def near_condition(point: Point, radius_km: float, field: str = "location") -> Q:

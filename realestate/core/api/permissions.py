@@ -19,8 +19,13 @@ class ScopedViewSetMixin:
     def scoped_queryset(self, narrow=None):
         """The view's queryset restricted to the caller, its own grants narrowed by ``narrow``
         (``RestrictedQuerySet.restrict``)."""
-        action = ACTION_BY_METHOD.get(self.request.method, "view")
-        return super().get_queryset().restrict(self.request.user, action, narrow=narrow)
+        return (
+            super().get_queryset().restrict(self.request.user, self.scope_action(), narrow=narrow)
+        )
+
+    def scope_action(self) -> str:
+        """What the request does to the rows it reaches (``view`` for a read)."""
+        return ACTION_BY_METHOD.get(self.request.method, "view")
 
     def scope_narrowing(self):
         """A condition on the model's grant rows that the request's filters imply (see

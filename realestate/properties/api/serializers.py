@@ -208,10 +208,9 @@ def unit_rows_of(page: list[dict]) -> list[dict]:
     """A page of ``near`` matches (their ids, distances and the list's count) with their
     units' rows, read by id in one query: the matches are found, counted and ordered from
     the index of ids and locations, and only the page's rows are read. The query is a
-    statement compiled once per number of ids (``core.statements``; the ids its slots). A page
-    read with its units' rows already (``properties.selectors.GrantedNear``) is as it is."""
-    if not page or "code" in page[0]:
-        return page
+    statement compiled once per number of ids (``core.statements``; the ids its slots)."""
+    if not page:
+        return []
     ids = [match["id"] for match in page]
     rows = statement(
         shared(),

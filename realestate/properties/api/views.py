@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connections
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.generics import get_object_or_404
@@ -14,7 +14,7 @@ from realestate.core.api.pagination import (
     PageNumberPagination,
     with_row_count,
 )
-from realestate.core.api.permissions import ACTION_BY_METHOD, ScopedViewSetMixin
+from realestate.core.api.permissions import ScopedViewSetMixin
 from realestate.core.api.schema import (
     RESPONSE_HEADERS,
     ErrorSerializer,
@@ -165,7 +165,9 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             inputs={name: params.get(name, "") for name in ("near", "radius_km")},
             counted_by_rows=True,
         )
-        return None if page is None else unit_rows_of(page)
+        if page and "code" not in page[0]:  # matches only: their units are read by id
+            page = unit_rows_of(page)
+        return page
 
     def _near_rows(self, start: int, stop: int):
         """Rows ``start`` to ``stop`` of the ``near`` search the request asks (its matches'
@@ -174,19 +176,20 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         joined to their matches, in the same query), else from the units, as the list reads
         them (the page's units are then read by id, ``unit_rows_of``)."""
         params = self.request.query_params
-        if Unit._base_manager.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
-            action = ACTION_BY_METHOD.get(self.request.method, "view")
-            grants = scope_grant_rows(self.request.user, Unit, action, grant_narrowing(params))
+        database = connections[Unit._base_manager.db]
+        if database.vendor == "postgresql":
+            narrow = grant_narrowing(params)
+            grants = scope_grant_rows(self.request.user, Unit, self.scope_action(), narrow)
             if grants is not None:
-                given = near_parameters(connection, params)
+                given = near_parameters(database, params)
                 return GrantedNear(
                     grants,
+                    unit_rows(Unit._base_manager.all()),
                     point=given["point"],
                     metres=given["metres"],
                     count_name=ROW_COUNT,
                     start=start,
                     stop=stop,
-                    units=unit_rows(Unit._base_manager.all()),
                 )
         return match_rows(near_matches(self.filter_queryset(self.get_queryset())))[start:stop]
 
